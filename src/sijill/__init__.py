@@ -1,0 +1,1 @@
+"""Sijill — the national civil status registry."""

@@ -1,0 +1,170 @@
+"""What happened in an office, in the past tense: each event is one journal entry.
+
+The current-state tables are a projection of these events; replaying an office's
+journal rebuilds them exactly, so every fact a table holds must be in an event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base of journal events; ``type`` names the event in the payload."""
+
+    type: ClassVar[str] = "Event"
+
+    def payload(self) -> dict[str, Any]:
+        return {"type": self.type, **dataclasses.asdict(self)}
+
+
+@dataclass(frozen=True)
+class OfficeOpened(Event):
+    """An office came into service with its key; always entry 1 of its journal."""
+
+    type: ClassVar[str] = "OfficeOpened"
+    office: dict[str, Any]
+    key_id: str
+    public_key: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class StaffAppointed(Event):
+    """Someone joined an office as officer, delegate or clerk."""
+
+    type: ClassVar[str] = "StaffAppointed"
+    user_id: str
+    username: str
+    role: str
+    full_name_ar: str
+    full_name_fr: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class StaffRelieved(Event):
+    """Someone left their role at the office."""
+
+    type: ClassVar[str] = "StaffRelieved"
+    user_id: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class PredeclarationReceived(Event):
+    """A hospital, local authority or citizen pre-declared a birth or death (Law 36-21)."""
+
+    type: ClassVar[str] = "PredeclarationReceived"
+    predeclaration_id: str
+    kind: str
+    sender_kind: str
+    sender_name: str
+    sender_ref: str
+    data: dict[str, Any]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class DraftCreated(Event):
+    """A clerk drafted an act, by hand or from a pre-declaration."""
+
+    type: ClassVar[str] = "DraftCreated"
+    draft_id: str
+    kind: str
+    data: dict[str, Any]
+    predeclaration_id: str | None
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class DraftAmended(Event):
+    """A clerk corrected a draft before it was signed."""
+
+    type: ClassVar[str] = "DraftAmended"
+    draft_id: str
+    data: dict[str, Any]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class DraftCancelled(Event):
+    """A draft was abandoned; it stays on record, cancelled, with the reason."""
+
+    type: ClassVar[str] = "DraftCancelled"
+    draft_id: str
+    reason: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class ActSigned(Event):
+    """The officer signed a draft: it became act ``number`` of its register."""
+
+    type: ClassVar[str] = "ActSigned"
+    draft_id: str
+    act_id: str
+    ref: str
+    kind: str
+    year: int
+    number: int
+    civil_id: str | None
+    data: dict[str, Any]
+    provisional: list[dict[str, Any]]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class MentionAdded(Event):
+    """The officer signed a marginal mention on an act of the office."""
+
+    type: ClassVar[str] = "MentionAdded"
+    mention_id: str
+    act_id: str
+    ref: str
+    seq: int
+    kind: str
+    authority: str
+    source_ref: str
+    source_date: str
+    data: dict[str, Any]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RegisterClosed(Event):
+    """The officer closed a yearly register; it takes no new act."""
+
+    type: ClassVar[str] = "RegisterClosed"
+    year: int
+    kind: str
+    last_number: int
+    at: str
+    by: str
+
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.type: cls
+    for cls in (OfficeOpened, StaffAppointed, StaffRelieved, PredeclarationReceived,
+                DraftCreated, DraftAmended, DraftCancelled, ActSigned, MentionAdded,
+                RegisterClosed)
+}
+
+
+def event_from_payload(payload: dict[str, Any]) -> Event:
+    """The event a journal payload records."""
+    fields = dict(payload)
+    cls = EVENT_TYPES[fields.pop("type")]
+    return cls(**fields)

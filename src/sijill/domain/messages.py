@@ -1,0 +1,265 @@
+"""The catalogue of rule messages, in English (logs), Arabic and French (users).
+
+Each rule code maps to three templates; ``{field}`` and the rule's parameters are
+filled in by ``render``. A code missing from the catalogue still renders, as itself.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, tuple[str, str, str]] = {
+    "input.invalid": (
+        "{count} rule(s) broken; nothing was written",
+        "{count} قاعدة غير محترمة؛ لم يسجل أي شيء",
+        "{count} règle(s) non respectée(s) ; rien n'a été enregistré",
+    ),
+    "required": ("is required", "حقل إلزامي", "est obligatoire"),
+    "type.text": ("must be text", "يجب أن يكون نصا", "doit être un texte"),
+    "type.object": ("must be an object", "يجب أن يكون كائنا", "doit être un objet"),
+    "type.bool": ("must be true or false", "يجب أن يكون صحيحا أو خطأ", "doit être vrai ou faux"),
+    "text.too_long": (
+        "is longer than {max} characters",
+        "يتجاوز {max} حرفا",
+        "dépasse {max} caractères",
+    ),
+    "text.control_chars": (
+        "contains control characters",
+        "يحتوي على رموز تحكم",
+        "contient des caractères de contrôle",
+    ),
+    "script.arabic": (
+        "must be written in Arabic letters",
+        "يجب أن يكتب بالحروف العربية",
+        "doit être écrit en lettres arabes",
+    ),
+    "script.latin": (
+        "must be written in Latin letters",
+        "يجب أن يكتب بالحروف اللاتينية",
+        "doit être écrit en lettres latines",
+    ),
+    "script.tifinagh": (
+        "must be written in Tifinagh letters",
+        "يجب أن يكتب بحروف تيفيناغ",
+        "doit être écrit en caractères tifinagh",
+    ),
+    "date.format": (
+        "must be a date written YYYY-MM-DD",
+        "يجب أن يكون تاريخا بصيغة YYYY-MM-DD",
+        "doit être une date au format AAAA-MM-JJ",
+    ),
+    "time.format": (
+        "must be an hour written HH:MM",
+        "يجب أن تكون ساعة بصيغة HH:MM",
+        "doit être une heure au format HH:MM",
+    ),
+    "date.future": (
+        "is in the future",
+        "تاريخ في المستقبل",
+        "est dans le futur",
+    ),
+    "date.too_old": (
+        "is before {min}",
+        "سابق لتاريخ {min}",
+        "est antérieure au {min}",
+    ),
+    "choice": (
+        "must be one of: {choices}",
+        "يجب أن يكون أحد الاختيارات: {choices}",
+        "doit être l'une des valeurs : {choices}",
+    ),
+    "nationality.format": (
+        "must be a two-letter ISO country code",
+        "يجب أن يكون رمز بلد من حرفين (ISO)",
+        "doit être un code pays ISO à deux lettres",
+    ),
+    "declaration.late_needs_judgment": (
+        "declared {days} days after the event: beyond the 30-day delay a declaratory "
+        "judgment is required",
+        "صرح به بعد {days} يوما من الواقعة: بعد أجل 30 يوما يلزم حكم تصريحي",
+        "déclaré {days} jours après l'événement : au-delà de 30 jours un jugement "
+        "déclaratif est exigé",
+    ),
+    "judgment.date_after_registration": (
+        "the judgment is dated after the registration",
+        "تاريخ الحكم لاحق لتاريخ التسجيل",
+        "le jugement est postérieur à l'enregistrement",
+    ),
+    "parent.too_young": (
+        "the parent was younger than {min_age} at the birth",
+        "كان سن الوالد أقل من {min_age} سنة عند الولادة",
+        "le parent avait moins de {min_age} ans à la naissance",
+    ),
+    "parent.too_old": (
+        "the mother was older than {max_age} at the birth",
+        "كان سن الأم أكثر من {max_age} سنة عند الولادة",
+        "la mère avait plus de {max_age} ans à la naissance",
+    ),
+    "death.before_birth": (
+        "the death is dated before the birth",
+        "تاريخ الوفاة سابق لتاريخ الولادة",
+        "le décès est antérieur à la naissance",
+    ),
+    "name.digits": (
+        "a first name may not contain digits",
+        "لا يجوز أن يتضمن الاسم الشخصي أرقاما",
+        "un prénom ne peut pas contenir de chiffres",
+    ),
+    "name.title": (
+        "a first name may not be or contain a title ({title})",
+        "لا يجوز أن يكون الاسم الشخصي لقبا ({title})",
+        "un prénom ne peut pas être un titre ({title})",
+    ),
+    "name.too_many": (
+        "a first name may have at most two names ({count} given)",
+        "لا يجوز أن يتكون الاسم الشخصي من أكثر من اسمين ({count})",
+        "un prénom compte au plus deux noms ({count} donnés)",
+    ),
+    "name.family_name": (
+        "a first name may not be a family name",
+        "لا يجوز أن يكون الاسم الشخصي اسما عائليا",
+        "un prénom ne peut pas être un nom de famille",
+    ),
+    "name.place": (
+        "a first name may not be a place or tribe name ({place})",
+        "لا يجوز أن يكون الاسم الشخصي اسم مكان أو قبيلة ({place})",
+        "un prénom ne peut pas être un nom de lieu ou de tribu ({place})",
+    ),
+    "name.offensive": (
+        "a first name may not offend morals or public order",
+        "لا يجوز أن يكون الاسم الشخصي مخلا بالأخلاق أو بالنظام العام",
+        "un prénom ne peut pas porter atteinte aux bonnes mœurs ou à l'ordre public",
+    ),
+    "office.unknown_commune": (
+        "no commune or arrondissement has the official code {code}",
+        "لا توجد جماعة أو مقاطعة بالرمز الرسمي {code}",
+        "aucune commune ni arrondissement n'a le code officiel {code}",
+    ),
+    "office.exists": (
+        "office {code} already exists",
+        "المكتب {code} موجود مسبقا",
+        "le bureau {code} existe déjà",
+    ),
+    "office.unknown": (
+        "no office has the code {code}",
+        "لا يوجد مكتب بالرمز {code}",
+        "aucun bureau n'a le code {code}",
+    ),
+    "office.annex_parent": (
+        "an annex must belong to a commune or arrondissement office",
+        "يجب أن يتبع الملحق مكتب جماعة أو مقاطعة",
+        "une annexe dépend d'un bureau de commune ou d'arrondissement",
+    ),
+    "staff.officer_taken": (
+        "office {office} already has an officer ({username})",
+        "للمكتب {office} ضابط حالة مدنية ({username})",
+        "le bureau {office} a déjà un officier ({username})",
+    ),
+    "staff.delegate_taken": (
+        "office {office} already has a delegate ({username})",
+        "للمكتب {office} مفوض له ({username})",
+        "le bureau {office} a déjà un délégué ({username})",
+    ),
+    "staff.username_taken": (
+        "the user name {username} is taken",
+        "اسم المستخدم {username} مستعمل",
+        "l'identifiant {username} est déjà pris",
+    ),
+    "forbidden.role": (
+        "a {role} may not {action}",
+        "لا يحق لـ{role} القيام بـ{action}",
+        "un {role} ne peut pas {action}",
+    ),
+    "forbidden.office": (
+        "{username} works for office {own}, not {office}",
+        "{username} يعمل بالمكتب {own} وليس {office}",
+        "{username} travaille au bureau {own}, pas {office}",
+    ),
+    "forbidden.unknown_actor": (
+        "{username} is not an active member of staff of office {office}",
+        "{username} ليس موظفا نشيطا بالمكتب {office}",
+        "{username} n'est pas un agent actif du bureau {office}",
+    ),
+    "draft.unknown": (
+        "no draft has the id {id}",
+        "لا توجد مسودة بالمعرف {id}",
+        "aucun brouillon n'a l'identifiant {id}",
+    ),
+    "draft.not_open": (
+        "draft {id} is {status}, not open",
+        "المسودة {id} ليست مفتوحة ({status})",
+        "le brouillon {id} est {status}, pas ouvert",
+    ),
+    "act.unknown": (
+        "no act has the reference {ref}",
+        "لا يوجد رسم بالمرجع {ref}",
+        "aucun acte n'a la référence {ref}",
+    ),
+    "act.ref_format": (
+        "an act reference reads OFFICE/YEAR/N|D/NUMBER",
+        "يكتب مرجع الرسم: المكتب/السنة/N|D/الرقم",
+        "une référence d'acte s'écrit BUREAU/ANNÉE/N|D/NUMÉRO",
+    ),
+    "register.closed": (
+        "the {kind} register of {year} of office {office} is closed",
+        "سجل {kind} لسنة {year} بالمكتب {office} مختوم",
+        "le registre des {kind} de {year} du bureau {office} est clos",
+    ),
+    "register.close_too_early": (
+        "the register of {year} closes on 31 December {year}, not before",
+        "يختم سجل سنة {year} يوم 31 دجنبر {year} وليس قبله",
+        "le registre de {year} se clôt le 31 décembre {year}, pas avant",
+    ),
+    "mention.kind_not_on_act": (
+        "a {mention} mention cannot be written on a {kind} act",
+        "لا يمكن تضمين بيان {mention} بطرة رسم {kind}",
+        "une mention de {mention} ne peut pas figurer sur un acte de {kind}",
+    ),
+    "mention.correction_field": (
+        "{target} cannot be corrected by a {mention} mention",
+        "لا يمكن تصحيح {target} ببيان {mention}",
+        "{target} ne peut pas être rectifié par une mention de {mention}",
+    ),
+    "mention.source_after_entry": (
+        "the source is dated after the mention",
+        "تاريخ المصدر لاحق لتاريخ البيان",
+        "la source est postérieure à la mention",
+    ),
+    "mention.already_dead": (
+        "the act already carries a death mention",
+        "يحمل الرسم بيان وفاة",
+        "l'acte porte déjà une mention de décès",
+    ),
+    "predeclaration.unknown": (
+        "no pre-declaration has the id {id}",
+        "لا يوجد تصريح مسبق بالمعرف {id}",
+        "aucune pré-déclaration n'a l'identifiant {id}",
+    ),
+    "predeclaration.used": (
+        "pre-declaration {id} is already {status}",
+        "التصريح المسبق {id} {status}",
+        "la pré-déclaration {id} est déjà {status}",
+    ),
+    "journal.broken": (
+        "journal of {office} broken at entry {seq}: {reason}",
+        "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",
+        "journal du bureau {office} rompu à l'entrée {seq} : {reason}",
+    ),
+    "key.missing": (
+        "the private key of office {office} is not in the key store",
+        "المفتاح الخاص بالمكتب {office} غير موجود",
+        "la clé privée du bureau {office} est absente du magasin de clés",
+    ),
+}
+
+_LANGS = {"en": 0, "ar": 1, "fr": 2}
+
+
+def render(rule: str, lang: str = "en", **params: object) -> str:
+    """The message of ``rule`` in ``lang``, with its parameters filled in."""
+    templates = CATALOGUE.get(rule)
+    if templates is None:
+        return rule
+    template = templates[_LANGS.get(lang, 0)]
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,88 @@
+"""The rules of decree 2.22.04 on first names.
+
+A first name may not be a family name, count more than two names, be a place or
+tribe name, be or contain a title (Moulay, Sidi, Lalla), contain digits, or offend.
+The checks compare *folded* forms (no diacritics, hamza or case differences) so that
+a rule is not dodged by a spelling variant; what was typed is never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from sijill.domain.errors import Violation
+
+TITLES = {
+    "مولاي": "Moulay", "مولاى": "Moulay", "سيدي": "Sidi", "سيدى": "Sidi",
+    "لالة": "Lalla", "لالا": "Lalla", "للا": "Lalla", "moulay": "Moulay",
+    "mulay": "Moulay", "mly": "Moulay", "sidi": "Sidi", "sidy": "Sidi",
+    "lalla": "Lalla", "lala": "Lalla",
+}
+# Compound first names count as one name: عبد الله, أبو بكر, Abdel Kader, Abou Bakr.
+_COMPOUND_PREFIXES = {"عبد", "ابو", "abd", "abdel", "abdal", "abdul", "abou", "abu", "bou"}
+TRIBES = {
+    "زيان", "zayane", "زمور", "zemmour", "غياثة", "ghiata", "حاحا", "haha",
+    "دكالة", "doukkala", "عبدة", "abda", "الشاوية", "chaouia", "تكنة", "tekna",
+    "الركيبات", "reguibat", "بني يزناسن", "beni snassen", "مصمودة", "masmouda",
+}
+OFFENSIVE = {"ابليس", "iblis", "شيطان", "chitane", "chaytane", "shaytan"}
+COMMON_FAMILY_NAMES = {
+    "الادريسي", "el idrissi", "idrissi", "العلوي", "alaoui", "el alaoui", "بناني",
+    "bennani", "التازي", "tazi", "الفاسي", "el fassi", "fassi", "بنجلون", "benjelloun",
+    "الصقلي", "sqalli", "berrada", "برادة", "العمراني", "el amrani", "amrani",
+    "الوزاني", "ouazzani", "el ouazzani", "بنكيران", "benkirane", "الشرقاوي",
+    "cherkaoui", "el cherkaoui", "lahlou", "لحلو", "benani",
+}
+
+_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_DIGITS = re.compile(r"\d")
+
+
+def fold(text: str) -> str:
+    """A comparison form: no diacritics or tatweel, one alef, lower-case, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    bare = unicodedata.normalize("NFC", bare).translate(_ARABIC_FOLD).lower()
+    return " ".join(bare.replace("-", " ").split())
+
+
+def count_names(first_name: str) -> int:
+    """How many names a first name holds, a compound such as عبد الله counting once."""
+    count, joined = 0, False
+    for token in fold(first_name).split():
+        if joined:
+            joined = False
+            continue
+        count += 1
+        joined = token in _COMPOUND_PREFIXES
+    return count
+
+
+def first_name_violations(
+    field: str,
+    first_name: str,
+    *,
+    family_names: Iterable[str] = (),
+    place_names: frozenset[str] = frozenset(),
+) -> list[Violation]:
+    """Every rule of decree 2.22.04 that ``first_name`` breaks (empty when it is valid)."""
+    found: list[Violation] = []
+    folded = fold(first_name)
+    tokens = folded.split()
+    if _DIGITS.search(first_name):
+        found.append(Violation(field, "name.digits"))
+    titles = [TITLES[t] for t in tokens if t in TITLES]
+    if titles:
+        found.append(Violation(field, "name.title", {"title": titles[0]}))
+    if count_names(first_name) > 2:
+        found.append(Violation(field, "name.too_many", {"count": count_names(first_name)}))
+    families = {fold(n) for n in family_names if n} | COMMON_FAMILY_NAMES
+    if folded in families:
+        found.append(Violation(field, "name.family_name"))
+    if folded in TRIBES or folded in place_names:
+        found.append(Violation(field, "name.place", {"place": first_name}))
+    if any(t in OFFENSIVE for t in tokens) or folded in OFFENSIVE:
+        found.append(Violation(field, "name.offensive"))
+    return found

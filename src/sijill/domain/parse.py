@@ -1,0 +1,152 @@
+"""Reading untrusted input field by field, collecting every broken rule at once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from datetime import date, time
+from typing import Any
+
+from sijill.domain.errors import InvalidInput, Violation
+
+_ARABIC = r"\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_LATIN = r"A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u024F"
+_TIFINAGH = r"\u2D30-\u2D7F"
+_SCRIPTS = {
+    "arabic": re.compile(rf"^[{_ARABIC}][{_ARABIC}' \-]*$"),
+    "latin": re.compile(rf"^[{_LATIN}][{_LATIN}' \-.]*$"),
+    "tifinagh": re.compile(rf"^[{_TIFINAGH}][{_TIFINAGH}' \-]*$"),
+}
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalize and collapse runs of spaces: what was typed, tidied, not changed."""
+    return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+class Reader:
+    """Reads one object of input; sub-objects share the same list of violations."""
+
+    def __init__(
+        self,
+        data: object,
+        prefix: str = "",
+        violations: list[Violation] | None = None,
+    ) -> None:
+        self.violations: list[Violation] = [] if violations is None else violations
+        self.prefix = prefix
+        if data is None:
+            data = {}
+        if not isinstance(data, Mapping):
+            self.fail("", "type.object")
+            data = {}
+        self.data: Mapping[str, Any] = data
+
+    def path(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix and name else (self.prefix or name)
+
+    def fail(self, name: str, rule: str, **params: object) -> None:
+        self.violations.append(Violation(self.path(name), rule, params))
+
+    def present(self, name: str) -> bool:
+        value = self.data.get(name)
+        return value is not None and value != ""
+
+    def text(
+        self,
+        name: str,
+        *,
+        required: bool = True,
+        max_length: int = 120,
+        script: str | None = None,
+    ) -> str | None:
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(name, "required")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, "type.text")
+            return None
+        value = clean_text(value)
+        if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in value):
+            self.fail(name, "text.control_chars")
+            return None
+        if len(value) > max_length:
+            self.fail(name, "text.too_long", max=max_length)
+            return None
+        if script is not None and not _SCRIPTS[script].match(value):
+            self.fail(name, f"script.{script}")
+            return None
+        return value
+
+    def date(self, name: str, *, required: bool = True) -> date | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "required")
+            return None
+        if isinstance(value, date):
+            return value
+        if not isinstance(value, str) or not _DATE.match(value.strip()):
+            self.fail(name, "date.format")
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            self.fail(name, "date.format")
+            return None
+
+    def time(self, name: str, *, required: bool = True) -> time | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "required")
+            return None
+        if isinstance(value, time):
+            return value
+        match = _TIME.match(value.strip()) if isinstance(value, str) else None
+        if match is None:
+            self.fail(name, "time.format")
+            return None
+        return time(int(match[1]), int(match[2]))
+
+    def choice(self, name: str, choices: tuple[str, ...], *, required: bool = True) -> str | None:
+        value = self.data.get(name)
+        if value is None or value == "":
+            if required:
+                self.fail(name, "required")
+            return None
+        if value not in choices:
+            self.fail(name, "choice", choices=", ".join(choices))
+            return None
+        return str(value)
+
+    def flag(self, name: str) -> bool:
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, "type.bool")
+            return False
+        return value
+
+    def nationality(self, name: str) -> str | None:
+        value = self.text(name, required=True, max_length=2)
+        if value is not None and not re.fullmatch(r"[A-Z]{2}", value):
+            self.fail(name, "nationality.format")
+            return None
+        return value
+
+    def child(self, name: str, *, required: bool = True) -> Reader | None:
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.fail(name, "required")
+            return None
+        return Reader(value, self.path(name), self.violations)
+
+    def raise_if_invalid(self) -> None:
+        if self.violations:
+            raise InvalidInput(self.violations)

