@@ -36,6 +36,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "يجب أن يكتب بالحروف اللاتينية",
         "doit être écrit en lettres latines",
     ),
+    "script.digits": (
+        "a name may not contain digits",
+        "لا يجوز أن يتضمن الاسم أرقاما",
+        "un nom ne peut pas contenir de chiffres",
+    ),
     "script.tifinagh": (
         "must be written in Tifinagh letters",
         "يجب أن يكتب بحروف تيفيناغ",

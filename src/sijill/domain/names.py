@@ -48,6 +48,14 @@ def fold(text: str) -> str:
     return " ".join(bare.replace("-", " ").split())
 
 
+# The lists above are written as people spell them; rules compare folded forms.
+TITLES = {fold(k): v for k, v in TITLES.items()}
+TRIBES = {fold(n) for n in TRIBES}
+OFFENSIVE = {fold(n) for n in OFFENSIVE}
+COMMON_FAMILY_NAMES = {fold(n) for n in COMMON_FAMILY_NAMES}
+_COMPOUND_PREFIXES = {fold(n) for n in _COMPOUND_PREFIXES}
+
+
 def count_names(first_name: str) -> int:
     """How many names a first name holds, a compound such as عبد الله counting once."""
     count, joined = 0, False

@@ -79,7 +79,8 @@ class Reader:
             self.fail(name, "text.too_long", max=max_length)
             return None
         if script is not None and not _SCRIPTS[script].match(value):
-            self.fail(name, f"script.{script}")
+            digits = any(c.isdigit() for c in value)
+            self.fail(name, "script.digits" if digits else f"script.{script}")
             return None
         return value
 

@@ -53,7 +53,8 @@ def authorize(uow: UnitOfWork, actor: Actor, action: str, office: str | None,
     try:
         check(uow, actor, action, office)
     except Forbidden as refusal:
+        rule = refusal.rule
         uow.after_rollback(lambda conn: write_audit(
             conn, uow.now, actor, action, office=office, target=target, personal=False,
-            outcome="denied", detail={"rule": refusal.rule}))
+            outcome="denied", detail={"rule": rule}))
         raise

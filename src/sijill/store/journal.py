@@ -46,8 +46,13 @@ def lock_office(conn: Connection, office: str) -> Head:
     return Head(row.last_seq, row.last_hash)
 
 
-def append(conn: Connection, head: Head, signer: Signer, event: Event, recorded_at: str) -> Head:
-    """Write ``event`` as the next entry after ``head``, signed by the office key."""
+def append(
+    conn: Connection, head: Head, signer: Signer, event: Event, recorded_at: str
+) -> tuple[Head, bytes]:
+    """Write ``event`` as the next entry after ``head``, signed by the office key.
+
+    Returns the new head and the canonical payload that was written.
+    """
     seq = head.seq + 1
     payload = canonical_json(event.payload())
     digest = entry_digest(signer.office, seq, head.hash, payload)
@@ -57,7 +62,7 @@ def append(conn: Connection, head: Head, signer: Signer, event: Event, recorded_
         event_type=event.type, recorded_at=recorded_at))
     conn.execute(update(t.journal_heads).where(t.journal_heads.c.office_code == signer.office)
                  .values(last_seq=seq, last_hash=digest))
-    return Head(seq, digest)
+    return Head(seq, digest), payload
 
 
 def entries(conn: Connection, office: str, after: int = 0) -> Iterator[StoredEntry]:
@@ -76,7 +81,12 @@ def entries(conn: Connection, office: str, after: int = 0) -> Iterator[StoredEnt
 
 def decode(entry: StoredEntry) -> Event:
     """The event an entry records."""
-    return event_from_payload(json.loads(entry.payload))
+    return decode_payload(entry.payload)
+
+
+def decode_payload(payload: bytes) -> Event:
+    """The event a canonical payload records."""
+    return event_from_payload(json.loads(payload))
 
 
 def journal_offices(conn: Connection) -> list[str]:

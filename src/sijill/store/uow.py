@@ -13,7 +13,7 @@ from sijill.domain.events import Event
 from sijill.domain.offices import Actor
 from sijill.store import projection
 from sijill.store import tables as t
-from sijill.store.journal import Head, append, lock_office
+from sijill.store.journal import Head, append, decode_payload, lock_office
 from sijill.store.keys import KeyStore
 
 
@@ -71,8 +71,10 @@ class UnitOfWork:
         """Append ``event`` to the office journal and apply it; returns its sequence."""
         self.lock(office)
         signer = self.keys.signer(office)
-        self._heads[office] = append(self.conn, self._heads[office], signer, event, self.now)
-        projection.apply(self.conn, office, event)
+        self._heads[office], payload = append(self.conn, self._heads[office], signer, event,
+                                              self.now)
+        # The tables are fed from the payload as written, exactly as a rebuild will be.
+        projection.apply(self.conn, office, decode_payload(payload))
         return self._heads[office].seq
 
     def audit(

@@ -1,0 +1,33 @@
+# Sijill — the two commands: `make demo` and `make test`. Each sets up what it needs.
+BIN := .venv/bin
+DEMO_DIR ?= sijill-data/demo
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint bench setup clean-demo
+
+setup:
+	@scripts/bootstrap.sh
+
+demo: setup
+	$(BIN)/sijill --data-dir $(DEMO_DIR) demo
+	$(BIN)/sijill --data-dir $(DEMO_DIR) serve --host $(HOST) --port $(PORT)
+
+test:
+	@scripts/bootstrap.sh --browser
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/bench_registry.py
+
+clean-demo:
+	rm -rf $(DEMO_DIR)

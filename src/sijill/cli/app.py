@@ -1,0 +1,244 @@
+"""The ``sijill`` command and its groups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sijill.cli.common import State, actor_for, console, read_json, run, state
+from sijill.cli.render import print_act
+from sijill.domain.offices import SYSTEM
+from sijill.services import acts, drafts, journal, offices, queries
+
+app = typer.Typer(help="Sijill (سجل) — the national civil status registry.", no_args_is_help=True)
+office_app = typer.Typer(help="Offices and their staff.", no_args_is_help=True)
+birth_app = typer.Typer(help="Birth declarations.", no_args_is_help=True)
+death_app = typer.Typer(help="Death declarations.", no_args_is_help=True)
+act_app = typer.Typer(help="Drafts and signed acts.", no_args_is_help=True)
+mention_app = typer.Typer(help="Marginal mentions.", no_args_is_help=True)
+register_app = typer.Typer(help="Yearly registers.", no_args_is_help=True)
+journal_app = typer.Typer(help="The signed journal.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+for sub, name in ((office_app, "office"), (birth_app, "birth"), (death_app, "death"),
+                  (act_app, "act"), (mention_app, "mention"), (register_app, "register"),
+                  (journal_app, "journal"), (db_app, "db")):
+    app.add_typer(sub, name=name)
+
+AsUser = Annotated[str | None, typer.Option("--as", help="User name of the member of staff acting.")]
+OfficeOpt = Annotated[str, typer.Option("--office", help="Office code, e.g. 03.231.01.0.")]
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    database: Annotated[str | None, typer.Option(
+        "--database", envvar="SIJILL_DATABASE_URL",
+        help="Database URL: sqlite:///path.db (default: ./sijill-data/sijill.db) or "
+             "postgresql://user@host/db.")] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", envvar="SIJILL_DATA_DIR", help="Where the database and keys live.")] = None,
+) -> None:
+    s = State()
+    if data_dir is not None:
+        s.settings.data_dir = data_dir
+    if database is not None:
+        s.settings.database_url = database
+    ctx.obj = s
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Bring the database schema up to date (also done on every start)."""
+    state(ctx).registry()
+    console.print("schema up to date")
+
+
+@office_app.command("create")
+def office_create(
+    ctx: typer.Context,
+    commune: Annotated[str | None, typer.Option(help="Official HCP code of the commune or arrondissement.")] = None,
+    consulate: Annotated[str | None, typer.Option(help="Consulate as COUNTRY:CITY, e.g. FR:Paris.")] = None,
+    name_ar: Annotated[str | None, typer.Option(help="Consulate name in Arabic.")] = None,
+    name_fr: Annotated[str | None, typer.Option(help="Consulate name in French.")] = None,
+    annex_of: Annotated[str | None, typer.Option(help="Open an annex of this office.")] = None,
+) -> None:
+    """Open a civil status office with its own signing key."""
+    reg = state(ctx).registry()
+    spec = None
+    if consulate is not None:
+        country, _, city = consulate.partition(":")
+        spec = (country, city, name_ar or "", name_fr or "")
+    office = run(lambda: offices.create_office(reg, actor=SYSTEM, commune_code=commune,
+                                               consulate=spec, annex_of=annex_of))
+    console.print(f"office {office.code} opened: {office.name_fr} — {office.name_ar}")
+
+
+@office_app.command("list")
+def office_list(ctx: typer.Context) -> None:
+    """List the offices and how many acts each holds."""
+    table = Table("code", "kind", "name", "الاسم", "acts")
+    for o in queries.list_offices(state(ctx).registry()):
+        table.add_row(o["code"], o["kind"], o["name_fr"], o["name_ar"], str(o["acts"]))
+    console.print(table)
+
+
+@office_app.command("appoint")
+def office_appoint(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    username: Annotated[str, typer.Option()],
+    role: Annotated[str, typer.Option(help="officer, delegate or clerk")],
+    name_ar: Annotated[str, typer.Option(help="Full name in Arabic.")],
+    name_fr: Annotated[str, typer.Option(help="Full name in Latin letters.")],
+    as_user: AsUser = None,
+) -> None:
+    """Appoint the officer, his delegate or a clerk."""
+    reg = state(ctx).registry()
+    run(lambda: offices.appoint_staff(reg, actor=actor_for(reg, as_user), office=office,
+                                      username=username, role=role, full_name_ar=name_ar,
+                                      full_name_fr=name_fr))
+    console.print(f"{username} appointed {role} of {office}")
+
+
+def _register(ctx: typer.Context, kind: str, office: str, file: Path, as_user: str | None,
+              predeclaration: str | None) -> None:
+    reg = state(ctx).registry()
+    data = read_json(file)
+    draft_id = run(lambda: drafts.draft_act(reg, actor=actor_for(reg, as_user), office=office,
+                                            kind=kind, data=data,
+                                            predeclaration_id=predeclaration))
+    console.print(f"draft {draft_id} awaiting the officer's signature")
+
+
+FileArg = Annotated[Path, typer.Option("--file", "-f", help="Declaration as JSON (- for stdin).")]
+PredeclOpt = Annotated[str | None, typer.Option(help="The pre-declaration this draft completes.")]
+
+
+@birth_app.command("register")
+def birth_register(ctx: typer.Context, office: OfficeOpt, file: FileArg, as_user: AsUser = None,
+                   predeclaration: PredeclOpt = None) -> None:
+    """Register a declared birth as a draft for the officer to sign."""
+    _register(ctx, "birth", office, file, as_user, predeclaration)
+
+
+@death_app.command("register")
+def death_register(ctx: typer.Context, office: OfficeOpt, file: FileArg, as_user: AsUser = None,
+                   predeclaration: PredeclOpt = None) -> None:
+    """Register a declared death as a draft for the officer to sign."""
+    _register(ctx, "death", office, file, as_user, predeclaration)
+
+
+@act_app.command("sign")
+def act_sign(ctx: typer.Context, office: OfficeOpt, draft: Annotated[str, typer.Argument()],
+             as_user: AsUser = None) -> None:
+    """Sign a draft: it becomes the next act of this year's register."""
+    reg = state(ctx).registry()
+    ref = run(lambda: acts.sign_act(reg, actor=actor_for(reg, as_user), office=office,
+                                    draft_id=draft))
+    console.print(f"signed: {ref}")
+
+
+@act_app.command("cancel")
+def act_cancel(ctx: typer.Context, office: OfficeOpt, draft: Annotated[str, typer.Argument()],
+               reason: Annotated[str, typer.Option()], as_user: AsUser = None) -> None:
+    """Cancel a draft (it stays on record, cancelled)."""
+    reg = state(ctx).registry()
+    run(lambda: drafts.cancel_draft(reg, actor=actor_for(reg, as_user), office=office,
+                                    draft_id=draft, reason=reason))
+    console.print(f"draft {draft} cancelled")
+
+
+@act_app.command("drafts")
+def act_drafts(ctx: typer.Context, office: OfficeOpt, as_user: AsUser = None) -> None:
+    """List the drafts waiting for signature."""
+    reg = state(ctx).registry()
+    rows = run(lambda: queries.list_drafts(reg, actor=actor_for(reg, as_user), office=office))
+    table = Table("draft", "kind", "created", "by")
+    for d in rows:
+        table.add_row(d["draft_id"], d["kind"], d["created_at"], d["created_by"])
+    console.print(table)
+
+
+@act_app.command("show")
+def act_show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="e.g. 03.231.01.0/2026/N/12")],
+             as_user: AsUser = None) -> None:
+    """Show an act with its marginal mentions, in Arabic and French."""
+    reg = state(ctx).registry()
+    view = run(lambda: queries.get_act(reg, actor=actor_for(reg, as_user), ref=ref))
+    print_act(console, view)
+
+
+@mention_app.command("add")
+def mention_add(ctx: typer.Context, ref: Annotated[str, typer.Argument()], file: FileArg,
+                as_user: AsUser = None) -> None:
+    """Write and sign a marginal mention (JSON: kind, source, data)."""
+    reg = state(ctx).registry()
+    data = read_json(file)
+    mention_id = run(lambda: acts.add_mention(reg, actor=actor_for(reg, as_user), ref=ref,
+                                              data=data))
+    console.print(f"mention {mention_id} written on {ref}")
+
+
+@register_app.command("close")
+def register_close(ctx: typer.Context, office: OfficeOpt, year: Annotated[int, typer.Option()],
+                   kind: Annotated[str, typer.Option(help="birth or death")],
+                   as_user: AsUser = None) -> None:
+    """Close a yearly register (on or after 31 December)."""
+    reg = state(ctx).registry()
+    last = run(lambda: acts.close_register(reg, actor=actor_for(reg, as_user), office=office,
+                                           year=year, kind=kind))
+    console.print(f"register {office}/{year}/{kind} closed after act {last}")
+
+
+@register_app.command("list")
+def register_list(ctx: typer.Context, office: OfficeOpt) -> None:
+    """List an office's registers."""
+    table = Table("year", "kind", "acts", "closed")
+    for r in queries.list_registers(state(ctx).registry(), office=office):
+        table.add_row(str(r["year"]), r["kind"], str(r["last_number"]), r["closed_at"] or "")
+    console.print(table)
+
+
+@journal_app.command("verify")
+def journal_verify(ctx: typer.Context, office: Annotated[str | None, typer.Option()] = None) -> None:
+    """Check every chain link, hash and signature; name the first broken entry."""
+    reg = state(ctx).registry()
+    reports = run(lambda: journal.verify_journal(reg, actor=SYSTEM, office=office))
+    broken = [r for r in reports if not r.ok]
+    for r in reports:
+        mark = "[green]✓[/green]" if r.ok else "[red]✗[/red]"
+        line = f"{mark} {r.office}: {r.entries} entries"
+        if not r.ok:
+            line += f" — BROKEN at entry {r.broken_at}: {r.reason}"
+        console.print(line)
+    if broken:
+        raise typer.Exit(6)
+    console.print(f"journal intact: {len(reports)} office(s), {sum(r.entries for r in reports)} entries")
+
+
+@journal_app.command("rebuild")
+def journal_rebuild(ctx: typer.Context) -> None:
+    """Rebuild the current-state tables from the verified journal."""
+    reg = state(ctx).registry()
+    report = run(lambda: journal.rebuild_state(reg, actor=SYSTEM))
+    total = sum(report.entries.values())
+    console.print(f"rebuilt from {total} journal entries of {len(report.entries)} office(s)")
+
+
+@app.command("serve")
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API of this registry."""
+    import uvicorn
+
+    from sijill.web.app import create_app
+
+    reg = state(ctx).registry()
+    console.print(f"Sijill serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(reg), host=host, port=port, log_level="warning")
