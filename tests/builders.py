@@ -31,12 +31,21 @@ def open_office(reg: Registry, code: str = FES) -> Staffed:
     offices.create_office(reg, actor=SYSTEM, commune_code=code)
     tag = code.replace(".", "")
     people = {}
-    for role, ar, fr in (("officer", "عبد الرحيم الفاسي", "Abderrahim El Fassi"),
-                         ("delegate", "نادية بنجلون", "Nadia Benjelloun"),
-                         ("clerk", "سعيد العمراني", "Said El Amrani")):
+    for role, ar, fr in (
+        ("officer", "عبد الرحيم الفاسي", "Abderrahim El Fassi"),
+        ("delegate", "نادية بنجلون", "Nadia Benjelloun"),
+        ("clerk", "سعيد العمراني", "Said El Amrani"),
+    ):
         username = f"{role}.{tag}"
-        offices.appoint_staff(reg, actor=SYSTEM, office=code, username=username, role=role,
-                              full_name_ar=ar, full_name_fr=fr)
+        offices.appoint_staff(
+            reg,
+            actor=SYSTEM,
+            office=code,
+            username=username,
+            role=role,
+            full_name_ar=ar,
+            full_name_fr=fr,
+        )
         people[role] = Actor(username, role, code)
     return Staffed(code, people["officer"], people["delegate"], people["clerk"])
 
@@ -44,23 +53,44 @@ def open_office(reg: Registry, code: str = FES) -> Staffed:
 def birth(born: date, **changes: Any) -> dict[str, Any]:
     """A complete, valid birth declaration of a child born on ``born``."""
     data: dict[str, Any] = {
-        "child": {"first_name_ar": "يوسف", "family_name_ar": "الإدريسي",
-                  "first_name_lat": "Youssef", "family_name_lat": "El Idrissi"},
+        "child": {
+            "first_name_ar": "يوسف",
+            "family_name_ar": "الإدريسي",
+            "first_name_lat": "Youssef",
+            "family_name_lat": "El Idrissi",
+        },
         "sex": "M",
         "birth_date": born.isoformat(),
         "birth_time": "08:30",
         "birth_place": "المستشفى الجامعي الحسن الثاني، فاس",
         "birth_commune": FES,
-        "father": {"first_name_ar": "أحمد", "family_name_ar": "الإدريسي",
-                   "first_name_lat": "Ahmed", "family_name_lat": "El Idrissi",
-                   "birth_date": "1988-04-02", "birth_place": "فاس", "profession": "أستاذ",
-                   "address": "حي النرجس، فاس", "nationality": "MA"},
-        "mother": {"first_name_ar": "خديجة", "family_name_ar": "التازي",
-                   "first_name_lat": "Khadija", "family_name_lat": "Tazi",
-                   "birth_date": "1992-09-15", "birth_place": "مكناس", "profession": "ممرضة",
-                   "address": "حي النرجس، فاس", "nationality": "MA"},
-        "declarant": {"full_name": "أحمد الإدريسي", "relationship": "father",
-                      "id_document": "C123456"},
+        "father": {
+            "first_name_ar": "أحمد",
+            "family_name_ar": "الإدريسي",
+            "first_name_lat": "Ahmed",
+            "family_name_lat": "El Idrissi",
+            "birth_date": "1988-04-02",
+            "birth_place": "فاس",
+            "profession": "أستاذ",
+            "address": "حي النرجس، فاس",
+            "nationality": "MA",
+        },
+        "mother": {
+            "first_name_ar": "خديجة",
+            "family_name_ar": "التازي",
+            "first_name_lat": "Khadija",
+            "family_name_lat": "Tazi",
+            "birth_date": "1992-09-15",
+            "birth_place": "مكناس",
+            "profession": "ممرضة",
+            "address": "حي النرجس، فاس",
+            "nationality": "MA",
+        },
+        "declarant": {
+            "full_name": "أحمد الإدريسي",
+            "relationship": "father",
+            "id_document": "C123456",
+        },
     }
     for path, value in changes.items():
         node = data
@@ -77,22 +107,35 @@ def birth(born: date, **changes: Any) -> dict[str, Any]:
 def death(died: date, **extra: Any) -> dict[str, Any]:
     """A complete, valid death declaration of someone who died on ``died``."""
     data: dict[str, Any] = {
-        "deceased": {"first_name_ar": "عائشة", "family_name_ar": "بناني",
-                     "first_name_lat": "Aicha", "family_name_lat": "Bennani"},
-        "sex": "F", "birth_date": "1941-02-11", "birth_place": "فاس",
-        "nationality": "MA", "death_date": died.isoformat(), "death_time": "06:10",
-        "death_place": "منزلها، فاس", "father_name": "محمد بناني", "mother_name": "زينب العلوي",
+        "deceased": {
+            "first_name_ar": "عائشة",
+            "family_name_ar": "بناني",
+            "first_name_lat": "Aicha",
+            "family_name_lat": "Bennani",
+        },
+        "sex": "F",
+        "birth_date": "1941-02-11",
+        "birth_place": "فاس",
+        "nationality": "MA",
+        "death_date": died.isoformat(),
+        "death_time": "06:10",
+        "death_place": "منزلها، فاس",
+        "father_name": "محمد بناني",
+        "mother_name": "زينب العلوي",
         "declarant": {"full_name": "عمر بناني", "relationship": "child"},
     }
     data.update(extra)
     return data
 
 
-def signed_birth(reg: Registry, office: Staffed, *, days_old: int = 3, **changes: Any) -> ActRef:
+def signed_birth(
+    reg: Registry, office: Staffed, *, days_old: int = 3, **changes: Any
+) -> ActRef:
     """Register and sign a birth in ``office``; returns the act reference."""
     born = reg.now().date() - timedelta(days=days_old)
-    draft = drafts.register_birth(reg, actor=office.clerk, office=office.code,
-                                  data=birth(born, **changes))
+    draft = drafts.register_birth(
+        reg, actor=office.clerk, office=office.code, data=birth(born, **changes)
+    )
     return acts.sign_act(reg, actor=office.officer, office=office.code, draft_id=draft)
 
 
@@ -100,9 +143,19 @@ def marriage(on: date) -> dict[str, Any]:
     """A marriage mention drawn up by adouls on ``on``."""
     return {
         "kind": "marriage",
-        "source": {"authority": "adouls", "reference": "عقد زواج عدد 345 صحيفة 12",
-                   "date": on.isoformat()},
-        "data": {"spouse": {"first_name_ar": "سلمى", "family_name_ar": "برادة",
-                            "first_name_lat": "Salma", "family_name_lat": "Berrada"},
-                 "event_date": on.isoformat(), "place": "فاس"},
+        "source": {
+            "authority": "adouls",
+            "reference": "عقد زواج عدد 345 صحيفة 12",
+            "date": on.isoformat(),
+        },
+        "data": {
+            "spouse": {
+                "first_name_ar": "سلمى",
+                "family_name_ar": "برادة",
+                "first_name_lat": "Salma",
+                "family_name_lat": "Berrada",
+            },
+            "event_date": on.isoformat(),
+            "place": "فاس",
+        },
     }

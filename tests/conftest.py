@@ -23,7 +23,9 @@ from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
 from tests.fakes import FakeClock
 
-PG_ADMIN = os.environ.get("SIJILL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "SIJILL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def _pg_reason() -> str | None:
@@ -76,7 +78,9 @@ def postgres() -> Iterator[PostgresDatabases]:
     databases.drop_all()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh, migrated database: a SQLite file, or a PostgreSQL database of this run."""
     if request.param == "sqlite":
@@ -105,4 +109,6 @@ def engine(database_url: str) -> Iterator[Engine]:
 def registry(engine: Engine, tmp_path: Path, clock: FakeClock) -> Registry:
     """The registry's ports on the test database, with a clock the test controls."""
     settings = Settings(data_dir=tmp_path)
-    return Registry(engine=engine, keys=KeyStore(settings.resolved_keys_dir()), clock=clock)
+    return Registry(
+        engine=engine, keys=KeyStore(settings.resolved_keys_dir()), clock=clock
+    )

@@ -19,4 +19,6 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> Regi
     if migrate:
         upgrade(engine)
     passphrase = settings.key_passphrase.encode() if settings.key_passphrase else None
-    return Registry(engine=engine, keys=KeyStore(settings.resolved_keys_dir(), passphrase))
+    return Registry(
+        engine=engine, keys=KeyStore(settings.resolved_keys_dir(), passphrase)
+    )

@@ -13,7 +13,9 @@ from sijill.cli.render import print_act
 from sijill.domain.offices import SYSTEM
 from sijill.services import acts, drafts, journal, offices, queries
 
-app = typer.Typer(help="Sijill (سجل) — the national civil status registry.", no_args_is_help=True)
+app = typer.Typer(
+    help="Sijill (سجل) — the national civil status registry.", no_args_is_help=True
+)
 office_app = typer.Typer(help="Offices and their staff.", no_args_is_help=True)
 birth_app = typer.Typer(help="Birth declarations.", no_args_is_help=True)
 death_app = typer.Typer(help="Death declarations.", no_args_is_help=True)
@@ -22,24 +24,46 @@ mention_app = typer.Typer(help="Marginal mentions.", no_args_is_help=True)
 register_app = typer.Typer(help="Yearly registers.", no_args_is_help=True)
 journal_app = typer.Typer(help="The signed journal.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-for sub, name in ((office_app, "office"), (birth_app, "birth"), (death_app, "death"),
-                  (act_app, "act"), (mention_app, "mention"), (register_app, "register"),
-                  (journal_app, "journal"), (db_app, "db")):
+for sub, name in (
+    (office_app, "office"),
+    (birth_app, "birth"),
+    (death_app, "death"),
+    (act_app, "act"),
+    (mention_app, "mention"),
+    (register_app, "register"),
+    (journal_app, "journal"),
+    (db_app, "db"),
+):
     app.add_typer(sub, name=name)
 
-AsUser = Annotated[str | None, typer.Option("--as", help="User name of the member of staff acting.")]
-OfficeOpt = Annotated[str, typer.Option("--office", help="Office code, e.g. 03.231.01.0.")]
+AsUser = Annotated[
+    str | None, typer.Option("--as", help="User name of the member of staff acting.")
+]
+OfficeOpt = Annotated[
+    str, typer.Option("--office", help="Office code, e.g. 03.231.01.0.")
+]
 
 
 @app.callback()
 def root(
     ctx: typer.Context,
-    database: Annotated[str | None, typer.Option(
-        "--database", envvar="SIJILL_DATABASE_URL",
-        help="Database URL: sqlite:///path.db (default: ./sijill-data/sijill.db) or "
-             "postgresql://user@host/db.")] = None,
-    data_dir: Annotated[Path | None, typer.Option(
-        "--data-dir", envvar="SIJILL_DATA_DIR", help="Where the database and keys live.")] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            envvar="SIJILL_DATABASE_URL",
+            help="Database URL: sqlite:///path.db (default: ./sijill-data/sijill.db) or "
+            "postgresql://user@host/db.",
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            envvar="SIJILL_DATA_DIR",
+            help="Where the database and keys live.",
+        ),
+    ] = None,
 ) -> None:
     s = State()
     if data_dir is not None:
@@ -59,11 +83,22 @@ def db_upgrade(ctx: typer.Context) -> None:
 @office_app.command("create")
 def office_create(
     ctx: typer.Context,
-    commune: Annotated[str | None, typer.Option(help="Official HCP code of the commune or arrondissement.")] = None,
-    consulate: Annotated[str | None, typer.Option(help="Consulate as COUNTRY:CITY, e.g. FR:Paris.")] = None,
-    name_ar: Annotated[str | None, typer.Option(help="Consulate name in Arabic.")] = None,
-    name_fr: Annotated[str | None, typer.Option(help="Consulate name in French.")] = None,
-    annex_of: Annotated[str | None, typer.Option(help="Open an annex of this office.")] = None,
+    commune: Annotated[
+        str | None,
+        typer.Option(help="Official HCP code of the commune or arrondissement."),
+    ] = None,
+    consulate: Annotated[
+        str | None, typer.Option(help="Consulate as COUNTRY:CITY, e.g. FR:Paris.")
+    ] = None,
+    name_ar: Annotated[
+        str | None, typer.Option(help="Consulate name in Arabic.")
+    ] = None,
+    name_fr: Annotated[
+        str | None, typer.Option(help="Consulate name in French.")
+    ] = None,
+    annex_of: Annotated[
+        str | None, typer.Option(help="Open an annex of this office.")
+    ] = None,
 ) -> None:
     """Open a civil status office with its own signing key."""
     reg = state(ctx).registry()
@@ -71,8 +106,11 @@ def office_create(
     if consulate is not None:
         country, _, city = consulate.partition(":")
         spec = (country, city, name_ar or "", name_fr or "")
-    office = run(lambda: offices.create_office(reg, actor=SYSTEM, commune_code=commune,
-                                               consulate=spec, annex_of=annex_of))
+    office = run(
+        lambda: offices.create_office(
+            reg, actor=SYSTEM, commune_code=commune, consulate=spec, annex_of=annex_of
+        )
+    )
     console.print(f"office {office.code} opened: {office.name_fr} — {office.name_ar}")
 
 
@@ -97,57 +135,111 @@ def office_appoint(
 ) -> None:
     """Appoint the officer, his delegate or a clerk."""
     reg = state(ctx).registry()
-    run(lambda: offices.appoint_staff(reg, actor=actor_for(reg, as_user), office=office,
-                                      username=username, role=role, full_name_ar=name_ar,
-                                      full_name_fr=name_fr))
+    run(
+        lambda: offices.appoint_staff(
+            reg,
+            actor=actor_for(reg, as_user),
+            office=office,
+            username=username,
+            role=role,
+            full_name_ar=name_ar,
+            full_name_fr=name_fr,
+        )
+    )
     console.print(f"{username} appointed {role} of {office}")
 
 
-def _register(ctx: typer.Context, kind: str, office: str, file: Path, as_user: str | None,
-              predeclaration: str | None) -> None:
+def _register(
+    ctx: typer.Context,
+    kind: str,
+    office: str,
+    file: Path,
+    as_user: str | None,
+    predeclaration: str | None,
+) -> None:
     reg = state(ctx).registry()
     data = read_json(file)
-    draft_id = run(lambda: drafts.draft_act(reg, actor=actor_for(reg, as_user), office=office,
-                                            kind=kind, data=data,
-                                            predeclaration_id=predeclaration))
+    draft_id = run(
+        lambda: drafts.draft_act(
+            reg,
+            actor=actor_for(reg, as_user),
+            office=office,
+            kind=kind,
+            data=data,
+            predeclaration_id=predeclaration,
+        )
+    )
     console.print(f"draft {draft_id} awaiting the officer's signature")
 
 
-FileArg = Annotated[Path, typer.Option("--file", "-f", help="Declaration as JSON (- for stdin).")]
-PredeclOpt = Annotated[str | None, typer.Option(help="The pre-declaration this draft completes.")]
+FileArg = Annotated[
+    Path, typer.Option("--file", "-f", help="Declaration as JSON (- for stdin).")
+]
+PredeclOpt = Annotated[
+    str | None, typer.Option(help="The pre-declaration this draft completes.")
+]
 
 
 @birth_app.command("register")
-def birth_register(ctx: typer.Context, office: OfficeOpt, file: FileArg, as_user: AsUser = None,
-                   predeclaration: PredeclOpt = None) -> None:
+def birth_register(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    file: FileArg,
+    as_user: AsUser = None,
+    predeclaration: PredeclOpt = None,
+) -> None:
     """Register a declared birth as a draft for the officer to sign."""
     _register(ctx, "birth", office, file, as_user, predeclaration)
 
 
 @death_app.command("register")
-def death_register(ctx: typer.Context, office: OfficeOpt, file: FileArg, as_user: AsUser = None,
-                   predeclaration: PredeclOpt = None) -> None:
+def death_register(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    file: FileArg,
+    as_user: AsUser = None,
+    predeclaration: PredeclOpt = None,
+) -> None:
     """Register a declared death as a draft for the officer to sign."""
     _register(ctx, "death", office, file, as_user, predeclaration)
 
 
 @act_app.command("sign")
-def act_sign(ctx: typer.Context, office: OfficeOpt, draft: Annotated[str, typer.Argument()],
-             as_user: AsUser = None) -> None:
+def act_sign(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    draft: Annotated[str, typer.Argument()],
+    as_user: AsUser = None,
+) -> None:
     """Sign a draft: it becomes the next act of this year's register."""
     reg = state(ctx).registry()
-    ref = run(lambda: acts.sign_act(reg, actor=actor_for(reg, as_user), office=office,
-                                    draft_id=draft))
+    ref = run(
+        lambda: acts.sign_act(
+            reg, actor=actor_for(reg, as_user), office=office, draft_id=draft
+        )
+    )
     console.print(f"signed: {ref}")
 
 
 @act_app.command("cancel")
-def act_cancel(ctx: typer.Context, office: OfficeOpt, draft: Annotated[str, typer.Argument()],
-               reason: Annotated[str, typer.Option()], as_user: AsUser = None) -> None:
+def act_cancel(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    draft: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option()],
+    as_user: AsUser = None,
+) -> None:
     """Cancel a draft (it stays on record, cancelled)."""
     reg = state(ctx).registry()
-    run(lambda: drafts.cancel_draft(reg, actor=actor_for(reg, as_user), office=office,
-                                    draft_id=draft, reason=reason))
+    run(
+        lambda: drafts.cancel_draft(
+            reg,
+            actor=actor_for(reg, as_user),
+            office=office,
+            draft_id=draft,
+            reason=reason,
+        )
+    )
     console.print(f"draft {draft} cancelled")
 
 
@@ -155,7 +247,9 @@ def act_cancel(ctx: typer.Context, office: OfficeOpt, draft: Annotated[str, type
 def act_drafts(ctx: typer.Context, office: OfficeOpt, as_user: AsUser = None) -> None:
     """List the drafts waiting for signature."""
     reg = state(ctx).registry()
-    rows = run(lambda: queries.list_drafts(reg, actor=actor_for(reg, as_user), office=office))
+    rows = run(
+        lambda: queries.list_drafts(reg, actor=actor_for(reg, as_user), office=office)
+    )
     table = Table("draft", "kind", "created", "by")
     for d in rows:
         table.add_row(d["draft_id"], d["kind"], d["created_at"], d["created_by"])
@@ -163,8 +257,11 @@ def act_drafts(ctx: typer.Context, office: OfficeOpt, as_user: AsUser = None) ->
 
 
 @act_app.command("show")
-def act_show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="e.g. 03.231.01.0/2026/N/12")],
-             as_user: AsUser = None) -> None:
+def act_show(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(help="e.g. 03.231.01.0/2026/N/12")],
+    as_user: AsUser = None,
+) -> None:
     """Show an act with its marginal mentions, in Arabic and French."""
     reg = state(ctx).registry()
     view = run(lambda: queries.get_act(reg, actor=actor_for(reg, as_user), ref=ref))
@@ -172,24 +269,36 @@ def act_show(ctx: typer.Context, ref: Annotated[str, typer.Argument(help="e.g. 0
 
 
 @mention_app.command("add")
-def mention_add(ctx: typer.Context, ref: Annotated[str, typer.Argument()], file: FileArg,
-                as_user: AsUser = None) -> None:
+def mention_add(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument()],
+    file: FileArg,
+    as_user: AsUser = None,
+) -> None:
     """Write and sign a marginal mention (JSON: kind, source, data)."""
     reg = state(ctx).registry()
     data = read_json(file)
-    mention_id = run(lambda: acts.add_mention(reg, actor=actor_for(reg, as_user), ref=ref,
-                                              data=data))
+    mention_id = run(
+        lambda: acts.add_mention(reg, actor=actor_for(reg, as_user), ref=ref, data=data)
+    )
     console.print(f"mention {mention_id} written on {ref}")
 
 
 @register_app.command("close")
-def register_close(ctx: typer.Context, office: OfficeOpt, year: Annotated[int, typer.Option()],
-                   kind: Annotated[str, typer.Option(help="birth or death")],
-                   as_user: AsUser = None) -> None:
+def register_close(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    year: Annotated[int, typer.Option()],
+    kind: Annotated[str, typer.Option(help="birth or death")],
+    as_user: AsUser = None,
+) -> None:
     """Close a yearly register (on or after 31 December)."""
     reg = state(ctx).registry()
-    last = run(lambda: acts.close_register(reg, actor=actor_for(reg, as_user), office=office,
-                                           year=year, kind=kind))
+    last = run(
+        lambda: acts.close_register(
+            reg, actor=actor_for(reg, as_user), office=office, year=year, kind=kind
+        )
+    )
     console.print(f"register {office}/{year}/{kind} closed after act {last}")
 
 
@@ -198,12 +307,16 @@ def register_list(ctx: typer.Context, office: OfficeOpt) -> None:
     """List an office's registers."""
     table = Table("year", "kind", "acts", "closed")
     for r in queries.list_registers(state(ctx).registry(), office=office):
-        table.add_row(str(r["year"]), r["kind"], str(r["last_number"]), r["closed_at"] or "")
+        table.add_row(
+            str(r["year"]), r["kind"], str(r["last_number"]), r["closed_at"] or ""
+        )
     console.print(table)
 
 
 @journal_app.command("verify")
-def journal_verify(ctx: typer.Context, office: Annotated[str | None, typer.Option()] = None) -> None:
+def journal_verify(
+    ctx: typer.Context, office: Annotated[str | None, typer.Option()] = None
+) -> None:
     """Check every chain link, hash and signature; name the first broken entry."""
     reg = state(ctx).registry()
     reports = run(lambda: journal.verify_journal(reg, actor=SYSTEM, office=office))
@@ -216,7 +329,9 @@ def journal_verify(ctx: typer.Context, office: Annotated[str | None, typer.Optio
         console.print(line)
     if broken:
         raise typer.Exit(6)
-    console.print(f"journal intact: {len(reports)} office(s), {sum(r.entries for r in reports)} entries")
+    console.print(
+        f"journal intact: {len(reports)} office(s), {sum(r.entries for r in reports)} entries"
+    )
 
 
 @journal_app.command("rebuild")
@@ -225,7 +340,9 @@ def journal_rebuild(ctx: typer.Context) -> None:
     reg = state(ctx).registry()
     report = run(lambda: journal.rebuild_state(reg, actor=SYSTEM))
     total = sum(report.entries.values())
-    console.print(f"rebuilt from {total} journal entries of {len(report.entries)} office(s)")
+    console.print(
+        f"rebuilt from {total} journal entries of {len(report.entries)} office(s)"
+    )
 
 
 @app.command("serve")

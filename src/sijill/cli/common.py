@@ -23,7 +23,13 @@ console = Console()
 err_console = Console(stderr=True)
 T = TypeVar("T")
 
-EXIT_CODES = {"invalid": 2, "not_found": 3, "forbidden": 4, "conflict": 5, "integrity": 6}
+EXIT_CODES = {
+    "invalid": 2,
+    "not_found": 3,
+    "forbidden": 4,
+    "conflict": 5,
+    "integrity": 6,
+}
 
 
 class State:
@@ -59,10 +65,14 @@ def reported_errors() -> Iterator[None]:
         if isinstance(error, InvalidInput):
             for v in error.violations:
                 err_console.print(f"[red]✗ {v.field}[/red] — {v.message('en')}")
-                err_console.print(f"   {v.message('fr')}  |  {v.message('ar')}", markup=False)
+                err_console.print(
+                    f"   {v.message('fr')}  |  {v.message('ar')}", markup=False
+                )
         else:
             err_console.print(f"[red]✗ {error.message('en')}[/red]")
-            err_console.print(f"   {error.message('fr')}  |  {error.message('ar')}", markup=False)
+            err_console.print(
+                f"   {error.message('fr')}  |  {error.message('ar')}", markup=False
+            )
         raise typer.Exit(EXIT_CODES.get(error.code, 1)) from None
 
 

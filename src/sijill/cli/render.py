@@ -11,8 +11,14 @@ from sijill.domain.labels import ACT_TITLES, FIELDS, SEXES, label
 from sijill.domain.mentions import MENTION_KINDS
 from sijill.services.queries import ActView
 
-_PERSON = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat",
-           "first_name_tfng", "family_name_tfng")
+_PERSON = (
+    "first_name_ar",
+    "family_name_ar",
+    "first_name_lat",
+    "family_name_lat",
+    "first_name_tfng",
+    "family_name_tfng",
+)
 
 
 def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -24,7 +30,9 @@ def _rows(prefix: str, data: dict[str, Any]) -> list[tuple[str, str, str]]:
             rows += _rows("  ", value)
             continue
         shown = label(SEXES, value, "fr") if key == "sex" else str(value)
-        rows.append((f"{prefix}{label(FIELDS, key, 'fr')}", shown, label(FIELDS, key, "ar")))
+        rows.append(
+            (f"{prefix}{label(FIELDS, key, 'fr')}", shown, label(FIELDS, key, "ar"))
+        )
     return rows
 
 
@@ -42,13 +50,18 @@ def print_act(console: Console, view: ActView) -> None:
     for row in _rows("", view.data):
         table.add_row(*row)
     if view.hijri_event_date:
-        table.add_row("Date hégirienne", view.hijri_event_date.spelled("fr"),
-                      view.hijri_event_date.spelled("ar"))
+        table.add_row(
+            "Date hégirienne",
+            view.hijri_event_date.spelled("fr"),
+            view.hijri_event_date.spelled("ar"),
+        )
     table.add_row("Signé par", f"{view.signed_by} — {view.signed_at}", "وقعه")
     console.print(table)
     for p in view.provisional:
-        console.print(f"[yellow]⚑ {p['field']}: {p['message_fr']} — accepté à titre provisoire"
-                      f" / {p['message_ar']} — قبل مؤقتا[/yellow]")
+        console.print(
+            f"[yellow]⚑ {p['field']}: {p['message_fr']} — accepté à titre provisoire"
+            f" / {p['message_ar']} — قبل مؤقتا[/yellow]"
+        )
     if not view.mentions:
         console.print("Aucune mention marginale — لا توجد بيانات هامشية")
     for m in view.mentions:
@@ -56,9 +69,12 @@ def print_act(console: Console, view: ActView) -> None:
         console.print(
             f"[bold]{m['seq']}. {kind.label_fr} — {kind.label_ar}[/bold] "
             f"({m['authority']} {m['source_ref']}, {m['source_date']}) {m['data']}",
-            highlight=False)
+            highlight=False,
+        )
     status = view.current["status"]
     if status["deceased"]:
-        console.print(f"† Décédé(e) le {status['deceased']} — توفي(ت) بتاريخ {status['deceased']}")
+        console.print(
+            f"† Décédé(e) le {status['deceased']} — توفي(ت) بتاريخ {status['deceased']}"
+        )
     if status["annulled"]:
         console.print("[red]Acte annulé — رسم ملغى[/red]")

@@ -5,16 +5,29 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sijill.domain.parse import Reader
 
 SEXES = ("M", "F")
 RELATIONSHIPS = (
-    "father", "mother", "grandparent", "sibling", "relative", "spouse", "child",
-    "doctor", "midwife", "hospital", "local_authority", "prosecutor", "other",
+    "father",
+    "mother",
+    "grandparent",
+    "sibling",
+    "relative",
+    "spouse",
+    "child",
+    "doctor",
+    "midwife",
+    "hospital",
+    "local_authority",
+    "prosecutor",
+    "other",
 )
 KINDS = ("birth", "death")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -110,107 +123,106 @@ class DeathDeclaration:
 Declaration = BirthDeclaration | DeathDeclaration
 
 
-def read_names(r: Reader) -> Names | None:
-    first_ar = r.text("first_name_ar", script="arabic", max_length=60)
-    family_ar = r.text("family_name_ar", script="arabic", max_length=60)
-    first_lat = r.text("first_name_lat", script="latin", max_length=60)
-    family_lat = r.text("family_name_lat", script="latin", max_length=60)
-    first_tfng = r.text("first_name_tfng", required=False, script="tifinagh", max_length=60)
-    family_tfng = r.text("family_name_tfng", required=False, script="tifinagh", max_length=60)
-    if None in (first_ar, family_ar, first_lat, family_lat):
-        return None
-    return Names(first_ar, family_ar, first_lat, family_lat, first_tfng, family_tfng)  # type: ignore[arg-type]
+def read_names(r: Reader) -> Names:
+    """A person's names: Arabic and Latin required, Tifinagh optional."""
+    return Names(
+        first_name_ar=r.text("first_name_ar", script="arabic", max_length=60),
+        family_name_ar=r.text("family_name_ar", script="arabic", max_length=60),
+        first_name_lat=r.text("first_name_lat", script="latin", max_length=60),
+        family_name_lat=r.text("family_name_lat", script="latin", max_length=60),
+        first_name_tfng=r.optional_text(
+            "first_name_tfng", script="tifinagh", max_length=60
+        ),
+        family_name_tfng=r.optional_text(
+            "family_name_tfng", script="tifinagh", max_length=60
+        ),
+    )
 
 
-def read_parent(r: Reader) -> Parent | None:
-    names = read_names(r)
-    birth_date = r.date("birth_date", required=False)
-    birth_place = r.text("birth_place", required=False)
-    profession = r.text("profession", required=False, max_length=80)
-    address = r.text("address", required=False, max_length=200)
-    nationality = r.nationality("nationality")
-    if names is None or nationality is None:
-        return None
-    return Parent(names, birth_date, birth_place, profession, address, nationality)
+def read_parent(r: Reader) -> Parent:
+    return Parent(
+        names=read_names(r),
+        birth_date=r.optional_date("birth_date"),
+        birth_place=r.optional_text("birth_place"),
+        profession=r.optional_text("profession", max_length=80),
+        address=r.optional_text("address", max_length=200),
+        nationality=r.nationality("nationality"),
+    )
 
 
-def read_declarant(r: Reader) -> Declarant | None:
-    full_name = r.text("full_name", max_length=120)
-    relationship = r.choice("relationship", RELATIONSHIPS)
-    id_document = r.text("id_document", required=False, max_length=20)
-    address = r.text("address", required=False, max_length=200)
-    if full_name is None or relationship is None:
-        return None
-    return Declarant(full_name, relationship, id_document, address)
+def read_declarant(r: Reader) -> Declarant:
+    return Declarant(
+        full_name=r.text("full_name", max_length=120),
+        relationship=r.choice("relationship", RELATIONSHIPS),
+        id_document=r.optional_text("id_document", max_length=20),
+        address=r.optional_text("address", max_length=200),
+    )
 
 
-def read_judgment(r: Reader) -> Judgment | None:
-    court = r.text("court", max_length=120)
-    number = r.text("number", max_length=40)
-    day = r.date("date")
-    if court is None or number is None or day is None:
-        return None
-    return Judgment(court, number, day)
+def read_judgment(r: Reader) -> Judgment:
+    return Judgment(
+        court=r.text("court", max_length=120),
+        number=r.text("number", max_length=40),
+        date=r.date("date"),
+    )
+
+
+def _part(r: Reader, name: str, read: Callable[[Reader], T]) -> T | None:
+    """An optional sub-object, read only when given."""
+    child = r.child(name, required=False)
+    return read(child) if child is not None else None
+
+
+def _required_part(r: Reader, name: str, read: Callable[[Reader], T]) -> T:
+    child = r.child(name) or Reader(
+        {}, r.path(name), []
+    )  # the absence is already recorded
+    return read(child)
 
 
 def read_birth(data: object) -> BirthDeclaration:
     """Parse a birth declaration; raise InvalidInput naming every bad field."""
     r = Reader(data)
-    child_r = r.child("child")
-    child = read_names(child_r) if child_r else None
-    sex = r.choice("sex", SEXES)
-    birth_date = r.date("birth_date")
-    birth_time = r.time("birth_time")
-    birth_place = r.text("birth_place", max_length=160)
-    birth_commune = r.text("birth_commune", required=False, max_length=24)
-    father_r = r.child("father", required=False)
-    father = read_parent(father_r) if father_r else None
-    mother_r = r.child("mother")
-    mother = read_parent(mother_r) if mother_r else None
-    declarant_r = r.child("declarant")
-    declarant = read_declarant(declarant_r) if declarant_r else None
-    judgment_r = r.child("judgment", required=False)
-    judgment = read_judgment(judgment_r) if judgment_r else None
-    contested = r.flag("first_name_contested")
-    r.raise_if_invalid()
-    return BirthDeclaration(
-        child=child, sex=sex, birth_date=birth_date, birth_time=birth_time,  # type: ignore[arg-type]
-        birth_place=birth_place, birth_commune=birth_commune, father=father,  # type: ignore[arg-type]
-        mother=mother, declarant=declarant, judgment=judgment,  # type: ignore[arg-type]
-        first_name_contested=contested,
+    declaration = BirthDeclaration(
+        child=_required_part(r, "child", read_names),
+        sex=r.choice("sex", SEXES),
+        birth_date=r.date("birth_date"),
+        birth_time=r.time("birth_time"),
+        birth_place=r.text("birth_place", max_length=160),
+        birth_commune=r.optional_text("birth_commune", max_length=24),
+        father=_part(r, "father", read_parent),
+        mother=_required_part(r, "mother", read_parent),
+        declarant=_required_part(r, "declarant", read_declarant),
+        judgment=_part(r, "judgment", read_judgment),
+        first_name_contested=r.flag("first_name_contested"),
     )
+    r.raise_if_invalid()
+    return declaration
 
 
 def read_death(data: object) -> DeathDeclaration:
     """Parse a death declaration; raise InvalidInput naming every bad field."""
     r = Reader(data)
-    deceased_r = r.child("deceased")
-    deceased = read_names(deceased_r) if deceased_r else None
-    sex = r.choice("sex", SEXES)
-    birth_date = r.date("birth_date", required=False)
-    birth_place = r.text("birth_place", required=False, max_length=160)
-    birth_act_ref = r.text("birth_act_ref", required=False, max_length=40)
-    civil_id = r.text("civil_id", required=False, max_length=10)
-    father_name = r.text("father_name", required=False)
-    mother_name = r.text("mother_name", required=False)
-    profession = r.text("profession", required=False, max_length=80)
-    address = r.text("address", required=False, max_length=200)
-    nationality = r.nationality("nationality")
-    death_date = r.date("death_date")
-    death_time = r.time("death_time")
-    death_place = r.text("death_place", max_length=160)
-    declarant_r = r.child("declarant")
-    declarant = read_declarant(declarant_r) if declarant_r else None
-    judgment_r = r.child("judgment", required=False)
-    judgment = read_judgment(judgment_r) if judgment_r else None
-    r.raise_if_invalid()
-    return DeathDeclaration(
-        deceased=deceased, sex=sex, birth_date=birth_date, birth_place=birth_place,  # type: ignore[arg-type]
-        birth_act_ref=birth_act_ref, civil_id=civil_id, father_name=father_name,
-        mother_name=mother_name, profession=profession, address=address,
-        nationality=nationality, death_date=death_date, death_time=death_time,  # type: ignore[arg-type]
-        death_place=death_place, declarant=declarant, judgment=judgment,  # type: ignore[arg-type]
+    declaration = DeathDeclaration(
+        deceased=_required_part(r, "deceased", read_names),
+        sex=r.choice("sex", SEXES),
+        birth_date=r.optional_date("birth_date"),
+        birth_place=r.optional_text("birth_place", max_length=160),
+        birth_act_ref=r.optional_text("birth_act_ref", max_length=40),
+        civil_id=r.optional_text("civil_id", max_length=10),
+        father_name=r.optional_text("father_name"),
+        mother_name=r.optional_text("mother_name"),
+        profession=r.optional_text("profession", max_length=80),
+        address=r.optional_text("address", max_length=200),
+        nationality=r.nationality("nationality"),
+        death_date=r.date("death_date"),
+        death_time=r.time("death_time"),
+        death_place=r.text("death_place", max_length=160),
+        declarant=_required_part(r, "declarant", read_declarant),
+        judgment=_part(r, "judgment", read_judgment),
     )
+    r.raise_if_invalid()
+    return declaration
 
 
 def read_declaration(kind: str, data: object) -> Declaration:

@@ -8,21 +8,60 @@ from datetime import date
 from hijridate import Gregorian
 
 _MONTHS_AR = (
-    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
-    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذو الحجة",
 )
 _MONTHS_FR = (
-    "Mouharram", "Safar", "Rabii al-awal", "Rabii at-tani", "Joumada al-oula",
-    "Joumada al-akhira", "Rajab", "Chaabane", "Ramadan", "Chawwal", "Dou al-qiida",
+    "Mouharram",
+    "Safar",
+    "Rabii al-awal",
+    "Rabii at-tani",
+    "Joumada al-oula",
+    "Joumada al-akhira",
+    "Rajab",
+    "Chaabane",
+    "Ramadan",
+    "Chawwal",
+    "Dou al-qiida",
     "Dou al-hijja",
 )
 _GREGORIAN_AR = (
-    "يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر",
-    "أكتوبر", "نونبر", "دجنبر",
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
 )
 _GREGORIAN_FR = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
 )
 
 

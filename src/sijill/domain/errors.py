@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from sijill.domain.messages import render
 
@@ -13,7 +14,7 @@ class Violation:
 
     field: str
     rule: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclass_field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
         """The violation in English (logs), Arabic or French (users)."""
@@ -54,7 +55,9 @@ class InvalidInput(DomainError):
 
     def message(self, lang: str = "en") -> str:
         lines = [v.message(lang) for v in self.violations]
-        return "; ".join(f"{v.field}: {m}" for v, m in zip(self.violations, lines, strict=True))
+        return "; ".join(
+            f"{v.field}: {m}" for v, m in zip(self.violations, lines, strict=True)
+        )
 
 
 class NotFound(DomainError):

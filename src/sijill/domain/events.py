@@ -157,9 +157,18 @@ class RegisterClosed(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
-    for cls in (OfficeOpened, StaffAppointed, StaffRelieved, PredeclarationReceived,
-                DraftCreated, DraftAmended, DraftCancelled, ActSigned, MentionAdded,
-                RegisterClosed)
+    for cls in (
+        OfficeOpened,
+        StaffAppointed,
+        StaffRelieved,
+        PredeclarationReceived,
+        DraftCreated,
+        DraftAmended,
+        DraftCancelled,
+        ActSigned,
+        MentionAdded,
+        RegisterClosed,
+    )
 }
 
 

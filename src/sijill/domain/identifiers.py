@@ -36,7 +36,9 @@ def is_valid_civil_id(value: str) -> bool:
 
 KIND_LETTERS = {"birth": "N", "death": "D"}
 _LETTER_KINDS = {letter: kind for kind, letter in KIND_LETTERS.items()}
-_REF = re.compile(r"^(?P<office>[A-Z0-9.\-]{2,24})/(?P<year>\d{4})/(?P<kind>[ND])/(?P<number>[1-9]\d*)$")
+_REF = re.compile(
+    r"^(?P<office>[A-Z0-9.\-]{2,24})/(?P<year>\d{4})/(?P<kind>[ND])/(?P<number>[1-9]\d*)$"
+)
 
 
 @dataclass(frozen=True, order=True)

@@ -19,8 +19,13 @@ _DOMAIN_TAG = b"sijill.journal.v1\x00"
 
 def canonical_json(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, UTF-8 (RFC 8785 style)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    ).encode("utf-8")
 
 
 def entry_digest(office: str, seq: int, prev_hash: str, payload: bytes) -> str:
@@ -63,13 +68,17 @@ class ChainReport:
 SignatureCheck = Callable[[str, bytes, bytes], bool]
 
 
-def walk_chain(office: str, entries: Iterable[StoredEntry], verify: SignatureCheck) -> ChainReport:
+def walk_chain(
+    office: str, entries: Iterable[StoredEntry], verify: SignatureCheck
+) -> ChainReport:
     """Walk one office's entries in order; stop at, and name, the first broken one."""
     expected_seq, prev, count = 1, GENESIS, 0
     for e in entries:
         reason = None
         if e.seq != expected_seq:
-            reason = f"sequence {e.seq} where {expected_seq} was expected (gap or reorder)"
+            reason = (
+                f"sequence {e.seq} where {expected_seq} was expected (gap or reorder)"
+            )
         elif e.prev_hash != prev:
             reason = "previous-hash link does not match the entry before it"
         elif entry_digest(office, e.seq, e.prev_hash, e.payload) != e.entry_hash:
@@ -77,6 +86,8 @@ def walk_chain(office: str, entries: Iterable[StoredEntry], verify: SignatureChe
         elif not verify(e.key_id, bytes.fromhex(e.entry_hash), e.signature):
             reason = f"signature does not verify with key {e.key_id}"
         if reason is not None:
-            return ChainReport(office, count, prev, broken_at=expected_seq, reason=reason)
+            return ChainReport(
+                office, count, prev, broken_at=expected_seq, reason=reason
+            )
         prev, expected_seq, count = e.entry_hash, expected_seq + 1, count + 1
     return ChainReport(office, count, prev)

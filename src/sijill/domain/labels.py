@@ -49,22 +49,33 @@ ACT_TITLES: dict[str, tuple[str, str]] = {
 }
 SEXES: dict[str, tuple[str, str]] = {"M": ("ذكر", "masculin"), "F": ("أنثى", "féminin")}
 RELATIONSHIPS: dict[str, tuple[str, str]] = {
-    "father": ("الأب", "père"), "mother": ("الأم", "mère"),
-    "grandparent": ("الجد أو الجدة", "grand-parent"), "sibling": ("الأخ أو الأخت", "frère ou sœur"),
-    "relative": ("قريب", "parent"), "spouse": ("الزوج أو الزوجة", "conjoint"),
-    "child": ("الابن أو البنت", "enfant"), "doctor": ("الطبيب", "médecin"),
-    "midwife": ("القابلة", "sage-femme"), "hospital": ("المستشفى", "hôpital"),
+    "father": ("الأب", "père"),
+    "mother": ("الأم", "mère"),
+    "grandparent": ("الجد أو الجدة", "grand-parent"),
+    "sibling": ("الأخ أو الأخت", "frère ou sœur"),
+    "relative": ("قريب", "parent"),
+    "spouse": ("الزوج أو الزوجة", "conjoint"),
+    "child": ("الابن أو البنت", "enfant"),
+    "doctor": ("الطبيب", "médecin"),
+    "midwife": ("القابلة", "sage-femme"),
+    "hospital": ("المستشفى", "hôpital"),
     "local_authority": ("السلطة المحلية", "autorité locale"),
-    "prosecutor": ("النيابة العامة", "ministère public"), "other": ("آخر", "autre"),
+    "prosecutor": ("النيابة العامة", "ministère public"),
+    "other": ("آخر", "autre"),
 }
 OFFICE_KINDS: dict[str, tuple[str, str]] = {
-    "commune": ("جماعة", "commune"), "arrondissement": ("مقاطعة", "arrondissement"),
-    "annex": ("ملحقة", "annexe"), "consulate": ("قنصلية", "consulat"),
+    "commune": ("جماعة", "commune"),
+    "arrondissement": ("مقاطعة", "arrondissement"),
+    "annex": ("ملحقة", "annexe"),
+    "consulate": ("قنصلية", "consulat"),
 }
 AUTHORITIES: dict[str, tuple[str, str]] = {
-    "adouls": ("العدول", "adouls"), "court": ("المحكمة", "tribunal"),
-    "prosecutor": ("النيابة العامة", "parquet"), "interior": ("وزارة الداخلية", "Intérieur"),
-    "consulate": ("القنصلية", "consulat"), "officer": ("ضابط الحالة المدنية", "officier"),
+    "adouls": ("العدول", "adouls"),
+    "court": ("المحكمة", "tribunal"),
+    "prosecutor": ("النيابة العامة", "parquet"),
+    "interior": ("وزارة الداخلية", "Intérieur"),
+    "consulate": ("القنصلية", "consulat"),
+    "officer": ("ضابط الحالة المدنية", "officier"),
 }
 
 

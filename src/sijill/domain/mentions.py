@@ -18,18 +18,40 @@ from sijill.domain.parse import Reader
 AUTHORITIES = ("adouls", "court", "prosecutor", "interior", "consulate", "officer")
 
 _NAME_FIELDS = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
-_LATIN_FIELDS = tuple(f"{who}.{f}" for who in ("child", "father", "mother", "deceased")
-                      for f in ("first_name_lat", "family_name_lat"))
+_LATIN_FIELDS = tuple(
+    f"{who}.{f}"
+    for who in ("child", "father", "mother", "deceased")
+    for f in ("first_name_lat", "family_name_lat")
+)
 _BIRTH_FIELDS = (
-    *(f"child.{f}" for f in _NAME_FIELDS), "sex", "birth_date", "birth_time", "birth_place",
-    *(f"father.{f}" for f in _NAME_FIELDS), *(f"mother.{f}" for f in _NAME_FIELDS),
-    "father.birth_place", "mother.birth_place", "father.birth_date", "mother.birth_date",
+    *(f"child.{f}" for f in _NAME_FIELDS),
+    "sex",
+    "birth_date",
+    "birth_time",
+    "birth_place",
+    *(f"father.{f}" for f in _NAME_FIELDS),
+    *(f"mother.{f}" for f in _NAME_FIELDS),
+    "father.birth_place",
+    "mother.birth_place",
+    "father.birth_date",
+    "mother.birth_date",
 )
 _DEATH_FIELDS = (
-    *(f"deceased.{f}" for f in _NAME_FIELDS), "sex", "death_date", "death_time", "death_place",
-    "birth_date", "birth_place",
+    *(f"deceased.{f}" for f in _NAME_FIELDS),
+    "sex",
+    "death_date",
+    "death_time",
+    "death_place",
+    "birth_date",
+    "birth_place",
 )
-_SUBSTANTIVE = {"sex", "birth_date", "death_date", "father.birth_date", "mother.birth_date"}
+_SUBSTANTIVE = {
+    "sex",
+    "birth_date",
+    "death_date",
+    "father.birth_date",
+    "mother.birth_date",
+}
 
 
 @dataclass(frozen=True)
@@ -46,18 +68,50 @@ class MentionKind:
 MENTION_KINDS = {
     k.name: k
     for k in (
-        MentionKind("marriage", ("birth",), ("adouls", "court", "consulate"), "زواج", "mariage"),
-        MentionKind("divorce", ("birth",), ("adouls", "court", "consulate"), "طلاق", "divorce"),
-        MentionKind("death", ("birth",), ("officer", "court", "consulate"), "وفاة", "décès"),
-        MentionKind("correction_judgment", ("birth", "death"), ("court",),
-                    "تصحيح بحكم قضائي", "rectification par jugement"),
-        MentionKind("correction_prosecutor", ("birth", "death"), ("prosecutor",),
-                    "تصحيح بإذن من النيابة العامة", "rectification autorisée par le parquet"),
-        MentionKind("latin_transcription", ("birth", "death"), ("interior",),
-                    "تغيير الكتابة بالحروف اللاتينية", "changement de transcription latine"),
-        MentionKind("recognition", ("birth",), ("adouls", "court"), "إقرار بالبنوة",
-                    "reconnaissance de filiation"),
-        MentionKind("annulment", ("birth", "death"), ("court",), "إلغاء الرسم", "annulation de l'acte"),
+        MentionKind(
+            "marriage", ("birth",), ("adouls", "court", "consulate"), "زواج", "mariage"
+        ),
+        MentionKind(
+            "divorce", ("birth",), ("adouls", "court", "consulate"), "طلاق", "divorce"
+        ),
+        MentionKind(
+            "death", ("birth",), ("officer", "court", "consulate"), "وفاة", "décès"
+        ),
+        MentionKind(
+            "correction_judgment",
+            ("birth", "death"),
+            ("court",),
+            "تصحيح بحكم قضائي",
+            "rectification par jugement",
+        ),
+        MentionKind(
+            "correction_prosecutor",
+            ("birth", "death"),
+            ("prosecutor",),
+            "تصحيح بإذن من النيابة العامة",
+            "rectification autorisée par le parquet",
+        ),
+        MentionKind(
+            "latin_transcription",
+            ("birth", "death"),
+            ("interior",),
+            "تغيير الكتابة بالحروف اللاتينية",
+            "changement de transcription latine",
+        ),
+        MentionKind(
+            "recognition",
+            ("birth",),
+            ("adouls", "court"),
+            "إقرار بالبنوة",
+            "reconnaissance de filiation",
+        ),
+        MentionKind(
+            "annulment",
+            ("birth", "death"),
+            ("court",),
+            "إلغاء الرسم",
+            "annulation de l'acte",
+        ),
     )
 }
 
@@ -88,13 +142,20 @@ def _read_body(r: Reader, kind: str, act_kind: str) -> dict[str, Any]:
         spouse_r = r.child("spouse")
         spouse = read_names(spouse_r) if spouse_r else None
         event = r.date("event_date")
-        place = r.text("place", required=False, max_length=160)
-        spouse_ref = r.text("spouse_birth_act_ref", required=False, max_length=40)
-        return {"spouse": spouse, "event_date": event, "place": place,
-                "spouse_birth_act_ref": spouse_ref}
+        place = r.optional_text("place", max_length=160)
+        spouse_ref = r.optional_text("spouse_birth_act_ref", max_length=40)
+        return {
+            "spouse": spouse,
+            "event_date": event,
+            "place": place,
+            "spouse_birth_act_ref": spouse_ref,
+        }
     if kind == "death":
-        return {"death_date": r.date("death_date"), "death_place": r.text("death_place", max_length=160),
-                "death_act_ref": r.text("death_act_ref", required=False, max_length=40)}
+        return {
+            "death_date": r.date("death_date"),
+            "death_place": r.text("death_place", max_length=160),
+            "death_act_ref": r.optional_text("death_act_ref", max_length=40),
+        }
     if kind == "recognition":
         father_r = r.child("father")
         return {"father": read_names(father_r) if father_r else None}
@@ -102,14 +163,20 @@ def _read_body(r: Reader, kind: str, act_kind: str) -> dict[str, Any]:
         return {"reason": r.text("reason", max_length=400)}
     target = r.choice("field", correctable_fields(kind, act_kind))
     value: object = None
-    if target is not None and target.endswith("_date"):
+    if target.endswith("_date"):
         value = r.date("value")
     elif target == "sex":
         value = r.choice("value", ("M", "F"))
-    elif target is not None and target.endswith("_time"):
+    elif target.endswith("_time"):
         value = r.time("value")
-    elif target is not None:
-        script = "latin" if target.endswith("_lat") else "arabic" if target.endswith("_ar") else None
+    elif target:
+        script = (
+            "latin"
+            if target.endswith("_lat")
+            else "arabic"
+            if target.endswith("_ar")
+            else None
+        )
         value = r.text("value", script=script, max_length=160)
     return {"field": target, "value": value}
 
@@ -118,20 +185,18 @@ def read_mention(data: object, *, act_kind: str) -> MentionContent:
     """Parse a mention for an act of ``act_kind``; raise InvalidInput naming every bad field."""
     r = Reader(data)
     kind = r.choice("kind", tuple(MENTION_KINDS))
-    if kind is not None and act_kind not in MENTION_KINDS[kind].acts:
+    if kind and act_kind not in MENTION_KINDS[kind].acts:
         r.fail("kind", "mention.kind_not_on_act", mention=kind, kind=act_kind)
-        kind = None
-    source_r = r.child("source")
-    authority = source_ref = source_date = None
-    if source_r is not None:
-        allowed = MENTION_KINDS[kind].authorities if kind else AUTHORITIES
-        authority = source_r.choice("authority", allowed)
-        source_ref = source_r.text("reference", max_length=120)
-        source_date = source_r.date("date")
+        kind = ""
+    source_r = r.child("source") or Reader({}, "source", [])  # absence already recorded
+    allowed = MENTION_KINDS[kind].authorities if kind else AUTHORITIES
+    authority = source_r.choice("authority", allowed)
+    source_ref = source_r.text("reference", max_length=120)
+    source_date = source_r.date("date")
     body_r = r.child("data", required=False) or Reader({}, "data", r.violations)
     body = _read_body(body_r, kind, act_kind) if kind else {}
     r.raise_if_invalid()
-    return MentionContent(kind, authority, source_ref, source_date, body)  # type: ignore[arg-type]
+    return MentionContent(kind, authority, source_ref, source_date, body)
 
 
 def _set(data: dict[str, Any], path: str, value: object) -> None:
@@ -142,14 +207,24 @@ def _set(data: dict[str, Any], path: str, value: object) -> None:
     node[parts[-1]] = value
 
 
-def current_state(act_kind: str, data: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def current_state(
+    act_kind: str, data: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
     """The act as it stands today: its signed content with every mention applied in order."""
     state: dict[str, Any] = copy.deepcopy(dict(data))
-    status: dict[str, Any] = {"annulled": False, "deceased": None, "marital": None,
-                              "spouse": None}
+    status: dict[str, Any] = {
+        "annulled": False,
+        "deceased": None,
+        "marital": None,
+        "spouse": None,
+    }
     for mention in mentions:
         kind, body = mention["kind"], mention["data"]
-        if kind in ("correction_judgment", "correction_prosecutor", "latin_transcription"):
+        if kind in (
+            "correction_judgment",
+            "correction_prosecutor",
+            "latin_transcription",
+        ):
             _set(state, body["field"], body["value"])
         elif kind == "death":
             status["deceased"] = body["death_date"]

@@ -15,7 +15,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "required": ("is required", "حقل إلزامي", "est obligatoire"),
     "type.text": ("must be text", "يجب أن يكون نصا", "doit être un texte"),
     "type.object": ("must be an object", "يجب أن يكون كائنا", "doit être un objet"),
-    "type.bool": ("must be true or false", "يجب أن يكون صحيحا أو خطأ", "doit être vrai ou faux"),
+    "type.bool": (
+        "must be true or false",
+        "يجب أن يكون صحيحا أو خطأ",
+        "doit être vrai ou faux",
+    ),
     "text.too_long": (
         "is longer than {max} characters",
         "يتجاوز {max} حرفا",

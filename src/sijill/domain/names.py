@@ -15,28 +15,97 @@ from collections.abc import Iterable
 from sijill.domain.errors import Violation
 
 TITLES = {
-    "مولاي": "Moulay", "مولاى": "Moulay", "سيدي": "Sidi", "سيدى": "Sidi",
-    "لالة": "Lalla", "لالا": "Lalla", "للا": "Lalla", "moulay": "Moulay",
-    "mulay": "Moulay", "mly": "Moulay", "sidi": "Sidi", "sidy": "Sidi",
-    "lalla": "Lalla", "lala": "Lalla",
+    "مولاي": "Moulay",
+    "مولاى": "Moulay",
+    "سيدي": "Sidi",
+    "سيدى": "Sidi",
+    "لالة": "Lalla",
+    "لالا": "Lalla",
+    "للا": "Lalla",
+    "moulay": "Moulay",
+    "mulay": "Moulay",
+    "mly": "Moulay",
+    "sidi": "Sidi",
+    "sidy": "Sidi",
+    "lalla": "Lalla",
+    "lala": "Lalla",
 }
 # Compound first names count as one name: عبد الله, أبو بكر, Abdel Kader, Abou Bakr.
-_COMPOUND_PREFIXES = {"عبد", "ابو", "abd", "abdel", "abdal", "abdul", "abou", "abu", "bou"}
+_COMPOUND_PREFIXES = {
+    "عبد",
+    "ابو",
+    "abd",
+    "abdel",
+    "abdal",
+    "abdul",
+    "abou",
+    "abu",
+    "bou",
+}
 TRIBES = {
-    "زيان", "zayane", "زمور", "zemmour", "غياثة", "ghiata", "حاحا", "haha",
-    "دكالة", "doukkala", "عبدة", "abda", "الشاوية", "chaouia", "تكنة", "tekna",
-    "الركيبات", "reguibat", "بني يزناسن", "beni snassen", "مصمودة", "masmouda",
+    "زيان",
+    "zayane",
+    "زمور",
+    "zemmour",
+    "غياثة",
+    "ghiata",
+    "حاحا",
+    "haha",
+    "دكالة",
+    "doukkala",
+    "عبدة",
+    "abda",
+    "الشاوية",
+    "chaouia",
+    "تكنة",
+    "tekna",
+    "الركيبات",
+    "reguibat",
+    "بني يزناسن",
+    "beni snassen",
+    "مصمودة",
+    "masmouda",
 }
 OFFENSIVE = {"ابليس", "iblis", "شيطان", "chitane", "chaytane", "shaytan"}
 COMMON_FAMILY_NAMES = {
-    "الادريسي", "el idrissi", "idrissi", "العلوي", "alaoui", "el alaoui", "بناني",
-    "bennani", "التازي", "tazi", "الفاسي", "el fassi", "fassi", "بنجلون", "benjelloun",
-    "الصقلي", "sqalli", "berrada", "برادة", "العمراني", "el amrani", "amrani",
-    "الوزاني", "ouazzani", "el ouazzani", "بنكيران", "benkirane", "الشرقاوي",
-    "cherkaoui", "el cherkaoui", "lahlou", "لحلو", "benani",
+    "الادريسي",
+    "el idrissi",
+    "idrissi",
+    "العلوي",
+    "alaoui",
+    "el alaoui",
+    "بناني",
+    "bennani",
+    "التازي",
+    "tazi",
+    "الفاسي",
+    "el fassi",
+    "fassi",
+    "بنجلون",
+    "benjelloun",
+    "الصقلي",
+    "sqalli",
+    "berrada",
+    "برادة",
+    "العمراني",
+    "el amrani",
+    "amrani",
+    "الوزاني",
+    "ouazzani",
+    "el ouazzani",
+    "بنكيران",
+    "benkirane",
+    "الشرقاوي",
+    "cherkaoui",
+    "el cherkaoui",
+    "lahlou",
+    "لحلو",
+    "benani",
 }
 
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
+_ARABIC_FOLD = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None}
+)
 _DIGITS = re.compile(r"\d")
 
 
@@ -85,7 +154,9 @@ def first_name_violations(
     if titles:
         found.append(Violation(field, "name.title", {"title": titles[0]}))
     if count_names(first_name) > 2:
-        found.append(Violation(field, "name.too_many", {"count": count_names(first_name)}))
+        found.append(
+            Violation(field, "name.too_many", {"count": count_names(first_name)})
+        )
     families = {fold(n) for n in family_names if n} | COMMON_FAMILY_NAMES
     if folded in families:
         found.append(Violation(field, "name.family_name"))

@@ -31,7 +31,9 @@ class Office:
 
 def consulate_code(country: str, city: str) -> str:
     """The office code of a consulate: C-FR-PARIS for the consulate in Paris."""
-    slug = re.sub(r"[^A-Z0-9]", "", city.upper().replace("É", "E").replace("È", "E"))[:12]
+    slug = re.sub(r"[^A-Z0-9]", "", city.upper().replace("É", "E").replace("È", "E"))[
+        :12
+    ]
     return f"C-{country.upper()}-{slug}"
 
 
@@ -54,7 +56,9 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return f"{self.username} ({self.role}{'@' + self.office if self.office else ''})"
+        return (
+            f"{self.username} ({self.role}{'@' + self.office if self.office else ''})"
+        )
 
 
 SYSTEM = Actor("system", "system", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from datetime import date, time
+import datetime as dt
 from typing import Any
 
 from sijill.domain.errors import InvalidInput, Violation
@@ -46,27 +46,26 @@ class Reader:
         self.data: Mapping[str, Any] = data
 
     def path(self, name: str) -> str:
-        return f"{self.prefix}.{name}" if self.prefix and name else (self.prefix or name)
+        return (
+            f"{self.prefix}.{name}" if self.prefix and name else (self.prefix or name)
+        )
 
     def fail(self, name: str, rule: str, **params: object) -> None:
         self.violations.append(Violation(self.path(name), rule, params))
 
-    def present(self, name: str) -> bool:
-        value = self.data.get(name)
-        return value is not None and value != ""
-
-    def text(
-        self,
-        name: str,
-        *,
-        required: bool = True,
-        max_length: int = 120,
-        script: str | None = None,
-    ) -> str | None:
+    def _raw(self, name: str, required: bool) -> object:
         value = self.data.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
                 self.fail(name, "required")
+            return None
+        return value
+
+    def _text(
+        self, name: str, required: bool, max_length: int, script: str | None
+    ) -> str | None:
+        value = self._raw(name, required)
+        if value is None:
             return None
         if not isinstance(value, str):
             self.fail(name, "type.text")
@@ -84,46 +83,58 @@ class Reader:
             return None
         return value
 
-    def date(self, name: str, *, required: bool = True) -> date | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.fail(name, "required")
-            return None
-        if isinstance(value, date):
+    def text(
+        self, name: str, *, max_length: int = 120, script: str | None = None
+    ) -> str:
+        """A required text; "" (with a violation recorded) when it is missing or bad."""
+        return self._text(name, True, max_length, script) or ""
+
+    def optional_text(
+        self, name: str, *, max_length: int = 120, script: str | None = None
+    ) -> str | None:
+        return self._text(name, False, max_length, script)
+
+    def _date(self, name: str, required: bool) -> dt.date | None:
+        value = self._raw(name, required)
+        if value is None or isinstance(value, dt.date):
             return value
         if not isinstance(value, str) or not _DATE.match(value.strip()):
             self.fail(name, "date.format")
             return None
         try:
-            return date.fromisoformat(value.strip())
+            return dt.date.fromisoformat(value.strip())
         except ValueError:
             self.fail(name, "date.format")
             return None
 
-    def time(self, name: str, *, required: bool = True) -> time | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.fail(name, "required")
-            return None
-        if isinstance(value, time):
+    def date(self, name: str) -> dt.date:
+        """A required date; date.min (with a violation recorded) when missing or bad."""
+        return self._date(name, True) or dt.date.min
+
+    def optional_date(self, name: str) -> dt.date | None:
+        return self._date(name, False)
+
+    def time(self, name: str) -> dt.time:
+        """A required hour, HH:MM; midnight (with a violation recorded) when bad."""
+        value = self._raw(name, True)
+        if value is None:
+            return dt.time.min
+        if isinstance(value, dt.time):
             return value
         match = _TIME.match(value.strip()) if isinstance(value, str) else None
         if match is None:
             self.fail(name, "time.format")
-            return None
-        return time(int(match[1]), int(match[2]))
+            return dt.time.min
+        return dt.time(int(match[1]), int(match[2]))
 
-    def choice(self, name: str, choices: tuple[str, ...], *, required: bool = True) -> str | None:
-        value = self.data.get(name)
-        if value is None or value == "":
-            if required:
-                self.fail(name, "required")
-            return None
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices``; "" (with a violation recorded) otherwise."""
+        value = self._raw(name, True)
+        if value is None:
+            return ""
         if value not in choices:
             self.fail(name, "choice", choices=", ".join(choices))
-            return None
+            return ""
         return str(value)
 
     def flag(self, name: str) -> bool:
@@ -133,11 +144,12 @@ class Reader:
             return False
         return value
 
-    def nationality(self, name: str) -> str | None:
-        value = self.text(name, required=True, max_length=2)
-        if value is not None and not re.fullmatch(r"[A-Z]{2}", value):
+    def nationality(self, name: str) -> str:
+        """A two-letter ISO country code."""
+        value = self.text(name, max_length=2)
+        if value and not re.fullmatch(r"[A-Z]{2}", value):
             self.fail(name, "nationality.format")
-            return None
+            return ""
         return value
 
     def child(self, name: str, *, required: bool = True) -> Reader | None:

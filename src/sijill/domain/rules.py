@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sijill.domain.acts import BirthDeclaration, Declaration, DeathDeclaration, Parent
+from sijill.domain.acts import BirthDeclaration, DeathDeclaration, Declaration, Parent
 from sijill.domain.errors import InvalidInput, Violation
 from sijill.domain.names import first_name_violations
 
@@ -37,21 +37,43 @@ def _check_event(
     if event > at.date():
         found.append(Violation(field, "date.future"))
     elif event < EARLIEST_DATE:
-        found.append(Violation(field, "date.too_old", {"min": EARLIEST_DATE.isoformat()}))
+        found.append(
+            Violation(field, "date.too_old", {"min": EARLIEST_DATE.isoformat()})
+        )
     days = (at.date() - event).days
     if days > DECLARATION_DELAY_DAYS and decl.judgment is None:
-        found.append(Violation("judgment", "declaration.late_needs_judgment", {"days": days}))
+        found.append(
+            Violation("judgment", "declaration.late_needs_judgment", {"days": days})
+        )
     if decl.judgment is not None and decl.judgment.date > at.date():
         found.append(Violation("judgment.date", "judgment.date_after_registration"))
 
 
-def _check_parent(found: list[Violation], field: str, parent: Parent | None, child: date, *, mother: bool) -> None:
+def _check_parent(
+    found: list[Violation],
+    field: str,
+    parent: Parent | None,
+    child: date,
+    *,
+    mother: bool,
+) -> None:
     if parent is None or parent.birth_date is None:
         return
-    if parent.birth_date > child or _years_between(parent.birth_date, child) < MIN_PARENT_AGE:
-        found.append(Violation(f"{field}.birth_date", "parent.too_young", {"min_age": MIN_PARENT_AGE}))
+    if (
+        parent.birth_date > child
+        or _years_between(parent.birth_date, child) < MIN_PARENT_AGE
+    ):
+        found.append(
+            Violation(
+                f"{field}.birth_date", "parent.too_young", {"min_age": MIN_PARENT_AGE}
+            )
+        )
     elif mother and _years_between(parent.birth_date, child) > MAX_MOTHER_AGE:
-        found.append(Violation(f"{field}.birth_date", "parent.too_old", {"max_age": MAX_MOTHER_AGE}))
+        found.append(
+            Violation(
+                f"{field}.birth_date", "parent.too_old", {"max_age": MAX_MOTHER_AGE}
+            )
+        )
 
 
 def assess_birth(
@@ -71,14 +93,25 @@ def assess_birth(
         found.append(Violation("birth_time", "date.future"))
     _check_parent(found, "father", decl.father, decl.birth_date, mother=False)
     _check_parent(found, "mother", decl.mother, decl.birth_date, mother=True)
-    families = [decl.child.family_name_ar, decl.child.family_name_lat,
-                decl.mother.names.family_name_ar, decl.mother.names.family_name_lat]
+    families = [
+        decl.child.family_name_ar,
+        decl.child.family_name_lat,
+        decl.mother.names.family_name_ar,
+        decl.mother.names.family_name_lat,
+    ]
     if decl.father is not None:
-        families += [decl.father.names.family_name_ar, decl.father.names.family_name_lat]
+        families += [
+            decl.father.names.family_name_ar,
+            decl.father.names.family_name_lat,
+        ]
     names: list[Violation] = []
-    for field, value in (("child.first_name_ar", decl.child.first_name_ar),
-                         ("child.first_name_lat", decl.child.first_name_lat)):
-        names += first_name_violations(field, value, family_names=families, place_names=place_names)
+    for field, value in (
+        ("child.first_name_ar", decl.child.first_name_ar),
+        ("child.first_name_lat", decl.child.first_name_lat),
+    ):
+        names += first_name_violations(
+            field, value, family_names=families, place_names=place_names
+        )
     if names and not decl.first_name_contested:
         found += names
     if found:
@@ -102,7 +135,9 @@ def assess_death(decl: DeathDeclaration, *, at: datetime) -> Assessment:
     return Assessment()
 
 
-def assess(decl: Declaration, *, at: datetime, place_names: frozenset[str] = frozenset()) -> Assessment:
+def assess(
+    decl: Declaration, *, at: datetime, place_names: frozenset[str] = frozenset()
+) -> Assessment:
     """Check a declaration of either kind on the day it is registered."""
     if isinstance(decl, BirthDeclaration):
         return assess_birth(decl, at=at, place_names=place_names)

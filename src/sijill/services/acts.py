@@ -22,15 +22,24 @@ from sijill.store.uow import UnitOfWork
 
 
 def _register(conn: Connection, office: str, year: int, kind: str) -> Any:
-    return conn.execute(select(t.registers).where(
-        t.registers.c.office_code == office, t.registers.c.year == year,
-        t.registers.c.kind == kind)).first()
+    return conn.execute(
+        select(t.registers).where(
+            t.registers.c.office_code == office,
+            t.registers.c.year == year,
+            t.registers.c.kind == kind,
+        )
+    ).first()
 
 
 def _fresh_civil_id(reg: Registry, conn: Connection) -> str:
     while True:
         candidate = new_civil_id(reg.random_below)
-        if conn.execute(select(t.acts.c.civil_id).where(t.acts.c.civil_id == candidate)).first() is None:
+        if (
+            conn.execute(
+                select(t.acts.c.civil_id).where(t.acts.c.civil_id == candidate)
+            ).first()
+            is None
+        ):
             return candidate
 
 
@@ -54,15 +63,28 @@ def sign_act(reg: Registry, *, actor: Actor, office: str, draft_id: str) -> ActR
         year = now.year
         register = _register(uow.conn, office, year, row.kind)
         if register is not None and register.closed_at is not None:
-            raise Conflict("register.closed", {"kind": row.kind, "year": year, "office": office})
+            raise Conflict(
+                "register.closed", {"kind": row.kind, "year": year, "office": office}
+            )
         number = (register.last_number if register is not None else 0) + 1
         ref = ActRef(office, year, row.kind, number)
         civil_id = _fresh_civil_id(reg, uow.conn) if row.kind == "birth" else None
-        uow.record(office, ev.ActSigned(
-            draft_id=draft_id, act_id=reg.new_id(), ref=str(ref), kind=row.kind, year=year,
-            number=number, civil_id=civil_id, data=to_data(declaration),
-            provisional=[v.as_dict() for v in assessment.provisional],
-            at=uow.now, by=actor.username))
+        uow.record(
+            office,
+            ev.ActSigned(
+                draft_id=draft_id,
+                act_id=reg.new_id(),
+                ref=str(ref),
+                kind=row.kind,
+                year=year,
+                number=number,
+                civil_id=civil_id,
+                data=to_data(declaration),
+                provisional=[v.as_dict() for v in assessment.provisional],
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
         uow.audit(actor, "act.sign", office=office, target=str(ref))
     return ref
 
@@ -88,32 +110,64 @@ def add_mention(reg: Registry, *, actor: Actor, ref: str, data: dict[str, Any]) 
         act = load_act(uow.conn, act_ref)
         content = read_mention(data, act_kind=act.kind)
         _check_mention(uow, act, content.kind, content.source_date, now.date())
-        seq = uow.conn.execute(select(func.count()).select_from(t.mentions).where(
-            t.mentions.c.office_code == act_ref.office,
-            t.mentions.c.act_id == act.act_id)).scalar_one() + 1
+        seq = (
+            uow.conn.execute(
+                select(func.count())
+                .select_from(t.mentions)
+                .where(
+                    t.mentions.c.office_code == act_ref.office,
+                    t.mentions.c.act_id == act.act_id,
+                )
+            ).scalar_one()
+            + 1
+        )
         mention_id = reg.new_id()
-        uow.record(act_ref.office, ev.MentionAdded(
-            mention_id=mention_id, act_id=act.act_id, ref=str(act_ref), seq=seq,
-            kind=content.kind, authority=content.authority, source_ref=content.source_ref,
-            source_date=content.source_date.isoformat(), data=to_data(content.data),
-            at=uow.now, by=actor.username))
-        uow.audit(actor, "mention.add", office=act_ref.office, target=str(act_ref),
-                  detail={"kind": content.kind})
+        uow.record(
+            act_ref.office,
+            ev.MentionAdded(
+                mention_id=mention_id,
+                act_id=act.act_id,
+                ref=str(act_ref),
+                seq=seq,
+                kind=content.kind,
+                authority=content.authority,
+                source_ref=content.source_ref,
+                source_date=content.source_date.isoformat(),
+                data=to_data(content.data),
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
+        uow.audit(
+            actor,
+            "mention.add",
+            office=act_ref.office,
+            target=str(act_ref),
+            detail={"kind": content.kind},
+        )
     return mention_id
 
 
-def _check_mention(uow: UnitOfWork, act: Any, kind: str, source_date: date, today: date) -> None:
+def _check_mention(
+    uow: UnitOfWork, act: Any, kind: str, source_date: date, today: date
+) -> None:
     if source_date > today:
         raise InvalidInput([Violation("source.date", "date.future")])
     if kind == "death":
-        dead = uow.conn.execute(select(t.mentions.c.mention_id).where(
-            t.mentions.c.office_code == act.office_code, t.mentions.c.act_id == act.act_id,
-            t.mentions.c.kind == "death")).first()
+        dead = uow.conn.execute(
+            select(t.mentions.c.mention_id).where(
+                t.mentions.c.office_code == act.office_code,
+                t.mentions.c.act_id == act.act_id,
+                t.mentions.c.kind == "death",
+            )
+        ).first()
         if dead is not None:
             raise Conflict("mention.already_dead")
 
 
-def close_register(reg: Registry, *, actor: Actor, office: str, year: int, kind: str) -> int:
+def close_register(
+    reg: Registry, *, actor: Actor, office: str, year: int, kind: str
+) -> int:
     """Close a yearly register on or after 31 December; returns its last act number."""
     if kind not in ("birth", "death"):
         raise InvalidInput([Violation("kind", "choice", {"choices": "birth, death"})])
@@ -125,10 +179,21 @@ def close_register(reg: Registry, *, actor: Actor, office: str, year: int, kind:
             raise Conflict("register.close_too_early", {"year": year})
         register = _register(uow.conn, office, year, kind)
         if register is not None and register.closed_at is not None:
-            raise Conflict("register.closed", {"kind": kind, "year": year, "office": office})
+            raise Conflict(
+                "register.closed", {"kind": kind, "year": year, "office": office}
+            )
         last = register.last_number if register is not None else 0
-        uow.record(office, ev.RegisterClosed(year=year, kind=kind, last_number=last,
-                                             at=uow.now, by=actor.username))
-        uow.audit(actor, "register.close", office=office, target=f"{office}/{year}/{kind}",
-                  personal=False)
+        uow.record(
+            office,
+            ev.RegisterClosed(
+                year=year, kind=kind, last_number=last, at=uow.now, by=actor.username
+            ),
+        )
+        uow.audit(
+            actor,
+            "register.close",
+            office=office,
+            target=f"{office}/{year}/{kind}",
+            personal=False,
+        )
     return last

@@ -31,30 +31,54 @@ POLICY: dict[str, frozenset[str]] = {
     "journal.rebuild": frozenset({"system"}),
 }
 
+
 def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> None:
     """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
     if actor.role in STAFF:
         if office is not None and actor.office != office:
-            raise Forbidden("forbidden.office", {"username": actor.username,
-                                                 "own": actor.office, "office": office})
-        row = uow.conn.execute(select(t.staff.c.role).where(
-            t.staff.c.username == actor.username, t.staff.c.office_code == actor.office,
-            t.staff.c.active.is_(True))).first()
+            raise Forbidden(
+                "forbidden.office",
+                {"username": actor.username, "own": actor.office, "office": office},
+            )
+        row = uow.conn.execute(
+            select(t.staff.c.role).where(
+                t.staff.c.username == actor.username,
+                t.staff.c.office_code == actor.office,
+                t.staff.c.active.is_(True),
+            )
+        ).first()
         if row is None or row.role != actor.role:
-            raise Forbidden("forbidden.unknown_actor", {"username": actor.username,
-                                                        "office": actor.office})
+            raise Forbidden(
+                "forbidden.unknown_actor",
+                {"username": actor.username, "office": actor.office},
+            )
 
 
-def authorize(uow: UnitOfWork, actor: Actor, action: str, office: str | None,
-              target: str | None = None) -> None:
+def authorize(
+    uow: UnitOfWork,
+    actor: Actor,
+    action: str,
+    office: str | None,
+    target: str | None = None,
+) -> None:
     """``check``, and on refusal leave a trace in the audit log that outlives the rollback."""
     try:
         check(uow, actor, action, office)
     except Forbidden as refusal:
         rule = refusal.rule
-        uow.after_rollback(lambda conn: write_audit(
-            conn, uow.now, actor, action, office=office, target=target, personal=False,
-            outcome="denied", detail={"rule": rule}))
+        uow.after_rollback(
+            lambda conn: write_audit(
+                conn,
+                uow.now,
+                actor,
+                action,
+                office=office,
+                target=target,
+                personal=False,
+                outcome="denied",
+                detail={"rule": rule},
+            )
+        )
         raise

@@ -51,31 +51,66 @@ def draft_act(
         if predeclaration_id is not None:
             _open_predeclaration(uow.conn, office, predeclaration_id, kind)
         draft_id = reg.new_id()
-        uow.record(office, ev.DraftCreated(draft_id=draft_id, kind=kind, data=clean,
-                                           predeclaration_id=predeclaration_id,
-                                           at=uow.now, by=actor.username))
+        uow.record(
+            office,
+            ev.DraftCreated(
+                draft_id=draft_id,
+                kind=kind,
+                data=clean,
+                predeclaration_id=predeclaration_id,
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
         uow.audit(actor, "draft.create", office=office, target=draft_id)
     return draft_id
 
 
-def register_birth(reg: Registry, *, actor: Actor, office: str, data: Mapping[str, Any],
-                   predeclaration_id: str | None = None) -> str:
+def register_birth(
+    reg: Registry,
+    *,
+    actor: Actor,
+    office: str,
+    data: Mapping[str, Any],
+    predeclaration_id: str | None = None,
+) -> str:
     """Register a declared birth as a draft awaiting the officer's signature."""
-    return draft_act(reg, actor=actor, office=office, kind="birth", data=data,
-                     predeclaration_id=predeclaration_id)
+    return draft_act(
+        reg,
+        actor=actor,
+        office=office,
+        kind="birth",
+        data=data,
+        predeclaration_id=predeclaration_id,
+    )
 
 
-def register_death(reg: Registry, *, actor: Actor, office: str, data: Mapping[str, Any],
-                   predeclaration_id: str | None = None) -> str:
+def register_death(
+    reg: Registry,
+    *,
+    actor: Actor,
+    office: str,
+    data: Mapping[str, Any],
+    predeclaration_id: str | None = None,
+) -> str:
     """Register a declared death as a draft awaiting the officer's signature."""
-    return draft_act(reg, actor=actor, office=office, kind="death", data=data,
-                     predeclaration_id=predeclaration_id)
+    return draft_act(
+        reg,
+        actor=actor,
+        office=office,
+        kind="death",
+        data=data,
+        predeclaration_id=predeclaration_id,
+    )
 
 
 def open_draft(conn: Connection, office: str, draft_id: str) -> Any:
     """The draft row, which must exist and still be open."""
-    row = conn.execute(select(t.drafts).where(t.drafts.c.office_code == office,
-                                              t.drafts.c.draft_id == draft_id)).first()
+    row = conn.execute(
+        select(t.drafts).where(
+            t.drafts.c.office_code == office, t.drafts.c.draft_id == draft_id
+        )
+    ).first()
     if row is None:
         raise NotFound("draft.unknown", {"id": draft_id})
     if row.status != "open":
@@ -83,8 +118,9 @@ def open_draft(conn: Connection, office: str, draft_id: str) -> Any:
     return row
 
 
-def amend_draft(reg: Registry, *, actor: Actor, office: str, draft_id: str,
-                data: Mapping[str, Any]) -> None:
+def amend_draft(
+    reg: Registry, *, actor: Actor, office: str, draft_id: str, data: Mapping[str, Any]
+) -> None:
     """Replace a draft's content before signature (the whole declaration, re-checked)."""
     uow, now = reg.unit_of_work()
     with uow:
@@ -92,12 +128,18 @@ def amend_draft(reg: Registry, *, actor: Actor, office: str, draft_id: str,
         authorize(uow, actor, "draft.write", office, target=draft_id)
         row = open_draft(uow.conn, office, draft_id)
         clean = validated(row.kind, data, now)
-        uow.record(office, ev.DraftAmended(draft_id=draft_id, data=clean, at=uow.now,
-                                           by=actor.username))
+        uow.record(
+            office,
+            ev.DraftAmended(
+                draft_id=draft_id, data=clean, at=uow.now, by=actor.username
+            ),
+        )
         uow.audit(actor, "draft.amend", office=office, target=draft_id)
 
 
-def cancel_draft(reg: Registry, *, actor: Actor, office: str, draft_id: str, reason: str) -> None:
+def cancel_draft(
+    reg: Registry, *, actor: Actor, office: str, draft_id: str, reason: str
+) -> None:
     """Cancel a draft: it stays on record with the reason; no act number is consumed."""
     r = Reader({"reason": reason})
     reason_ = r.text("reason", max_length=400)
@@ -107,19 +149,33 @@ def cancel_draft(reg: Registry, *, actor: Actor, office: str, draft_id: str, rea
         uow.lock(office)
         authorize(uow, actor, "draft.write", office, target=draft_id)
         open_draft(uow.conn, office, draft_id)
-        uow.record(office, ev.DraftCancelled(draft_id=draft_id, reason=reason_,  # type: ignore[arg-type]
-                                             at=uow.now, by=actor.username))
+        uow.record(
+            office,
+            ev.DraftCancelled(
+                draft_id=draft_id,
+                reason=reason_,
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
         uow.audit(actor, "draft.cancel", office=office, target=draft_id)
 
 
-def _open_predeclaration(conn: Connection, office: str, predeclaration_id: str, kind: str) -> None:
-    row = conn.execute(select(t.predeclarations).where(
-        t.predeclarations.c.office_code == office,
-        t.predeclarations.c.predeclaration_id == predeclaration_id)).first()
+def _open_predeclaration(
+    conn: Connection, office: str, predeclaration_id: str, kind: str
+) -> None:
+    row = conn.execute(
+        select(t.predeclarations).where(
+            t.predeclarations.c.office_code == office,
+            t.predeclarations.c.predeclaration_id == predeclaration_id,
+        )
+    ).first()
     if row is None:
         raise NotFound("predeclaration.unknown", {"id": predeclaration_id})
     if row.status != "received":
-        raise Conflict("predeclaration.used", {"id": predeclaration_id, "status": row.status})
+        raise Conflict(
+            "predeclaration.used", {"id": predeclaration_id, "status": row.status}
+        )
     if row.kind != kind:
         raise InvalidInput([Violation("kind", "choice", {"choices": row.kind})])
 
@@ -140,8 +196,15 @@ def submit_predeclaration(
     What the sender knows may be incomplete (a hospital does not choose the first
     name), so only its shape is checked here; the clerk completes it into a draft.
     """
-    r = Reader({"kind": kind, "sender_kind": sender_kind, "sender_name": sender_name,
-                "sender_ref": sender_ref, "data": data})
+    r = Reader(
+        {
+            "kind": kind,
+            "sender_kind": sender_kind,
+            "sender_name": sender_name,
+            "sender_ref": sender_ref,
+            "data": data,
+        }
+    )
     kind_ = r.choice("kind", KINDS)
     sender_kind_ = r.choice("sender_kind", SENDER_KINDS)
     sender_name_ = r.text("sender_name", max_length=120)
@@ -154,21 +217,42 @@ def submit_predeclaration(
     with uow:
         uow.lock(office)
         authorize(uow, actor, "predeclaration.submit", office)
-        if uow.conn.execute(select(t.offices.c.code).where(t.offices.c.code == office)).first() is None:
+        if (
+            uow.conn.execute(
+                select(t.offices.c.code).where(t.offices.c.code == office)
+            ).first()
+            is None
+        ):
             raise NotFound("office.unknown", {"code": office})
         predeclaration_id = reg.new_id()
-        uow.record(office, ev.PredeclarationReceived(
-            predeclaration_id=predeclaration_id, kind=kind_, sender_kind=sender_kind_,  # type: ignore[arg-type]
-            sender_name=sender_name_, sender_ref=sender_ref_, data=dict(data),  # type: ignore[arg-type]
-            at=uow.now, by=actor.username))
-        uow.audit(actor, "predeclaration.submit", office=office, target=predeclaration_id)
+        uow.record(
+            office,
+            ev.PredeclarationReceived(
+                predeclaration_id=predeclaration_id,
+                kind=kind_,
+                sender_kind=sender_kind_,
+                sender_name=sender_name_,
+                sender_ref=sender_ref_,
+                data=dict(data),
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
+        uow.audit(
+            actor, "predeclaration.submit", office=office, target=predeclaration_id
+        )
     return predeclaration_id
 
 
-def predeclaration_data(uow: UnitOfWork, office: str, predeclaration_id: str) -> dict[str, Any]:
-    row = uow.conn.execute(select(t.predeclarations.c.data).where(
-        t.predeclarations.c.office_code == office,
-        t.predeclarations.c.predeclaration_id == predeclaration_id)).first()
+def predeclaration_data(
+    uow: UnitOfWork, office: str, predeclaration_id: str
+) -> dict[str, Any]:
+    row = uow.conn.execute(
+        select(t.predeclarations.c.data).where(
+            t.predeclarations.c.office_code == office,
+            t.predeclarations.c.predeclaration_id == predeclaration_id,
+        )
+    ).first()
     if row is None:
         raise NotFound("predeclaration.unknown", {"id": predeclaration_id})
     return dict(row.data)

@@ -20,26 +20,45 @@ def _trusted_key(reg: Registry, office: str) -> str | None:
     return reg.keys.signer(office).public_key_hex if reg.keys.has(office) else None
 
 
-def _verify_all(reg: Registry, conn: Connection, offices: list[str]) -> list[ChainReport]:
+def _verify_all(
+    reg: Registry, conn: Connection, offices: list[str]
+) -> list[ChainReport]:
     return [verify_office(conn, code, _trusted_key(reg, code)) for code in offices]
 
 
 def _raise_if_broken(reports: list[ChainReport]) -> None:
     for report in reports:
         if not report.ok:
-            raise IntegrityAlarm("journal.broken", {"office": report.office,
-                                                    "seq": report.broken_at,
-                                                    "reason": report.reason})
+            raise IntegrityAlarm(
+                "journal.broken",
+                {
+                    "office": report.office,
+                    "seq": report.broken_at,
+                    "reason": report.reason,
+                },
+            )
 
 
-def verify_journal(reg: Registry, *, actor: Actor, office: str | None = None) -> list[ChainReport]:
+def verify_journal(
+    reg: Registry, *, actor: Actor, office: str | None = None
+) -> list[ChainReport]:
     """Walk every office's chain (or one office's): links, hashes, signatures, head."""
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "journal.verify", office)
-        reports = _verify_all(reg, uow.conn, [office] if office else journal_offices(uow.conn))
-        uow.audit(actor, "journal.verify", office=office, personal=False,
-                  detail={"offices": len(reports), "broken": [r.office for r in reports if not r.ok]})
+        reports = _verify_all(
+            reg, uow.conn, [office] if office else journal_offices(uow.conn)
+        )
+        uow.audit(
+            actor,
+            "journal.verify",
+            office=office,
+            personal=False,
+            detail={
+                "offices": len(reports),
+                "broken": [r.office for r in reports if not r.ok],
+            },
+        )
     return reports
 
 
@@ -67,9 +86,12 @@ def _clear_projections(conn: Connection) -> None:
         return
     # SQLite has no TRUNCATE; the append-only triggers are lifted for this one
     # transaction and put back before it commits.
-    triggers = conn.execute(text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
-        "AND tbl_name IN ('acts', 'mentions')")).all()
+    triggers = conn.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('acts', 'mentions')"
+        )
+    ).all()
     for name, _sql in triggers:
         conn.execute(text(f"DROP TRIGGER {name}"))
     for table in t.PROJECTIONS:
@@ -90,7 +112,9 @@ def rebuild_state(reg: Registry, *, actor: Actor) -> RebuildReport:
         _raise_if_broken(_verify_all(reg, uow.conn, journal_offices(uow.conn)))
         _clear_projections(uow.conn)
         result = _replay(uow.conn, uow.conn)
-        uow.audit(actor, "journal.rebuild", office=None, personal=False, detail=result.entries)
+        uow.audit(
+            actor, "journal.rebuild", office=None, personal=False, detail=result.entries
+        )
     return result
 
 
@@ -102,12 +126,13 @@ def rebuild_into(reg: Registry, target: Engine) -> RebuildReport:
     """
     with reg.engine.connect() as src, target.begin() as dst:
         if dst.execute(select(t.offices.c.code).limit(1)).first() is not None:
-            raise IntegrityAlarm("journal.broken", {"office": "-", "seq": 0,
-                                                    "reason": "the target database is not empty"})
+            raise IntegrityAlarm(
+                "journal.broken",
+                {"office": "-", "seq": 0, "reason": "the target database is not empty"},
+            )
         for table in (t.journal, t.journal_heads):
             rows = src.execute(select(table)).mappings()
             while batch := rows.fetchmany(1000):
                 dst.execute(insert(table), [dict(r) for r in batch])
         _raise_if_broken(_verify_all(reg, dst, journal_offices(dst)))
         return _replay(dst, dst)
-

@@ -22,27 +22,50 @@ _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
 def _office_from_commune(code: str) -> Office:
     commune = geography.lookup(code)
     if commune is None:
-        raise InvalidInput([Violation("commune_code", "office.unknown_commune", {"code": code})])
-    return Office(code=commune.code, kind=commune.kind, name_ar=commune.name_ar,
-                  name_fr=commune.name_fr, region_code=commune.region_code,
-                  province_code=commune.province_code, commune_code=commune.commune_code,
-                  setting=commune.setting)
+        raise InvalidInput(
+            [Violation("commune_code", "office.unknown_commune", {"code": code})]
+        )
+    return Office(
+        code=commune.code,
+        kind=commune.kind,
+        name_ar=commune.name_ar,
+        name_fr=commune.name_fr,
+        region_code=commune.region_code,
+        province_code=commune.province_code,
+        commune_code=commune.commune_code,
+        setting=commune.setting,
+    )
 
 
-def _office_for_consulate(country: str, city: str, name_ar: str, name_fr: str) -> Office:
-    r = Reader({"country": country, "city": city, "name_ar": name_ar, "name_fr": name_fr})
+def _office_for_consulate(
+    country: str, city: str, name_ar: str, name_fr: str
+) -> Office:
+    r = Reader(
+        {"country": country, "city": city, "name_ar": name_ar, "name_fr": name_fr}
+    )
     country_ = r.nationality("country")
     city_ = r.text("city", script="latin", max_length=60)
     name_ar_ = r.text("name_ar", max_length=120)
     name_fr_ = r.text("name_fr", max_length=120)
     r.raise_if_invalid()
-    return Office(code=consulate_code(country_, city_), kind="consulate",  # type: ignore[arg-type]
-                  name_ar=name_ar_, name_fr=name_fr_, country=country_, city=city_)  # type: ignore[arg-type]
+    return Office(
+        code=consulate_code(country_, city_),
+        kind="consulate",
+        name_ar=name_ar_,
+        name_fr=name_fr_,
+        country=country_,
+        city=city_,
+    )
 
 
 def office_exists(reg: Registry, code: str) -> bool:
     with reg.engine.connect() as conn:
-        return conn.execute(select(t.offices.c.code).where(t.offices.c.code == code)).first() is not None
+        return (
+            conn.execute(
+                select(t.offices.c.code).where(t.offices.c.code == code)
+            ).first()
+            is not None
+        )
 
 
 def create_office(
@@ -57,7 +80,7 @@ def create_office(
 
     ``consulate`` is (country ISO code, city, name in Arabic, name in French).
     """
-    uow, now = reg.unit_of_work()
+    uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "office.create", None)
         if consulate is not None:
@@ -66,23 +89,45 @@ def create_office(
             parent = _load_office(uow.conn, annex_of, field="annex_of")
             if parent.kind not in ("commune", "arrondissement"):
                 raise InvalidInput([Violation("annex_of", "office.annex_parent")])
-            count = uow.conn.execute(select(func.count()).select_from(t.offices).where(
-                t.offices.c.parent_code == annex_of)).scalar_one()
+            count = uow.conn.execute(
+                select(func.count())
+                .select_from(t.offices)
+                .where(t.offices.c.parent_code == annex_of)
+            ).scalar_one()
             office = dataclasses.replace(
-                parent, code=annex_code(annex_of, count + 1), kind="annex",
+                parent,
+                code=annex_code(annex_of, count + 1),
+                kind="annex",
                 name_ar=f"{parent.name_ar} - ملحق {count + 1}",
-                name_fr=f"{parent.name_fr} - annexe {count + 1}", parent_code=annex_of)
+                name_fr=f"{parent.name_fr} - annexe {count + 1}",
+                parent_code=annex_of,
+            )
         else:
             office = _office_from_commune((commune_code or "").strip())
         uow.lock(office.code)
-        if uow.conn.execute(select(t.offices.c.code).where(t.offices.c.code == office.code)).first():
+        if uow.conn.execute(
+            select(t.offices.c.code).where(t.offices.c.code == office.code)
+        ).first():
             raise Conflict("office.exists", {"code": office.code})
         signer = reg.keys.create(office.code)
         data = {k: v for k, v in dataclasses.asdict(office).items() if v is not None}
-        uow.record(office.code, ev.OfficeOpened(office=data, key_id=signer.key_id,
-                                                public_key=signer.public_key_hex,
-                                                at=uow.now, by=actor.username))
-        uow.audit(actor, "office.create", office=office.code, target=office.code, personal=False)
+        uow.record(
+            office.code,
+            ev.OfficeOpened(
+                office=data,
+                key_id=signer.key_id,
+                public_key=signer.public_key_hex,
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
+        uow.audit(
+            actor,
+            "office.create",
+            office=office.code,
+            target=office.code,
+            personal=False,
+        )
     return office
 
 
@@ -109,8 +154,14 @@ def appoint_staff(
     full_name_fr: str,
 ) -> str:
     """Appoint the officer, his one delegate, or a clerk; returns the new user id."""
-    r = Reader({"username": username, "role": role, "full_name_ar": full_name_ar,
-                "full_name_fr": full_name_fr})
+    r = Reader(
+        {
+            "username": username,
+            "role": role,
+            "full_name_ar": full_name_ar,
+            "full_name_fr": full_name_fr,
+        }
+    )
     username_ = r.text("username", max_length=40)
     if username_ is not None and not _USERNAME.match(username_):
         r.fail("username", "choice", choices="a-z 0-9 . _ -")
@@ -124,22 +175,43 @@ def appoint_staff(
         authorize(uow, actor, "staff.appoint", office)
         _load_office(uow.conn, office)
         if actor.role == "officer" and role_ == "officer":
-            raise InvalidInput([Violation("role", "choice", {"choices": "delegate, clerk"})])
-        taken = uow.conn.execute(select(t.staff.c.username).where(
-            t.staff.c.username == username_)).first()
+            raise InvalidInput(
+                [Violation("role", "choice", {"choices": "delegate, clerk"})]
+            )
+        taken = uow.conn.execute(
+            select(t.staff.c.username).where(t.staff.c.username == username_)
+        ).first()
         if taken is not None:
             raise Conflict("staff.username_taken", {"username": username_})
         if role_ in ("officer", "delegate"):
-            holder = uow.conn.execute(select(t.staff.c.username).where(
-                t.staff.c.office_code == office, t.staff.c.role == role_,
-                t.staff.c.active.is_(True))).first()
+            holder = uow.conn.execute(
+                select(t.staff.c.username).where(
+                    t.staff.c.office_code == office,
+                    t.staff.c.role == role_,
+                    t.staff.c.active.is_(True),
+                )
+            ).first()
             if holder is not None:
-                raise Conflict(f"staff.{role_}_taken", {"office": office, "username": holder.username})
+                raise Conflict(
+                    f"staff.{role_}_taken",
+                    {"office": office, "username": holder.username},
+                )
         user_id = reg.new_id()
-        uow.record(office, ev.StaffAppointed(
-            user_id=user_id, username=username_, role=role_, full_name_ar=name_ar,  # type: ignore[arg-type]
-            full_name_fr=name_fr, at=uow.now, by=actor.username))  # type: ignore[arg-type]
-        uow.audit(actor, "staff.appoint", office=office, target=username_, personal=False)
+        uow.record(
+            office,
+            ev.StaffAppointed(
+                user_id=user_id,
+                username=username_,
+                role=role_,
+                full_name_ar=name_ar,
+                full_name_fr=name_fr,
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
+        uow.audit(
+            actor, "staff.appoint", office=office, target=username_, personal=False
+        )
     return user_id
 
 
@@ -149,20 +221,33 @@ def relieve_staff(reg: Registry, *, actor: Actor, office: str, username: str) ->
     with uow:
         uow.lock(office)
         authorize(uow, actor, "staff.relieve", office)
-        row = uow.conn.execute(select(t.staff.c.user_id).where(
-            t.staff.c.office_code == office, t.staff.c.username == username,
-            t.staff.c.active.is_(True))).first()
+        row = uow.conn.execute(
+            select(t.staff.c.user_id).where(
+                t.staff.c.office_code == office,
+                t.staff.c.username == username,
+                t.staff.c.active.is_(True),
+            )
+        ).first()
         if row is None:
-            raise NotFound("forbidden.unknown_actor", {"username": username, "office": office})
-        uow.record(office, ev.StaffRelieved(user_id=row.user_id, at=uow.now, by=actor.username))
-        uow.audit(actor, "staff.relieve", office=office, target=username, personal=False)
+            raise NotFound(
+                "forbidden.unknown_actor", {"username": username, "office": office}
+            )
+        uow.record(
+            office, ev.StaffRelieved(user_id=row.user_id, at=uow.now, by=actor.username)
+        )
+        uow.audit(
+            actor, "staff.relieve", office=office, target=username, personal=False
+        )
 
 
 def staff_actor(reg: Registry, username: str) -> Actor:
     """The actor of an active member of staff, from their user name."""
     with reg.engine.connect() as conn:
-        row = conn.execute(select(t.staff.c.role, t.staff.c.office_code).where(
-            t.staff.c.username == username, t.staff.c.active.is_(True))).first()
+        row = conn.execute(
+            select(t.staff.c.role, t.staff.c.office_code).where(
+                t.staff.c.username == username, t.staff.c.active.is_(True)
+            )
+        ).first()
     if row is None:
         raise NotFound("forbidden.unknown_actor", {"username": username, "office": "-"})
     return Actor(username, row.role, row.office_code)

@@ -41,54 +41,109 @@ def get_act(reg: Registry, *, actor: Actor, ref: str) -> ActView:
     with uow:
         authorize(uow, actor, "act.read", act_ref.office, target=str(act_ref))
         row = load_act(uow.conn, act_ref)
-        office = uow.conn.execute(select(t.offices).where(
-            t.offices.c.code == act_ref.office)).one()._asdict()
-        mentions = [m._asdict() for m in uow.conn.execute(
-            select(t.mentions).where(t.mentions.c.office_code == act_ref.office,
-                                     t.mentions.c.act_id == row.act_id)
-            .order_by(t.mentions.c.seq))]
+        office = (
+            uow.conn.execute(
+                select(t.offices).where(t.offices.c.code == act_ref.office)
+            )
+            .one()
+            ._asdict()
+        )
+        mentions = [
+            m._asdict()
+            for m in uow.conn.execute(
+                select(t.mentions)
+                .where(
+                    t.mentions.c.office_code == act_ref.office,
+                    t.mentions.c.act_id == row.act_id,
+                )
+                .order_by(t.mentions.c.seq)
+            )
+        ]
         uow.audit(actor, "act.read", office=act_ref.office, target=str(act_ref))
     return ActView(
-        ref=row.ref, kind=row.kind, office=office, civil_id=row.civil_id, data=row.data,
-        hijri_event_date=to_hijri(row.event_date), mentions=mentions,
-        current=current_state(row.kind, row.data, mentions), provisional=row.provisional,
-        signed_by=row.signed_by, signed_at=row.signed_at)
+        ref=row.ref,
+        kind=row.kind,
+        office=office,
+        civil_id=row.civil_id,
+        data=row.data,
+        hijri_event_date=to_hijri(row.event_date),
+        mentions=mentions,
+        current=current_state(row.kind, row.data, mentions),
+        provisional=row.provisional,
+        signed_by=row.signed_by,
+        signed_at=row.signed_at,
+    )
 
 
 def list_offices(reg: Registry) -> list[dict[str, Any]]:
     """Every office with its count of signed acts (no personal data)."""
-    counts = select(t.acts.c.office_code, func.count().label("acts")).group_by(
-        t.acts.c.office_code).subquery()
+    counts = (
+        select(t.acts.c.office_code, func.count().label("acts"))
+        .group_by(t.acts.c.office_code)
+        .subquery()
+    )
     with reg.engine.connect() as conn:
         rows = conn.execute(
             select(t.offices, func.coalesce(counts.c.acts, 0).label("acts"))
             .outerjoin(counts, counts.c.office_code == t.offices.c.code)
-            .order_by(t.offices.c.code)).all()
+            .order_by(t.offices.c.code)
+        ).all()
     return [r._asdict() for r in rows]
 
 
 def list_registers(reg: Registry, *, office: str) -> list[dict[str, Any]]:
     """The registers of an office, newest first (no personal data)."""
     with reg.engine.connect() as conn:
-        rows = conn.execute(select(t.registers).where(t.registers.c.office_code == office)
-                            .order_by(t.registers.c.year.desc(), t.registers.c.kind)).all()
+        rows = conn.execute(
+            select(t.registers)
+            .where(t.registers.c.office_code == office)
+            .order_by(t.registers.c.year.desc(), t.registers.c.kind)
+        ).all()
     return [r._asdict() for r in rows]
 
 
-def list_acts(reg: Registry, *, actor: Actor, office: str, year: int, kind: str,
-              offset: int = 0, limit: int = 50) -> list[dict[str, Any]]:
+def list_acts(
+    reg: Registry,
+    *,
+    actor: Actor,
+    office: str,
+    year: int,
+    kind: str,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
     """One page of a register's acts with names; the read is written to the audit log."""
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", office)
         rows = uow.conn.execute(
-            select(t.acts.c.ref, t.acts.c.number, t.acts.c.first_name_ar,
-                   t.acts.c.family_name_ar, t.acts.c.first_name_lat, t.acts.c.family_name_lat,
-                   t.acts.c.sex, t.acts.c.event_date, t.acts.c.signed_at)
-            .where(t.acts.c.office_code == office, t.acts.c.year == year, t.acts.c.kind == kind)
-            .order_by(t.acts.c.number).offset(offset).limit(limit)).all()
-        uow.audit(actor, "register.read", office=office, target=f"{office}/{year}/{kind}",
-                  detail={"offset": offset, "count": len(rows)})
+            select(
+                t.acts.c.ref,
+                t.acts.c.number,
+                t.acts.c.first_name_ar,
+                t.acts.c.family_name_ar,
+                t.acts.c.first_name_lat,
+                t.acts.c.family_name_lat,
+                t.acts.c.sex,
+                t.acts.c.event_date,
+                t.acts.c.signed_at,
+            )
+            .where(
+                t.acts.c.office_code == office,
+                t.acts.c.year == year,
+                t.acts.c.kind == kind,
+            )
+            .order_by(t.acts.c.number)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        uow.audit(
+            actor,
+            "register.read",
+            office=office,
+            target=f"{office}/{year}/{kind}",
+            detail={"offset": offset, "count": len(rows)},
+        )
     return [r._asdict() for r in rows]
 
 
@@ -97,8 +152,10 @@ def list_drafts(reg: Registry, *, actor: Actor, office: str) -> list[dict[str, A
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", office)
-        rows = uow.conn.execute(select(t.drafts).where(
-            t.drafts.c.office_code == office, t.drafts.c.status == "open")
-            .order_by(t.drafts.c.created_at)).all()
+        rows = uow.conn.execute(
+            select(t.drafts)
+            .where(t.drafts.c.office_code == office, t.drafts.c.status == "open")
+            .order_by(t.drafts.c.created_at)
+        ).all()
         uow.audit(actor, "draft.read", office=office, detail={"count": len(rows)})
     return [r._asdict() for r in rows]

@@ -30,13 +30,29 @@ def _index() -> dict[str, Commune]:
     found: dict[str, Commune] = {}
     for row in mc.communes(as_frame=False):
         found[row["code"]] = Commune(
-            row["code"], "commune", row["name_ar"], row["name_fr"], row["region_code"],
-            row["province_code"], row["code"], row["type"], int(row["population_2024"] or 0))
+            row["code"],
+            "commune",
+            row["name_ar"],
+            row["name_fr"],
+            row["region_code"],
+            row["province_code"],
+            row["code"],
+            row["type"],
+            int(row["population_2024"] or 0),
+        )
     for row in mc.arrondissements(as_frame=False):
         parent = found[row["commune_code"]]
         found[row["code"]] = Commune(
-            row["code"], "arrondissement", row["name_ar"], row["name_fr"], parent.region_code,
-            parent.province_code, parent.code, "urban", int(row["population_2024"] or 0))
+            row["code"],
+            "arrondissement",
+            row["name_ar"],
+            row["name_fr"],
+            parent.region_code,
+            parent.province_code,
+            parent.code,
+            "urban",
+            int(row["population_2024"] or 0),
+        )
     return found
 
 

@@ -11,7 +11,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sijill.domain.events import Event, event_from_payload
-from sijill.domain.journal import GENESIS, ChainReport, StoredEntry, canonical_json, entry_digest, walk_chain
+from sijill.domain.journal import (
+    GENESIS,
+    ChainReport,
+    StoredEntry,
+    canonical_json,
+    entry_digest,
+    walk_chain,
+)
 from sijill.store import tables as t
 from sijill.store.keys import Signer, verify
 
@@ -35,11 +42,16 @@ def lock_office(conn: Connection, office: str) -> Head:
     dialect = conn.dialect.name
     values = {"office_code": office, "last_seq": 0, "last_hash": GENESIS}
     if dialect == "postgresql":
-        conn.execute(pg_insert(t.journal_heads).values(**values).on_conflict_do_nothing())
+        conn.execute(
+            pg_insert(t.journal_heads).values(**values).on_conflict_do_nothing()
+        )
     else:
-        conn.execute(sqlite_insert(t.journal_heads).values(**values).on_conflict_do_nothing())
+        conn.execute(
+            sqlite_insert(t.journal_heads).values(**values).on_conflict_do_nothing()
+        )
     query = select(t.journal_heads.c.last_seq, t.journal_heads.c.last_hash).where(
-        t.journal_heads.c.office_code == office)
+        t.journal_heads.c.office_code == office
+    )
     if dialect == "postgresql":
         query = query.with_for_update()
     row = conn.execute(query).one()
@@ -56,12 +68,24 @@ def append(
     seq = head.seq + 1
     payload = canonical_json(event.payload())
     digest = entry_digest(signer.office, seq, head.hash, payload)
-    conn.execute(insert(t.journal).values(
-        office_code=signer.office, seq=seq, prev_hash=head.hash, entry_hash=digest,
-        key_id=signer.key_id, payload=payload, signature=signer.sign(bytes.fromhex(digest)),
-        event_type=event.type, recorded_at=recorded_at))
-    conn.execute(update(t.journal_heads).where(t.journal_heads.c.office_code == signer.office)
-                 .values(last_seq=seq, last_hash=digest))
+    conn.execute(
+        insert(t.journal).values(
+            office_code=signer.office,
+            seq=seq,
+            prev_hash=head.hash,
+            entry_hash=digest,
+            key_id=signer.key_id,
+            payload=payload,
+            signature=signer.sign(bytes.fromhex(digest)),
+            event_type=event.type,
+            recorded_at=recorded_at,
+        )
+    )
+    conn.execute(
+        update(t.journal_heads)
+        .where(t.journal_heads.c.office_code == signer.office)
+        .values(last_seq=seq, last_hash=digest)
+    )
     return Head(seq, digest), payload
 
 
@@ -69,11 +93,21 @@ def entries(conn: Connection, office: str, after: int = 0) -> Iterator[StoredEnt
     """The office's entries in sequence order, read in batches."""
     while True:
         rows = conn.execute(
-            select(t.journal).where(t.journal.c.office_code == office, t.journal.c.seq > after)
-            .order_by(t.journal.c.seq).limit(_BATCH)).all()
+            select(t.journal)
+            .where(t.journal.c.office_code == office, t.journal.c.seq > after)
+            .order_by(t.journal.c.seq)
+            .limit(_BATCH)
+        ).all()
         for r in rows:
-            yield StoredEntry(r.office_code, r.seq, r.prev_hash, r.entry_hash, r.key_id,
-                              bytes(r.payload), bytes(r.signature))
+            yield StoredEntry(
+                r.office_code,
+                r.seq,
+                r.prev_hash,
+                r.entry_hash,
+                r.key_id,
+                bytes(r.payload),
+                bytes(r.signature),
+            )
         if len(rows) < _BATCH:
             return
         after = rows[-1].seq
@@ -90,8 +124,11 @@ def decode_payload(payload: bytes) -> Event:
 
 
 def journal_offices(conn: Connection) -> list[str]:
-    return list(conn.execute(select(t.journal.c.office_code).distinct()
-                             .order_by(t.journal.c.office_code)).scalars())
+    return list(
+        conn.execute(
+            select(t.journal.c.office_code).distinct().order_by(t.journal.c.office_code)
+        ).scalars()
+    )
 
 
 def declared_keys(conn: Connection, office: str) -> dict[str, str]:
@@ -101,12 +138,18 @@ def declared_keys(conn: Connection, office: str) -> dict[str, str]:
         return {}
     try:
         payload = json.loads(first.payload)
-        return {payload["key_id"]: payload["public_key"]} if payload["type"] == "OfficeOpened" else {}
+        return (
+            {payload["key_id"]: payload["public_key"]}
+            if payload["type"] == "OfficeOpened"
+            else {}
+        )
     except (ValueError, KeyError, TypeError):
         return {}
 
 
-def verify_office(conn: Connection, office: str, trusted_key: str | None = None) -> ChainReport:
+def verify_office(
+    conn: Connection, office: str, trusted_key: str | None = None
+) -> ChainReport:
     """Walk an office's whole chain, checking links, hashes, every signature and the head.
 
     Signatures are checked against the key the journal declares in its first entry;
@@ -114,18 +157,32 @@ def verify_office(conn: Connection, office: str, trusted_key: str | None = None)
     """
     keys = declared_keys(conn, office)
     if trusted_key is not None and keys and trusted_key not in keys.values():
-        return ChainReport(office, 0, GENESIS, broken_at=1,
-                           reason="the journal declares a key that is not the office's key")
+        return ChainReport(
+            office,
+            0,
+            GENESIS,
+            broken_at=1,
+            reason="the journal declares a key that is not the office's key",
+        )
 
     def check(key_id: str, message: bytes, signature: bytes) -> bool:
         return key_id in keys and verify(keys[key_id], message, signature)
 
-    head = conn.execute(select(t.journal_heads).where(
-        t.journal_heads.c.office_code == office)).first()
+    head = conn.execute(
+        select(t.journal_heads).where(t.journal_heads.c.office_code == office)
+    ).first()
     report = walk_chain(office, entries(conn, office), check)
-    if report.ok and head is not None and (head.last_seq, head.last_hash) != (
-            report.entries, report.head):
-        return ChainReport(office, report.entries, report.head, broken_at=report.entries + 1,
-                           reason=f"journal ends at {report.entries}, its head says {head.last_seq}"
-                                  " (entries removed)")
+    if (
+        report.ok
+        and head is not None
+        and (head.last_seq, head.last_hash) != (report.entries, report.head)
+    ):
+        return ChainReport(
+            office,
+            report.entries,
+            report.head,
+            broken_at=report.entries + 1,
+            reason=f"journal ends at {report.entries}, its head says {head.last_seq}"
+            " (entries removed)",
+        )
     return report

@@ -9,7 +9,10 @@ from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from sijill.domain.errors import DomainError
 
@@ -22,7 +25,9 @@ def key_id_of(public_key: bytes) -> str:
 def verify(public_key_hex: str, message: bytes, signature: bytes) -> bool:
     """True when ``signature`` is the Ed25519 signature of ``message`` by that key."""
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)).verify(signature, message)
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)).verify(
+            signature, message
+        )
     except (InvalidSignature, ValueError):
         return False
     return True

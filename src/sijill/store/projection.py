@@ -19,39 +19,80 @@ from sijill.store import tables as t
 
 def _office_opened(conn: Connection, office: str, e: ev.OfficeOpened) -> None:
     conn.execute(insert(t.offices).values(**e.office, opened_at=e.at))
-    conn.execute(insert(t.office_keys).values(
-        key_id=e.key_id, office_code=office, public_key=e.public_key, created_at=e.at))
+    conn.execute(
+        insert(t.office_keys).values(
+            key_id=e.key_id,
+            office_code=office,
+            public_key=e.public_key,
+            created_at=e.at,
+        )
+    )
 
 
 def _staff_appointed(conn: Connection, office: str, e: ev.StaffAppointed) -> None:
-    conn.execute(insert(t.staff).values(
-        user_id=e.user_id, office_code=office, username=e.username, role=e.role,
-        full_name_ar=e.full_name_ar, full_name_fr=e.full_name_fr, active=True,
-        appointed_at=e.at))
+    conn.execute(
+        insert(t.staff).values(
+            user_id=e.user_id,
+            office_code=office,
+            username=e.username,
+            role=e.role,
+            full_name_ar=e.full_name_ar,
+            full_name_fr=e.full_name_fr,
+            active=True,
+            appointed_at=e.at,
+        )
+    )
 
 
 def _staff_relieved(conn: Connection, office: str, e: ev.StaffRelieved) -> None:
-    conn.execute(update(t.staff).where(t.staff.c.user_id == e.user_id)
-                 .values(active=False, relieved_at=e.at))
+    conn.execute(
+        update(t.staff)
+        .where(t.staff.c.user_id == e.user_id)
+        .values(active=False, relieved_at=e.at)
+    )
 
 
-def _predeclaration_received(conn: Connection, office: str, e: ev.PredeclarationReceived) -> None:
-    conn.execute(insert(t.predeclarations).values(
-        office_code=office, predeclaration_id=e.predeclaration_id, kind=e.kind,
-        sender_kind=e.sender_kind, sender_name=e.sender_name, sender_ref=e.sender_ref,
-        data=e.data, status="received", received_at=e.at))
+def _predeclaration_received(
+    conn: Connection, office: str, e: ev.PredeclarationReceived
+) -> None:
+    conn.execute(
+        insert(t.predeclarations).values(
+            office_code=office,
+            predeclaration_id=e.predeclaration_id,
+            kind=e.kind,
+            sender_kind=e.sender_kind,
+            sender_name=e.sender_name,
+            sender_ref=e.sender_ref,
+            data=e.data,
+            status="received",
+            received_at=e.at,
+        )
+    )
 
 
 def _draft_created(conn: Connection, office: str, e: ev.DraftCreated) -> None:
-    conn.execute(insert(t.drafts).values(
-        office_code=office, draft_id=e.draft_id, kind=e.kind, data=e.data, status="open",
-        predeclaration_id=e.predeclaration_id, created_by=e.by, created_at=e.at,
-        updated_at=e.at))
+    conn.execute(
+        insert(t.drafts).values(
+            office_code=office,
+            draft_id=e.draft_id,
+            kind=e.kind,
+            data=e.data,
+            status="open",
+            predeclaration_id=e.predeclaration_id,
+            created_by=e.by,
+            created_at=e.at,
+            updated_at=e.at,
+        )
+    )
     if e.predeclaration_id is not None:
-        conn.execute(update(t.predeclarations)
-                     .where(t.predeclarations.c.office_code == office,
-                            t.predeclarations.c.predeclaration_id == e.predeclaration_id)
-                     .values(status="drafted", draft_id=e.draft_id))
+        conn.execute(
+            update(t.predeclarations)
+            .where(
+                t.predeclarations.c.office_code == office,
+                t.predeclarations.c.predeclaration_id == e.predeclaration_id,
+            )
+            .values(status="drafted", draft_id=e.draft_id)
+        )
 
 
 def _draft_row(office: str, draft_id: str) -> Any:
@@ -59,53 +100,105 @@ def _draft_row(office: str, draft_id: str) -> Any:
 
 
 def _draft_amended(conn: Connection, office: str, e: ev.DraftAmended) -> None:
-    conn.execute(update(t.drafts).where(_draft_row(office, e.draft_id))
-                 .values(data=e.data, updated_at=e.at))
+    conn.execute(
+        update(t.drafts)
+        .where(_draft_row(office, e.draft_id))
+        .values(data=e.data, updated_at=e.at)
+    )
 
 
 def _draft_cancelled(conn: Connection, office: str, e: ev.DraftCancelled) -> None:
-    conn.execute(update(t.drafts).where(_draft_row(office, e.draft_id))
-                 .values(status="cancelled", cancel_reason=e.reason, updated_at=e.at))
+    conn.execute(
+        update(t.drafts)
+        .where(_draft_row(office, e.draft_id))
+        .values(status="cancelled", cancel_reason=e.reason, updated_at=e.at)
+    )
 
 
 def _act_signed(conn: Connection, office: str, e: ev.ActSigned) -> None:
     person = e.data["child"] if e.kind == "birth" else e.data["deceased"]
     event_day = e.data["birth_date"] if e.kind == "birth" else e.data["death_date"]
-    conn.execute(insert(t.acts).values(
-        office_code=office, act_id=e.act_id, ref=e.ref, kind=e.kind, year=e.year,
-        number=e.number, civil_id=e.civil_id, draft_id=e.draft_id,
-        first_name_ar=person["first_name_ar"], family_name_ar=person["family_name_ar"],
-        first_name_lat=person["first_name_lat"], family_name_lat=person["family_name_lat"],
-        sex=e.data["sex"], event_date=date.fromisoformat(event_day), data=e.data,
-        provisional=e.provisional, signed_by=e.by, signed_at=e.at))
-    conn.execute(update(t.drafts).where(_draft_row(office, e.draft_id))
-                 .values(status="signed", act_id=e.act_id, updated_at=e.at))
-    register = (t.registers.c.office_code == office) & (t.registers.c.year == e.year) & (
-        t.registers.c.kind == e.kind)
+    conn.execute(
+        insert(t.acts).values(
+            office_code=office,
+            act_id=e.act_id,
+            ref=e.ref,
+            kind=e.kind,
+            year=e.year,
+            number=e.number,
+            civil_id=e.civil_id,
+            draft_id=e.draft_id,
+            first_name_ar=person["first_name_ar"],
+            family_name_ar=person["family_name_ar"],
+            first_name_lat=person["first_name_lat"],
+            family_name_lat=person["family_name_lat"],
+            sex=e.data["sex"],
+            event_date=date.fromisoformat(event_day),
+            data=e.data,
+            provisional=e.provisional,
+            signed_by=e.by,
+            signed_at=e.at,
+        )
+    )
+    conn.execute(
+        update(t.drafts)
+        .where(_draft_row(office, e.draft_id))
+        .values(status="signed", act_id=e.act_id, updated_at=e.at)
+    )
+    register = (
+        (t.registers.c.office_code == office)
+        & (t.registers.c.year == e.year)
+        & (t.registers.c.kind == e.kind)
+    )
     if conn.execute(select(t.registers.c.last_number).where(register)).first() is None:
-        conn.execute(insert(t.registers).values(
-            office_code=office, year=e.year, kind=e.kind, last_number=e.number))
+        conn.execute(
+            insert(t.registers).values(
+                office_code=office, year=e.year, kind=e.kind, last_number=e.number
+            )
+        )
     else:
         conn.execute(update(t.registers).where(register).values(last_number=e.number))
 
 
 def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
-    conn.execute(insert(t.mentions).values(
-        office_code=office, mention_id=e.mention_id, act_id=e.act_id, seq=e.seq, kind=e.kind,
-        authority=e.authority, source_ref=e.source_ref,
-        source_date=date.fromisoformat(e.source_date), data=e.data, signed_by=e.by,
-        signed_at=e.at))
+    conn.execute(
+        insert(t.mentions).values(
+            office_code=office,
+            mention_id=e.mention_id,
+            act_id=e.act_id,
+            seq=e.seq,
+            kind=e.kind,
+            authority=e.authority,
+            source_ref=e.source_ref,
+            source_date=date.fromisoformat(e.source_date),
+            data=e.data,
+            signed_by=e.by,
+            signed_at=e.at,
+        )
+    )
 
 
 def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> None:
-    register = (t.registers.c.office_code == office) & (t.registers.c.year == e.year) & (
-        t.registers.c.kind == e.kind)
+    register = (
+        (t.registers.c.office_code == office)
+        & (t.registers.c.year == e.year)
+        & (t.registers.c.kind == e.kind)
+    )
     if conn.execute(select(t.registers.c.year).where(register)).first() is None:
-        conn.execute(insert(t.registers).values(
-            office_code=office, year=e.year, kind=e.kind, last_number=e.last_number,
-            closed_at=e.at, closed_by=e.by))
+        conn.execute(
+            insert(t.registers).values(
+                office_code=office,
+                year=e.year,
+                kind=e.kind,
+                last_number=e.last_number,
+                closed_at=e.at,
+                closed_by=e.by,
+            )
+        )
     else:
-        conn.execute(update(t.registers).where(register).values(closed_at=e.at, closed_by=e.by))
+        conn.execute(
+            update(t.registers).where(register).values(closed_at=e.at, closed_by=e.by)
+        )
 
 
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {

@@ -157,7 +157,9 @@ mentions = Table(
     Column("signed_by", String(40), nullable=False),
     Column("signed_at", Stamp, nullable=False),
     UniqueConstraint("office_code", "act_id", "seq", name="uq_mentions_seq"),
-    ForeignKeyConstraint(["office_code", "act_id"], ["acts.office_code", "acts.act_id"]),
+    ForeignKeyConstraint(
+        ["office_code", "act_id"], ["acts.office_code", "acts.act_id"]
+    ),
 )
 
 journal = Table(
@@ -201,6 +203,12 @@ audit_log = Table(
 APPEND_ONLY = ("acts", "mentions", "journal", "audit_log")
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
-    "mentions", "acts", "drafts", "predeclarations", "registers", "staff",
-    "office_keys", "offices",
+    "mentions",
+    "acts",
+    "drafts",
+    "predeclarations",
+    "registers",
+    "staff",
+    "office_keys",
+    "offices",
 )

@@ -71,8 +71,9 @@ class UnitOfWork:
         """Append ``event`` to the office journal and apply it; returns its sequence."""
         self.lock(office)
         signer = self.keys.signer(office)
-        self._heads[office], payload = append(self.conn, self._heads[office], signer, event,
-                                              self.now)
+        self._heads[office], payload = append(
+            self.conn, self._heads[office], signer, event, self.now
+        )
         # The tables are fed from the payload as written, exactly as a rebuild will be.
         projection.apply(self.conn, office, decode_payload(payload))
         return self._heads[office].seq
@@ -89,8 +90,17 @@ class UnitOfWork:
         detail: dict[str, Any] | None = None,
     ) -> None:
         """Record who did or read what, in this same transaction."""
-        write_audit(self.conn, self.now, actor, action, office=office, target=target,
-                    personal=personal, outcome=outcome, detail=detail)
+        write_audit(
+            self.conn,
+            self.now,
+            actor,
+            action,
+            office=office,
+            target=target,
+            personal=personal,
+            outcome=outcome,
+            detail=detail,
+        )
 
 
 def write_audit(
@@ -105,7 +115,18 @@ def write_audit(
     outcome: str,
     detail: dict[str, Any] | None,
 ) -> None:
-    conn.execute(insert(t.audit_log).values(
-        audit_id=str(uuid.uuid4()), at=now, username=actor.username, role=actor.role,
-        actor_office=actor.office, action=action, office_code=office, target=target,
-        personal_data=personal, outcome=outcome, detail=detail or {}))
+    conn.execute(
+        insert(t.audit_log).values(
+            audit_id=str(uuid.uuid4()),
+            at=now,
+            username=actor.username,
+            role=actor.role,
+            actor_office=actor.office,
+            action=action,
+            office_code=office,
+            target=target,
+            personal_data=personal,
+            outcome=outcome,
+            detail=detail or {},
+        )
+    )

@@ -12,7 +12,15 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from sijill.domain.calendars import spell_gregorian, to_hijri
-from sijill.domain.labels import ACT_TITLES, FIELDS, KINDS, OFFICE_KINDS, RELATIONSHIPS, SEXES, label
+from sijill.domain.labels import (
+    ACT_TITLES,
+    FIELDS,
+    KINDS,
+    OFFICE_KINDS,
+    RELATIONSHIPS,
+    SEXES,
+    label,
+)
 from sijill.domain.mentions import MENTION_KINDS
 from sijill.domain.offices import Actor
 from sijill.services import drafts, queries
@@ -28,11 +36,20 @@ WEB_VIEWER = Actor("web-viewer", "ministry", None)
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(
-        label=label, FIELDS=FIELDS, KINDS=KINDS, SEXES=SEXES, OFFICE_KINDS=OFFICE_KINDS,
-        RELATIONSHIPS=RELATIONSHIPS, ACT_TITLES=ACT_TITLES, MENTION_KINDS=MENTION_KINDS,
-        spell_gregorian=spell_gregorian, to_hijri=to_hijri)
+        label=label,
+        FIELDS=FIELDS,
+        KINDS=KINDS,
+        SEXES=SEXES,
+        OFFICE_KINDS=OFFICE_KINDS,
+        RELATIONSHIPS=RELATIONSHIPS,
+        ACT_TITLES=ACT_TITLES,
+        MENTION_KINDS=MENTION_KINDS,
+        spell_gregorian=spell_gregorian,
+        to_hijri=to_hijri,
+    )
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
-        iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang)
+        iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
+    )
     return templates
 
 
@@ -64,18 +81,42 @@ def _pages(reg: Registry) -> APIRouter:
             from sijill.domain.errors import NotFound
 
             raise NotFound("office.unknown", {"code": code})
-        return _page(request, "office.html", {
-            "office": found[0], "registers": queries.list_registers(reg, office=code)})
+        return _page(
+            request,
+            "office.html",
+            {"office": found[0], "registers": queries.list_registers(reg, office=code)},
+        )
 
     @router.get("/offices/{code}/registers/{year}/{kind}")
-    def register(request: Request, code: str, year: int, kind: str,
-                 page: Annotated[int, Query(ge=1)] = 1) -> Response:
+    def register(
+        request: Request,
+        code: str,
+        year: int,
+        kind: str,
+        page: Annotated[int, Query(ge=1)] = 1,
+    ) -> Response:
         size = 50
-        rows = queries.list_acts(reg, actor=WEB_VIEWER, office=code, year=year, kind=kind,
-                                 offset=(page - 1) * size, limit=size + 1)
-        return _page(request, "register.html", {
-            "office_code": code, "year": year, "kind": kind, "acts": rows[:size],
-            "page": page, "more": len(rows) > size})
+        rows = queries.list_acts(
+            reg,
+            actor=WEB_VIEWER,
+            office=code,
+            year=year,
+            kind=kind,
+            offset=(page - 1) * size,
+            limit=size + 1,
+        )
+        return _page(
+            request,
+            "register.html",
+            {
+                "office_code": code,
+                "year": year,
+                "kind": kind,
+                "acts": rows[:size],
+                "page": page,
+                "more": len(rows) > size,
+            },
+        )
 
     @router.get("/acts/{ref:path}")
     def act(request: Request, ref: str) -> Response:
@@ -95,22 +136,38 @@ def _api(reg: Registry) -> APIRouter:
     @router.get("/acts/{ref:path}")
     def act(ref: str) -> dict[str, Any]:
         view = queries.get_act(reg, actor=WEB_VIEWER, ref=ref)
-        return {"ref": view.ref, "kind": view.kind, "civil_id": view.civil_id,
-                "office": view.office["code"], "data": view.data, "mentions": [
-                    {k: str(v) if k == "source_date" else v for k, v in m.items()}
-                    for m in view.mentions],
-                "current": view.current, "signed_by": view.signed_by,
-                "signed_at": view.signed_at}
+        return {
+            "ref": view.ref,
+            "kind": view.kind,
+            "civil_id": view.civil_id,
+            "office": view.office["code"],
+            "data": view.data,
+            "mentions": [
+                {k: str(v) if k == "source_date" else v for k, v in m.items()}
+                for m in view.mentions
+            ],
+            "current": view.current,
+            "signed_by": view.signed_by,
+            "signed_at": view.signed_at,
+        }
 
     @router.post("/offices/{code}/predeclarations", status_code=201)
-    def predeclare(code: str, body: Annotated[dict[str, Any], Body()]) -> dict[str, str]:
+    def predeclare(
+        code: str, body: Annotated[dict[str, Any], Body()]
+    ) -> dict[str, str]:
         """A hospital, local authority or citizen pre-declares a birth or death."""
         sender_kind = str(body.get("sender_kind", ""))
         actor = Actor(str(body.get("sender_ref", "anonymous"))[:40], sender_kind, None)
         predeclaration_id = drafts.submit_predeclaration(
-            reg, actor=actor, office=code, kind=str(body.get("kind", "")),
-            sender_kind=sender_kind, sender_name=str(body.get("sender_name", "")),
-            sender_ref=str(body.get("sender_ref", "")), data=body.get("data") or {})
+            reg,
+            actor=actor,
+            office=code,
+            kind=str(body.get("kind", "")),
+            sender_kind=sender_kind,
+            sender_name=str(body.get("sender_name", "")),
+            sender_ref=str(body.get("sender_ref", "")),
+            data=body.get("data") or {},
+        )
         return {"predeclaration_id": predeclaration_id}
 
     return router
