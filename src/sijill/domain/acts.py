@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sijill.domain.parse import Reader

@@ -8,7 +8,7 @@ happens to be a commune's name too (Hassan, Naima).
 
 from __future__ import annotations
 
-from sijill.domain.names import fold
+from sijill.domain.folding import fold
 
 FirstName = tuple[str, tuple[str, ...]]
 AmazighFirstName = tuple[str, tuple[str, ...], str]  # arabic, latin spellings, tifinagh
@@ -30,6 +30,11 @@ MALE_FIRST_NAMES: tuple[FirstName, ...] = (
     ("رشيد", ("Rachid", "Rashid", "Rachide")),
     ("سعيد", ("Said", "Saïd", "Saaid")),
     ("مصطفى", ("Mustapha", "Moustapha", "Mostafa", "Mustafa")),
+    ("محمد أمين", ("Mohamed Amine", "Mohammed Amine", "Mohamed-Amine")),
+    ("محمد ياسين", ("Mohamed Yassine", "Mohammed Yassine")),
+    ("محمد علي", ("Mohamed Ali", "Mohammed Ali")),
+    ("محمد رضا", ("Mohamed Reda", "Mohammed Reda")),
+    ("محمد المهدي", ("Mohamed El Mehdi", "Mohamed Mehdi", "Mohammed El Mehdi")),
     ("عبد الإله", ("Abdelilah", "Abdelillah", "Abdel Ilah")),
     ("إبراهيم", ("Brahim", "Ibrahim", "Ebrahim")),
     ("خالد", ("Khalid", "Khaled")),
@@ -127,7 +132,13 @@ FEMALE_FIRST_NAMES: tuple[FirstName, ...] = (
     ("فاطمة", ("Fatima", "Fatma", "Fatimah")),
     (
         "فاطمة الزهراء",
-        ("Fatima Zahra", "Fatima-Zahra", "Fatimazahra", "Fatima Ezzahra", "Fatima Zohra"),
+        (
+            "Fatima Zahra",
+            "Fatima-Zahra",
+            "Fatimazahra",
+            "Fatima Ezzahra",
+            "Fatima Zohra",
+        ),
     ),
     ("خديجة", ("Khadija", "Khadidja", "Khadijah")),
     ("مريم", ("Meryem", "Maryam", "Mariam", "Meriem")),
@@ -137,6 +148,7 @@ FEMALE_FIRST_NAMES: tuple[FirstName, ...] = (
     ("نعيمة", ("Naima", "Naïma", "Nayma")),
     ("زينب", ("Zineb", "Zainab", "Zeineb", "Zaynab")),
     ("هاجر", ("Hajar", "Hajer", "Hager")),
+    ("نور الهدى", ("Nour El Houda", "Nourelhouda", "Nour Elhouda")),
     ("سناء", ("Sanaa", "Sanae", "Sana")),
     ("إيمان", ("Imane", "Iman", "Imen")),
     ("أسماء", ("Asmae", "Asmaa", "Asma")),

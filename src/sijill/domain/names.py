@@ -9,10 +9,11 @@ a rule is not dodged by a spelling variant; what was typed is never changed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from sijill.domain.errors import Violation
+from sijill.domain.firstnames import ESTABLISHED_FIRST_NAMES
+from sijill.domain.folding import fold
 
 TITLES = {
     "مولاي": "Moulay",
@@ -103,18 +104,8 @@ COMMON_FAMILY_NAMES = {
     "benani",
 }
 
-_ARABIC_FOLD = str.maketrans(
-    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None}
-)
 _DIGITS = re.compile(r"\d")
-
-
-def fold(text: str) -> str:
-    """A comparison form: no diacritics or tatweel, one alef, lower-case, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    bare = unicodedata.normalize("NFC", bare).translate(_ARABIC_FOLD).lower()
-    return " ".join(bare.replace("-", " ").split())
+_ARTICLES = {"el", "al", "ed", "ad", "er", "es", "ez", "ech", "et"}
 
 
 # The lists above are written as people spell them; rules compare folded forms.
@@ -128,7 +119,8 @@ _COMPOUND_PREFIXES = {fold(n) for n in _COMPOUND_PREFIXES}
 def count_names(first_name: str) -> int:
     """How many names a first name holds, a compound such as عبد الله counting once."""
     count, joined = 0, False
-    for token in fold(first_name).split():
+    # A standalone Latin article belongs to the name it precedes: Nour El Houda.
+    for token in (t for t in fold(first_name).split() if t not in _ARTICLES):
         if joined:
             joined = False
             continue
@@ -160,7 +152,9 @@ def first_name_violations(
     families = {fold(n) for n in family_names if n} | COMMON_FAMILY_NAMES
     if folded in families:
         found.append(Violation(field, "name.family_name"))
-    if folded in TRIBES or folded in place_names:
+    if folded in TRIBES or (
+        folded in place_names and folded not in ESTABLISHED_FIRST_NAMES
+    ):
         found.append(Violation(field, "name.place", {"place": first_name}))
     if any(t in OFFENSIVE for t in tokens) or folded in OFFENSIVE:
         found.append(Violation(field, "name.offensive"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
-import datetime as dt
 from typing import Any
 
 from sijill.domain.errors import InvalidInput, Violation

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, select
 from sijill.domain import events as ev
 from sijill.domain.acts import KINDS, read_declaration, to_data
 from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
+from sijill.domain.journal import canonical_json
 from sijill.domain.offices import Actor
 from sijill.domain.parse import Reader
 from sijill.domain.rules import assess
@@ -189,7 +190,7 @@ def submit_predeclaration(
     sender_kind: str,
     sender_name: str,
     sender_ref: str,
-    data: Mapping[str, Any],
+    data: object,
 ) -> str:
     """Receive a pre-declaration from a hospital, a local authority or a citizen.
 
@@ -209,9 +210,14 @@ def submit_predeclaration(
     sender_kind_ = r.choice("sender_kind", SENDER_KINDS)
     sender_name_ = r.text("sender_name", max_length=120)
     sender_ref_ = r.text("sender_ref", max_length=60)
-    r.child("data")
-    if isinstance(data, Mapping) and len(repr(data)) > _MAX_PREDECLARATION_BYTES:
-        r.fail("data", "text.too_long", max=_MAX_PREDECLARATION_BYTES)
+    if r.child("data") is not None and isinstance(data, Mapping):
+        try:
+            size = len(canonical_json(data))
+        except (TypeError, ValueError):
+            r.fail("data", "type.object")
+        else:
+            if size > _MAX_PREDECLARATION_BYTES:
+                r.fail("data", "text.too_long", max=_MAX_PREDECLARATION_BYTES)
     r.raise_if_invalid()
     uow, _ = reg.unit_of_work()
     with uow:
@@ -233,7 +239,7 @@ def submit_predeclaration(
                 sender_kind=sender_kind_,
                 sender_name=sender_name_,
                 sender_ref=sender_ref_,
-                data=dict(data),
+                data=dict(data),  # type: ignore[call-overload]
                 at=uow.now,
                 by=actor.username,
             ),

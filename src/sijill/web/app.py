@@ -166,7 +166,7 @@ def _api(reg: Registry) -> APIRouter:
             sender_kind=sender_kind,
             sender_name=str(body.get("sender_name", "")),
             sender_ref=str(body.get("sender_ref", "")),
-            data=body.get("data") or {},
+            data=body.get("data"),
         )
         return {"predeclaration_id": predeclaration_id}
 

@@ -1,0 +1,98 @@
+"""The first web pages, served by a real `sijill serve` process, in a real browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sijill.services import acts
+from tests.builders import RABAT, marriage, open_office, signed_birth
+from tests.e2e.conftest import registry_at
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def populated(tmp_path: Path) -> Path:
+    reg = registry_at(tmp_path)
+    fes = open_office(reg)
+    open_office(reg, RABAT)
+    ref = signed_birth(reg, fes)
+    acts.add_mention(
+        reg, actor=fes.officer, ref=str(ref), data=marriage(reg.now().date())
+    )
+    reg.engine.dispose()
+    return tmp_path
+
+
+def test_a_clerk_browses_from_the_offices_to_an_act_in_arabic_and_french(
+    populated: Path, serve: Any, browser: Any, tmp_path: Path
+) -> None:
+    server = serve(populated)
+    page = browser.new_page()
+    page.goto(server.url + "/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("#offices").inner_text().count("فاس") == 1
+    page.get_by_role("link", name="فاس").click()
+    page.get_by_role("link", name="الولادات").click()
+    page.get_by_role("link", name="1", exact=True).click()
+    act = page.locator("#act")
+    assert "رسم ولادة" in act.inner_text()
+    assert "يوسف الإدريسي" in act.inner_text()
+    assert "Youssef El Idrissi" in act.inner_text()
+    assert "زواج" in page.locator("#mentions").inner_text()
+    page.screenshot(path=str(tmp_path / "act-ar.png"), full_page=True)
+    page.get_by_role("link", name="Français").click()
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert "Acte de naissance" in page.locator("#act").inner_text()
+    assert "mariage" in page.locator("#mentions").inner_text()
+    page.goto(server.url + "/")  # the choice of language is remembered
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+
+def test_an_unknown_act_gets_a_clear_page_and_the_api_a_clear_error(
+    populated: Path, serve: Any
+) -> None:
+    server = serve(populated)
+    page = httpx.get(server.url + "/acts/03.231.01.0/2026/N/99")
+    assert page.status_code == 404 and "لا يوجد رسم بالمرجع" in page.text
+    api = httpx.get(server.url + "/api/acts/nonsense")
+    assert api.status_code == 422
+    assert api.json()["violations"][0]["rule"] == "act.ref_format"
+
+
+def test_a_hospital_predeclares_a_birth_through_the_api(
+    populated: Path, serve: Any
+) -> None:
+    server = serve(populated)
+    good = httpx.post(
+        server.url + "/api/offices/03.231.01.0/predeclarations",
+        json={
+            "kind": "birth",
+            "sender_kind": "hospital",
+            "sender_name": "CHU Hassan II",
+            "sender_ref": "CHU-77",
+            "data": {"sex": "F", "birth_date": "2026-11-24"},
+        },
+    )
+    assert good.status_code == 201 and len(good.json()["predeclaration_id"]) == 36
+    bad = httpx.post(
+        server.url + "/api/offices/03.231.01.0/predeclarations",
+        json={
+            "kind": "marriage",
+            "sender_kind": "hospital",
+            "sender_name": "",
+            "sender_ref": "X",
+            "data": [],
+        },
+    )
+    assert bad.status_code == 422
+    fields = {v["field"]: v["rule"] for v in bad.json()["violations"]}
+    assert fields == {
+        "kind": "choice",
+        "sender_name": "required",
+        "data": "type.object",
+    }
