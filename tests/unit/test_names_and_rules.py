@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from sijill.domain.acts import read_birth, read_death, to_data
 from sijill.domain.calendars import spell_gregorian, to_hijri
 from sijill.domain.errors import InvalidInput
-from sijill.domain.names import count_names, first_name_violations, fold
+from sijill.domain.folding import fold
+from sijill.domain.names import count_names, first_name_violations
 from sijill.domain.rules import assess_birth
 from tests.builders import birth, death
 

@@ -22,8 +22,8 @@ from sijill.domain.firstnames import (
     FEMALE_FIRST_NAMES,
     MALE_FIRST_NAMES,
 )
+from sijill.domain.folding import fold
 from sijill.domain.mentions import MENTION_KINDS, read_mention
-from sijill.domain.names import fold
 from sijill.domain.rules import assess_birth, assess_death
 from sijill.store import geography
 from sijill.synthetic import (

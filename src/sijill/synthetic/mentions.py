@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from sijill.domain.folding import fold
 from sijill.domain.mentions import MENTION_KINDS, correctable_fields
-from sijill.domain.names import fold
 from sijill.store import geography
 from sijill.synthetic import people, places
 from sijill.synthetic.names import (

@@ -18,7 +18,7 @@ from sijill.domain.firstnames import (
     MALE_FIRST_NAMES,
     FirstName,
 )
-from sijill.domain.names import fold
+from sijill.domain.folding import fold
 
 FamilyName = tuple[str, tuple[str, ...]]
 

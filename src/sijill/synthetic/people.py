@@ -14,7 +14,7 @@ from sijill.domain.firstnames import (
     AmazighFirstName,
     FirstName,
 )
-from sijill.domain.names import fold
+from sijill.domain.folding import fold
 from sijill.synthetic.names import (
     AMAZIGH_FAMILY_NAMES,
     CLASSIC_NAMES,
