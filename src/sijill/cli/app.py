@@ -359,3 +359,48 @@ def serve(
     reg = state(ctx).registry()
     console.print(f"Sijill serving on http://{host}:{port}/  (Ctrl-C to stop)")
     uvicorn.run(create_app(reg), host=host, port=port, log_level="warning")
+
+
+@app.command("demo")
+def demo(
+    ctx: typer.Context,
+    scale: Annotated[
+        float, typer.Option(help="Multiplies the number of acts (1.0: ~4,000 births).")
+    ] = 1.0,
+    first_year: Annotated[
+        int, typer.Option(help="First year of the registers.")
+    ] = 1996,
+) -> None:
+    """Build the pilot network: six offices with years of registers (once)."""
+    from datetime import date
+
+    from rich.progress import Progress
+
+    from sijill.demo import build_demo
+
+    reg = state(ctx).registry()
+    existing = queries.list_offices(reg)
+    if existing:
+        console.print(
+            f"demo already built: {len(existing)} offices, "
+            f"{sum(o['acts'] for o in existing)} acts (delete the data directory to rebuild)"
+        )
+        return
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("building the pilot registers", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = build_demo(
+            reg,
+            today=date.today(),
+            first_year=first_year,
+            scale=scale,
+            progress=advance,
+        )
+    console.print(
+        f"pilot network built: {len(report.offices)} offices, {report.births} births, "
+        f"{report.deaths} deaths, {report.mentions} mentions, "
+        f"{report.cancelled} cancelled drafts, {report.closed_registers} registers closed"
+    )
