@@ -319,7 +319,7 @@ def build_demo(
             ):
                 demo.agenda.add(
                     _moment(day, 9, gen.rng.randint(0, 59)),
-                    lambda team=team, day=day: demo.birth(team, day),
+                    functools.partial(demo.birth, team, day),
                 )
             for day in sorted(
                 gen.rng.choice(_days(date(year, 1, 2), last))
