@@ -141,6 +141,7 @@ class MentionAdded(Event):
     data: dict[str, Any]
     at: str
     by: str
+    notice_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,96 @@ class RegisterClosed(Event):
     year: int
     kind: str
     last_number: int
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class NoticeReceived(Event):
+    """An office took delivery of a notice from the centre (to apply as a mention)."""
+
+    type: ClassVar[str] = "NoticeReceived"
+    notice_id: str
+    notice_seq: int
+    kind: str
+    target_ref: str | None
+    mention: dict[str, Any]
+    source: dict[str, Any]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class NoticeReturned(Event):
+    """An office sent a notice back: it does not concern the act it was routed to."""
+
+    type: ClassVar[str] = "NoticeReturned"
+    notice_id: str
+    reason: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class EventRecorded(Event):
+    """A marriage, divorce or judgment entered by an authorized user, to be routed."""
+
+    type: ClassVar[str] = "EventRecorded"
+    record_id: str
+    kind: str
+    parties: list[dict[str, Any]]
+    mention: dict[str, Any]
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class OfficeEnrolled(Event):
+    """The centre trusts an office's key for its journal (centre journal only)."""
+
+    type: ClassVar[str] = "OfficeEnrolled"
+    office: str
+    key_id: str
+    public_key: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class OfficeKeyRevoked(Event):
+    """The centre no longer accepts entries signed by this key (centre journal only)."""
+
+    type: ClassVar[str] = "OfficeKeyRevoked"
+    office: str
+    key_id: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class NoticeIssued(Event):
+    """The centre routed a notice to an office, or queued it for matching (centre only)."""
+
+    type: ClassVar[str] = "NoticeIssued"
+    notice_id: str
+    target_office: str | None
+    target_ref: str | None
+    kind: str
+    source: dict[str, Any]
+    subject: dict[str, Any]
+    mention: dict[str, Any]
+    candidates: list[str]
+    at: str
+
+
+@dataclass(frozen=True)
+class NoticeMatched(Event):
+    """A supervisor resolved a queued notice to the act it concerns (centre only)."""
+
+    type: ClassVar[str] = "NoticeMatched"
+    notice_id: str
+    target_office: str
+    target_ref: str
     at: str
     by: str
 
@@ -168,6 +259,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ActSigned,
         MentionAdded,
         RegisterClosed,
+        NoticeReceived,
+        NoticeReturned,
+        EventRecorded,
+        OfficeEnrolled,
+        OfficeKeyRevoked,
+        NoticeIssued,
+        NoticeMatched,
     )
 }
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from sijill.domain import events as ev
 from sijill.store import tables as t
@@ -174,8 +174,18 @@ def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
             data=e.data,
             signed_by=e.by,
             signed_at=e.at,
+            notice_id=e.notice_id,
         )
     )
+    if e.notice_id is not None:
+        conn.execute(
+            update(t.office_notices)
+            .where(
+                t.office_notices.c.office_code == office,
+                t.office_notices.c.notice_id == e.notice_id,
+            )
+            .values(status="applied", closed_at=e.at, mention_id=e.mention_id)
+        )
 
 
 def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> None:
@@ -201,6 +211,107 @@ def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> Non
         )
 
 
+def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> None:
+    conn.execute(
+        insert(t.office_notices).values(
+            office_code=office,
+            notice_id=e.notice_id,
+            notice_seq=e.notice_seq,
+            kind=e.kind,
+            target_ref=e.target_ref,
+            mention=e.mention,
+            source=e.source,
+            status="received",
+            received_at=e.at,
+        )
+    )
+
+
+def _notice_returned(conn: Connection, office: str, e: ev.NoticeReturned) -> None:
+    conn.execute(
+        update(t.office_notices)
+        .where(
+            t.office_notices.c.office_code == office,
+            t.office_notices.c.notice_id == e.notice_id,
+        )
+        .values(status="returned", closed_at=e.at, return_reason=e.reason)
+    )
+
+
+def _event_recorded(conn: Connection, office: str, e: ev.EventRecorded) -> None:
+    conn.execute(
+        insert(t.recorded_events).values(
+            office_code=office,
+            record_id=e.record_id,
+            kind=e.kind,
+            parties=e.parties,
+            mention=e.mention,
+            recorded_at=e.at,
+            recorded_by=e.by,
+        )
+    )
+
+
+def _office_enrolled(conn: Connection, office: str, e: ev.OfficeEnrolled) -> None:
+    conn.execute(
+        insert(t.enrolled_keys).values(
+            key_id=e.key_id,
+            office_code=e.office,
+            public_key=e.public_key,
+            enrolled_at=e.at,
+        )
+    )
+
+
+def _office_key_revoked(conn: Connection, office: str, e: ev.OfficeKeyRevoked) -> None:
+    conn.execute(
+        update(t.enrolled_keys)
+        .where(t.enrolled_keys.c.key_id == e.key_id)
+        .values(revoked_at=e.at)
+    )
+
+
+def _notice_issued(conn: Connection, office: str, e: ev.NoticeIssued) -> None:
+    routed = e.target_office is not None
+    conn.execute(
+        insert(t.notices).values(
+            notice_id=e.notice_id,
+            notice_seq=_next_notice_seq(conn) if routed else None,
+            target_office=e.target_office,
+            target_ref=e.target_ref,
+            kind=e.kind,
+            source=e.source,
+            subject=e.subject,
+            mention=e.mention,
+            candidates=e.candidates,
+            status="issued" if routed else "matching",
+            issued_at=e.at,
+            routed_at=e.at if routed else None,
+        )
+    )
+
+
+def _notice_matched(conn: Connection, office: str, e: ev.NoticeMatched) -> None:
+    conn.execute(
+        update(t.notices)
+        .where(t.notices.c.notice_id == e.notice_id)
+        .values(
+            notice_seq=_next_notice_seq(conn),
+            target_office=e.target_office,
+            target_ref=e.target_ref,
+            status="issued",
+            routed_at=e.at,
+            matched_by=e.by,
+        )
+    )
+
+
+def _next_notice_seq(conn: Connection) -> int:
+    """Notices are numbered in the order they are routed: offices pull them by cursor."""
+    last = conn.execute(select(func.max(t.notices.c.notice_seq))).scalar_one()
+    return int(last or 0) + 1
+
+
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeOpened: _office_opened,
     ev.StaffAppointed: _staff_appointed,
@@ -212,6 +323,13 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.ActSigned: _act_signed,
     ev.MentionAdded: _mention_added,
     ev.RegisterClosed: _register_closed,
+    ev.NoticeReceived: _notice_received,
+    ev.NoticeReturned: _notice_returned,
+    ev.EventRecorded: _event_recorded,
+    ev.OfficeEnrolled: _office_enrolled,
+    ev.OfficeKeyRevoked: _office_key_revoked,
+    ev.NoticeIssued: _notice_issued,
+    ev.NoticeMatched: _notice_matched,
 }
 
 

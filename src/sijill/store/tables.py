@@ -156,7 +156,9 @@ mentions = Table(
     Column("data", JSON, nullable=False),
     Column("signed_by", String(40), nullable=False),
     Column("signed_at", Stamp, nullable=False),
+    Column("notice_id", String(36)),
     UniqueConstraint("office_code", "act_id", "seq", name="uq_mentions_seq"),
+    Index("uq_mentions_notice_id", "notice_id", unique=True),
     ForeignKeyConstraint(
         ["office_code", "act_id"], ["acts.office_code", "acts.act_id"]
     ),
@@ -200,9 +202,99 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
 )
 
-APPEND_ONLY = ("acts", "mentions", "journal", "audit_log")
+# --- the network -------------------------------------------------------------------
+
+# At the centre: the offices whose journals it accepts, and with which keys.
+enrolled_keys = Table(
+    "enrolled_keys",
+    metadata,
+    Column("key_id", String(32), primary_key=True),
+    Column("office_code", Code, nullable=False, index=True),
+    Column("public_key", String(64), nullable=False),
+    Column("enrolled_at", Stamp, nullable=False),
+    Column("revoked_at", Stamp),
+)
+
+# At the centre: notices routed to offices, or waiting for a supervisor's match.
+notices = Table(
+    "notices",
+    metadata,
+    Column("notice_id", String(36), primary_key=True),
+    Column("notice_seq", Integer, unique=True),  # the order offices pull them in
+    Column("target_office", Code, index=True),
+    Column("target_ref", String(48)),
+    Column("kind", String(24), nullable=False),
+    Column("source", JSON, nullable=False),
+    Column("subject", JSON, nullable=False),
+    Column("mention", JSON, nullable=False),
+    Column("candidates", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # matching | issued
+    Column("issued_at", Stamp, nullable=False),
+    Column("routed_at", Stamp),
+    Column("matched_by", String(40)),
+)
+
+# At an office (and in its replica at the centre): the notices it took delivery of.
+office_notices = Table(
+    "office_notices",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("notice_id", String(36), primary_key=True),
+    Column("notice_seq", Integer, nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("target_ref", String(48)),
+    Column("mention", JSON, nullable=False),
+    Column("source", JSON, nullable=False),
+    Column("status", String(12), nullable=False),  # received | applied | returned
+    Column("received_at", Stamp, nullable=False),
+    Column("closed_at", Stamp),
+    Column("mention_id", String(36)),
+    Column("return_reason", Text),
+)
+
+# Marriages, divorces and judgments entered by authorized users, before routing.
+recorded_events = Table(
+    "recorded_events",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("record_id", String(36), primary_key=True),
+    Column("kind", String(24), nullable=False),
+    Column("parties", JSON, nullable=False),
+    Column("mention", JSON, nullable=False),
+    Column("recorded_at", Stamp, nullable=False),
+    Column("recorded_by", String(40), nullable=False),
+)
+
+# Operational state, not derived from journals: what each side knows of the link.
+sync_status = Table(
+    "sync_status",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("last_contact", Stamp),
+    Column("reported_head", Integer, nullable=False, default=0),
+    Column("pushed_seq", Integer, nullable=False, default=0),
+    Column("notice_cursor", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+
+alarms = Table(
+    "alarms",
+    metadata,
+    Column("alarm_id", String(36), primary_key=True),
+    Column("at", Stamp, nullable=False, index=True),
+    Column("office_code", Code),
+    Column("seq", Integer),
+    Column("kind", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+)
+
+APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
+    "office_notices",
+    "notices",
+    "recorded_events",
+    "enrolled_keys",
     "mentions",
     "acts",
     "drafts",
