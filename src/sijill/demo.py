@@ -193,8 +193,9 @@ class _Demo:
             self._mention_at(
                 team, ref, data, kind, born + timedelta(days=rng.randint(40, 900))
             )
-        if rng.random() < 0.01:
+        if rng.random() < 0.01:  # dies as a child: no later life in the margins
             self._death_at(team, ref, data, born + timedelta(days=rng.randint(3, 2000)))
+            return
         if born.year < 2006 and rng.random() < 0.55:
             wedding = born + timedelta(days=rng.randint(19 * 365, 34 * 365))
             self._mention_at(team, ref, data, "marriage", wedding)
@@ -245,24 +246,7 @@ class _Demo:
                 self.reg, actor=team.officer, office=team.office, draft_id=draft
             )
             self.report.deaths += 1
-            if ref is not None:
-                acts.add_mention(
-                    self.reg,
-                    actor=team.officer,
-                    ref=str(ref),
-                    data={
-                        "kind": "death",
-                        "source": {
-                            "authority": "officer",
-                            "reference": "رسم وفاة",
-                            "date": declared["death_date"],
-                        },
-                        "data": {
-                            "death_date": declared["death_date"],
-                            "death_place": declared["death_place"],
-                        },
-                    },
-                )
+            if ref is not None:  # the office writes the death on the birth act itself
                 self.report.mentions += 1
 
         self.agenda.add(_moment(day, 12, self.gen.rng.randint(0, 59)), register)

@@ -350,15 +350,31 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    role: Annotated[
+        str, typer.Option(help="office, or central for the national registry.")
+    ] = "office",
+    office: Annotated[
+        str | None, typer.Option(help="The office this server is (office role).")
+    ] = None,
 ) -> None:
-    """Serve the web pages and the JSON API of this registry."""
+    """Serve the web pages and the JSON API: an office server, or the central registry."""
     import uvicorn
 
     from sijill.web.app import create_app
 
     reg = state(ctx).registry()
-    console.print(f"Sijill serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(reg), host=host, port=port, log_level="warning")
+    if role not in ("office", "central"):
+        raise typer.BadParameter("office or central", param_hint="--role")
+    if role == "central":
+        from sijill.sync.centre import open_centre
+
+        console.print(f"central registry key: {open_centre(reg)}")
+    elif office is not None and not offices.office_exists(reg, office):
+        raise typer.BadParameter(
+            f"no office {office} in this database", param_hint="--office"
+        )
+    console.print(f"Sijill ({role}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
+    uvicorn.run(create_app(reg, role=role), host=host, port=port, log_level="warning")
 
 
 @app.command("demo")
@@ -404,3 +420,240 @@ def demo(
         f"{report.deaths} deaths, {report.mentions} mentions, "
         f"{report.cancelled} cancelled drafts, {report.closed_registers} registers closed"
     )
+
+
+network_app = typer.Typer(
+    help="The office network: centre, sync agent, notices.", no_args_is_help=True
+)
+notice_app = typer.Typer(
+    help="Notices from the centre, applied as mentions.", no_args_is_help=True
+)
+app.add_typer(network_app, name="centre")
+app.add_typer(notice_app, name="notice")
+CentreUrl = Annotated[
+    str,
+    typer.Option(
+        "--centre", envvar="SIJILL_CENTRE_URL", help="URL of the central registry."
+    ),
+]
+CentreKey = Annotated[
+    str,
+    typer.Option(
+        "--centre-key",
+        envvar="SIJILL_CENTRE_KEY",
+        help="The centre's public key (hex).",
+    ),
+]
+
+
+@network_app.command("init")
+def centre_init(ctx: typer.Context) -> None:
+    """Give this database the centre's key and journal; prints the centre public key."""
+    from sijill.sync.centre import open_centre
+
+    console.print(open_centre(state(ctx).registry()))
+
+
+@network_app.command("enroll")
+def centre_enroll(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    public_key: Annotated[str, typer.Option(help="The office's public key (hex).")],
+) -> None:
+    """Accept an office's journal signed with this key."""
+    from sijill.sync.centre import enroll_office
+
+    reg = state(ctx).registry()
+    key_id = run(
+        lambda: enroll_office(reg, actor=SYSTEM, office=office, public_key=public_key)
+    )
+    console.print(f"office {office} enrolled with key {key_id}")
+
+
+@network_app.command("status")
+def centre_status(ctx: typer.Context) -> None:
+    """Each office's last contact, backlog, pending notices and alarms."""
+    from sijill.sync.centre import network_status
+
+    status = network_status(state(ctx).registry())
+    table = Table(
+        "office", "last contact", "held", "backlog", "notices", "overdue", "alarms"
+    )
+    for o in status["offices"]:
+        table.add_row(
+            o["office"],
+            o["last_contact"] or "—",
+            str(o["held"]),
+            str(o["backlog"]),
+            str(o["notices_pending"]),
+            str(o["notices_overdue"]),
+            str(o["alarms"]),
+        )
+    console.print(table)
+    console.print(status["notices"])
+
+
+@office_app.command("key")
+def office_key(ctx: typer.Context, office: OfficeOpt) -> None:
+    """Print the office's public key, for the centre to enroll."""
+    reg = state(ctx).registry()
+    console.print(run(lambda: reg.keys.signer(office)).public_key_hex)
+
+
+@office_app.command("restore")
+def office_restore(
+    ctx: typer.Context, office: Annotated[str, typer.Argument()], centre: CentreUrl
+) -> None:
+    """Rebuild a lost office from the centre's copy of its journal (its key restored first)."""
+    import httpx
+
+    from sijill.sync.client import CentreClient
+    from sijill.sync.office import restore
+
+    reg = state(ctx).registry()
+    with httpx.Client(timeout=httpx.Timeout(30, connect=10)) as http:
+        client = CentreClient(
+            http, run(lambda: reg.keys.signer(office)), reg.clock, centre
+        )
+        head = run(lambda: restore(reg, client, office))
+    console.print(f"office {office} restored: journal verified up to entry {head}")
+
+
+@app.command("sync")
+def sync(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    centre: CentreUrl,
+    centre_key: CentreKey,
+    once: Annotated[bool, typer.Option("--once", help="One round, then exit.")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between rounds.")] = 5.0,
+) -> None:
+    """Run the sync agent: push the journal to the centre, pull the notices."""
+    from sijill.sync.agent import Round
+    from sijill.sync.agent import run as run_agent
+
+    def say(r: Round) -> None:
+        if r.error:
+            console.print(f"[yellow]link: {r.error}[/yellow]")
+        elif r.report and (
+            r.report.pushed or r.report.notices or r.report.refused or once
+        ):
+            line = f"pushed {r.report.pushed}, centre holds {r.report.held}, notices {r.report.notices}"
+            console.print(
+                line + (f" — refused {r.report.refused}" if r.report.refused else "")
+            )
+
+    reg = state(ctx).registry()
+    run_agent(
+        reg,
+        centre_url=centre,
+        office=office,
+        centre_key=centre_key,
+        interval=interval,
+        rounds=1 if once else None,
+        say=say,
+    )
+
+
+@notice_app.command("list")
+def notice_list(ctx: typer.Context, office: OfficeOpt, as_user: AsUser = None) -> None:
+    """The notices waiting to be applied at this office."""
+    from sijill.sync.office import pending_notices
+
+    reg = state(ctx).registry()
+    rows = run(
+        lambda: pending_notices(reg, actor=actor_for(reg, as_user), office=office)
+    )
+    table = Table("notice", "kind", "act", "from")
+    for n in rows:
+        table.add_row(
+            n["notice_id"],
+            n["kind"],
+            n["target_ref"] or "—",
+            str(n["source"].get("ref") or n["source"].get("office")),
+        )
+    console.print(table)
+
+
+@notice_app.command("apply")
+def notice_apply(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    notice: Annotated[str, typer.Argument()],
+    as_user: AsUser = None,
+) -> None:
+    """Apply a notice: its mention, signed, on the act it names."""
+    from sijill.sync.office import apply_notice
+
+    reg = state(ctx).registry()
+    mention_id = run(
+        lambda: apply_notice(
+            reg, actor=actor_for(reg, as_user), office=office, notice_id=notice
+        )
+    )
+    console.print(f"notice {notice} applied as mention {mention_id}")
+
+
+@notice_app.command("return")
+def notice_return(
+    ctx: typer.Context,
+    office: OfficeOpt,
+    notice: Annotated[str, typer.Argument()],
+    reason: Annotated[str, typer.Option()],
+    as_user: AsUser = None,
+) -> None:
+    """Send a notice back to the centre: it does not concern the act it names."""
+    from sijill.sync.office import return_notice
+
+    reg = state(ctx).registry()
+    run(
+        lambda: return_notice(
+            reg,
+            actor=actor_for(reg, as_user),
+            office=office,
+            notice_id=notice,
+            reason=reason,
+        )
+    )
+    console.print(f"notice {notice} returned")
+
+
+@notice_app.command("match")
+def notice_match(
+    ctx: typer.Context,
+    notice: Annotated[str, typer.Argument()],
+    ref: Annotated[str, typer.Argument(help="The birth act it concerns.")],
+) -> None:
+    """At the centre: resolve a notice of the matching queue to its birth act."""
+    from sijill.sync.centre import match_notice
+
+    reg = state(ctx).registry()
+    run(lambda: match_notice(reg, actor=SYSTEM, notice_id=notice, target_ref=ref))
+    console.print(f"notice {notice} routed to {ref}")
+
+
+@app.command("record")
+def record(
+    ctx: typer.Context,
+    file: FileArg,
+    office: Annotated[
+        str, typer.Option(help="Where it is entered (CENTRE at the centre).")
+    ] = "CENTRE",
+    as_user: AsUser = None,
+) -> None:
+    """Enter a marriage, divorce or judgment (JSON: kind, parties, mention) to be routed."""
+    from sijill.sync.office import record_event
+
+    reg = state(ctx).registry()
+    data = read_json(file)
+    record_id = run(
+        lambda: record_event(
+            reg,
+            actor=actor_for(reg, as_user),
+            office=office,
+            kind=str(data.get("kind", "")),
+            parties=data.get("parties"),
+            mention=data.get("mention"),
+        )
+    )
+    console.print(f"recorded {record_id}")

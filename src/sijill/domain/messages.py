@@ -247,6 +247,26 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "التصريح المسبق {id} {status}",
         "la pré-déclaration {id} est déjà {status}",
     ),
+    "notice.unknown": (
+        "no notice has the id {id}",
+        "لا يوجد إشعار بالمعرف {id}",
+        "aucun avis n'a l'identifiant {id}",
+    ),
+    "notice.closed": (
+        "notice {id} is already {status}",
+        "الإشعار {id} {status}",
+        "l'avis {id} est déjà {status}",
+    ),
+    "notice.wrong_act": (
+        "notice {id} concerns act {ref}",
+        "الإشعار {id} يخص الرسم {ref}",
+        "l'avis {id} concerne l'acte {ref}",
+    ),
+    "sync.centre_key": (
+        "the notices are not signed by the centre's key",
+        "الإشعارات غير موقعة بمفتاح المركز",
+        "les avis ne sont pas signés par la clé du centre",
+    ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",
         "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",

@@ -86,7 +86,67 @@ def sign_act(reg: Registry, *, actor: Actor, office: str, draft_id: str) -> ActR
             ),
         )
         uow.audit(actor, "act.sign", office=office, target=str(ref))
+        if row.kind == "death":
+            _mention_death_at_home(
+                uow, reg, actor, ref, to_data(declaration), now.date()
+            )
     return ref
+
+
+def _mention_death_at_home(
+    uow: UnitOfWork,
+    reg: Registry,
+    actor: Actor,
+    death: ActRef,
+    data: dict[str, Any],
+    today: date,
+) -> None:
+    """A death of someone born in this office goes on their birth act at once.
+
+    Deaths of people born elsewhere travel to their birth office as notices.
+    """
+    try:
+        born = ActRef.parse(str(data.get("birth_act_ref", "")))
+    except InvalidInput:
+        return
+    if born.office != death.office or born.kind != "birth":
+        return
+    act = uow.conn.execute(select(t.acts).where(t.acts.c.ref == str(born))).first()
+    if act is None or _has_death_mention(uow.conn, act):
+        return
+    write_mention(
+        uow,
+        reg,
+        actor,
+        act,
+        {
+            "kind": "death",
+            "source": {
+                "authority": "officer",
+                "reference": str(death),
+                "date": today.isoformat(),
+            },
+            "data": {
+                "death_date": data["death_date"],
+                "death_place": data["death_place"],
+                "death_act_ref": str(death),
+            },
+        },
+        today,
+    )
+
+
+def _has_death_mention(conn: Connection, act: Any) -> bool:
+    return (
+        conn.execute(
+            select(t.mentions.c.mention_id).where(
+                t.mentions.c.office_code == act.office_code,
+                t.mentions.c.act_id == act.act_id,
+                t.mentions.c.kind == "death",
+            )
+        ).first()
+        is not None
+    )
 
 
 def load_act(conn: Connection, ref: ActRef) -> Any:
@@ -96,11 +156,19 @@ def load_act(conn: Connection, ref: ActRef) -> Any:
     return row
 
 
-def add_mention(reg: Registry, *, actor: Actor, ref: str, data: dict[str, Any]) -> str:
+def add_mention(
+    reg: Registry,
+    *,
+    actor: Actor,
+    ref: str,
+    data: dict[str, Any],
+    notice_id: str | None = None,
+) -> str:
     """The officer writes and signs a marginal mention on an act of his office.
 
     Mentions arrive on acts of closed registers too: a register closes to new acts,
-    never to the later life of the acts it holds.
+    never to the later life of the acts it holds. With ``notice_id`` the mention
+    applies a notice received from the centre, which it closes.
     """
     act_ref = ActRef.parse(ref)
     uow, now = reg.unit_of_work()
@@ -108,44 +176,75 @@ def add_mention(reg: Registry, *, actor: Actor, ref: str, data: dict[str, Any]) 
         uow.lock(act_ref.office)
         authorize(uow, actor, "mention.add", act_ref.office, target=str(act_ref))
         act = load_act(uow.conn, act_ref)
-        content = read_mention(data, act_kind=act.kind)
-        _check_mention(uow, act, content.kind, content.source_date, now.date())
-        seq = (
-            uow.conn.execute(
-                select(func.count())
-                .select_from(t.mentions)
-                .where(
-                    t.mentions.c.office_code == act_ref.office,
-                    t.mentions.c.act_id == act.act_id,
-                )
-            ).scalar_one()
-            + 1
-        )
-        mention_id = reg.new_id()
-        uow.record(
-            act_ref.office,
-            ev.MentionAdded(
-                mention_id=mention_id,
-                act_id=act.act_id,
-                ref=str(act_ref),
-                seq=seq,
-                kind=content.kind,
-                authority=content.authority,
-                source_ref=content.source_ref,
-                source_date=content.source_date.isoformat(),
-                data=to_data(content.data),
-                at=uow.now,
-                by=actor.username,
-            ),
-        )
-        uow.audit(
-            actor,
-            "mention.add",
-            office=act_ref.office,
-            target=str(act_ref),
-            detail={"kind": content.kind},
-        )
+        if notice_id is not None:
+            _open_notice(uow.conn, act_ref.office, notice_id)
+        mention_id = write_mention(uow, reg, actor, act, data, now.date(), notice_id)
     return mention_id
+
+
+def write_mention(
+    uow: UnitOfWork,
+    reg: Registry,
+    actor: Actor,
+    act: Any,
+    data: dict[str, Any],
+    today: date,
+    notice_id: str | None = None,
+) -> str:
+    """Check and record one mention on ``act`` inside the caller's transaction."""
+    content = read_mention(data, act_kind=act.kind)
+    _check_mention(uow, act, content.kind, content.source_date, today)
+    seq = (
+        uow.conn.execute(
+            select(func.count())
+            .select_from(t.mentions)
+            .where(
+                t.mentions.c.office_code == act.office_code,
+                t.mentions.c.act_id == act.act_id,
+            )
+        ).scalar_one()
+        + 1
+    )
+    mention_id = reg.new_id()
+    uow.record(
+        act.office_code,
+        ev.MentionAdded(
+            mention_id=mention_id,
+            act_id=act.act_id,
+            ref=act.ref,
+            seq=seq,
+            kind=content.kind,
+            authority=content.authority,
+            source_ref=content.source_ref,
+            source_date=content.source_date.isoformat(),
+            data=to_data(content.data),
+            at=uow.now,
+            by=actor.username,
+            notice_id=notice_id,
+        ),
+    )
+    uow.audit(
+        actor,
+        "mention.add",
+        office=act.office_code,
+        target=act.ref,
+        detail={"kind": content.kind, "notice": notice_id},
+    )
+    return mention_id
+
+
+def _open_notice(conn: Connection, office: str, notice_id: str) -> Any:
+    row = conn.execute(
+        select(t.office_notices).where(
+            t.office_notices.c.office_code == office,
+            t.office_notices.c.notice_id == notice_id,
+        )
+    ).first()
+    if row is None:
+        raise NotFound("notice.unknown", {"id": notice_id})
+    if row.status != "received":
+        raise Conflict("notice.closed", {"id": notice_id, "status": row.status})
+    return row
 
 
 def _check_mention(
@@ -153,16 +252,8 @@ def _check_mention(
 ) -> None:
     if source_date > today:
         raise InvalidInput([Violation("source.date", "date.future")])
-    if kind == "death":
-        dead = uow.conn.execute(
-            select(t.mentions.c.mention_id).where(
-                t.mentions.c.office_code == act.office_code,
-                t.mentions.c.act_id == act.act_id,
-                t.mentions.c.kind == "death",
-            )
-        ).first()
-        if dead is not None:
-            raise Conflict("mention.already_dead")
+    if kind == "death" and _has_death_mention(uow.conn, act):
+        raise Conflict("mention.already_dead")
 
 
 def close_register(

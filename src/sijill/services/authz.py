@@ -27,6 +27,8 @@ POLICY: dict[str, frozenset[str]] = {
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
     "act.read": NATIONAL | STAFF,
+    "event.record": NATIONAL | frozenset({"officer", "delegate"}),
+    "notice.match": NATIONAL | frozenset({"supervisor"}),
     "journal.verify": NATIONAL,
     "journal.rebuild": frozenset({"system"}),
 }

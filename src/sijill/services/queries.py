@@ -86,6 +86,7 @@ def list_offices(reg: Registry) -> list[dict[str, Any]]:
         rows = conn.execute(
             select(t.offices, func.coalesce(counts.c.acts, 0).label("acts"))
             .outerjoin(counts, counts.c.office_code == t.offices.c.code)
+            .where(t.offices.c.kind != "centre")
             .order_by(t.offices.c.code)
         ).all()
     return [r._asdict() for r in rows]

@@ -186,3 +186,44 @@ def verify_office(
             " (entries removed)",
         )
     return report
+
+
+def store_replica(
+    conn: Connection, head: Head, entry: StoredEntry, recorded_at: str, event_type: str
+) -> Head:
+    """Keep, at the centre, an entry exactly as its office wrote and signed it."""
+    conn.execute(
+        insert(t.journal).values(
+            office_code=entry.office,
+            seq=entry.seq,
+            prev_hash=entry.prev_hash,
+            entry_hash=entry.entry_hash,
+            key_id=entry.key_id,
+            payload=entry.payload,
+            signature=entry.signature,
+            event_type=event_type,
+            recorded_at=recorded_at,
+        )
+    )
+    conn.execute(
+        update(t.journal_heads)
+        .where(t.journal_heads.c.office_code == entry.office)
+        .values(last_seq=entry.seq, last_hash=entry.entry_hash)
+    )
+    return Head(entry.seq, entry.entry_hash)
+
+
+def stored_entry(
+    conn: Connection, office: str, seq: int
+) -> tuple[str, bytes, bytes] | None:
+    """The hash, payload and signature held for (office, seq), if any."""
+    row = conn.execute(
+        select(
+            t.journal.c.entry_hash, t.journal.c.payload, t.journal.c.signature
+        ).where(t.journal.c.office_code == office, t.journal.c.seq == seq)
+    ).first()
+    return (
+        None
+        if row is None
+        else (row.entry_hash, bytes(row.payload), bytes(row.signature))
+    )

@@ -67,6 +67,11 @@ class UnitOfWork:
         if office not in self._heads:
             self._heads[office] = lock_office(self.conn, office)
 
+    def head(self, office: str) -> Head:
+        """The office's journal head as this transaction locked it."""
+        self.lock(office)
+        return self._heads[office]
+
     def record(self, office: str, event: Event) -> int:
         """Append ``event`` to the office journal and apply it; returns its sequence."""
         self.lock(office)

@@ -126,6 +126,18 @@ def _pages(reg: Registry) -> APIRouter:
     return router
 
 
+def _centre_pages(reg: Registry) -> APIRouter:
+    router = APIRouter(default_response_class=HTMLResponse)
+
+    @router.get("/centre")
+    def network(request: Request) -> Response:
+        from sijill.sync.centre import network_status
+
+        return _page(request, "centre.html", {"status": network_status(reg)})
+
+    return router
+
+
 def _api(reg: Registry) -> APIRouter:
     router = APIRouter(prefix="/api")
 
@@ -173,11 +185,17 @@ def _api(reg: Registry) -> APIRouter:
     return router
 
 
-def create_app(reg: Registry) -> FastAPI:
-    """The web application over ``reg``."""
+def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
+    """The web application over ``reg``: an office server, or the central registry."""
     app = FastAPI(title="Sijill", docs_url="/api/docs", openapi_url="/api/openapi.json")
     app.state.templates = _templates()
+    app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    if role == "central":
+        from sijill.web import sync
+
+        app.include_router(sync.router(reg))
+        app.include_router(_centre_pages(reg))
     app.include_router(_api(reg))
     app.include_router(_pages(reg))
     errors.install(app)

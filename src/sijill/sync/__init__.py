@@ -1,0 +1,1 @@
+"""The office network: journals pushed to the centre, notices pulled from it."""

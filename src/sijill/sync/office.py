@@ -1,0 +1,410 @@
+"""The office's side of the network: push its journal, take and apply its notices."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection, insert, select, update
+
+from sijill.domain import events as ev
+from sijill.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    Violation,
+)
+from sijill.domain.identifiers import ActRef
+from sijill.domain.journal import canonical_json
+from sijill.domain.mentions import MENTION_KINDS, read_mention
+from sijill.domain.offices import Actor
+from sijill.services import acts
+from sijill.services.authz import authorize
+from sijill.services.context import Registry, stamp
+from sijill.store import projection
+from sijill.store import tables as t
+from sijill.store.journal import decode, entries, verify_office
+from sijill.store.keys import verify
+from sijill.sync.centre import issue_notices
+from sijill.sync.client import CentreClient
+from sijill.sync.protocol import (
+    CENTRE,
+    MAX_BATCH,
+    WireEntry,
+    b64,
+    batch_digest,
+    notices_digest,
+    unb64,
+)
+from sijill.sync.routing import routes_for
+
+PUSH_BATCH = 500
+
+
+@dataclass
+class SyncReport:
+    """What one round of synchronization did."""
+
+    pushed: int = 0
+    held: int = 0
+    notices: int = 0
+    refused: str | None = None
+
+
+def _status(conn: Connection, office: str) -> Any:
+    row = conn.execute(
+        select(t.sync_status).where(t.sync_status.c.office_code == office)
+    ).first()
+    if row is None:
+        conn.execute(
+            insert(t.sync_status).values(
+                office_code=office, reported_head=0, pushed_seq=0, notice_cursor=0
+            )
+        )
+        row = conn.execute(
+            select(t.sync_status).where(t.sync_status.c.office_code == office)
+        ).one()
+    return row
+
+
+def _save_status(reg: Registry, office: str, **values: Any) -> None:
+    with reg.engine.begin() as conn:
+        _status(conn, office)
+        conn.execute(
+            update(t.sync_status)
+            .where(t.sync_status.c.office_code == office)
+            .values(**values)
+        )
+
+
+def push(
+    reg: Registry, client: CentreClient, office: str, *, batch_size: int = PUSH_BATCH
+) -> SyncReport:
+    """Send the journal entries the centre does not hold yet, in order, in signed batches.
+
+    The cursor moves only to what the centre says it holds, so a lost answer, a crash
+    or a retry sends entries again and the centre ignores what it already has.
+    """
+    report = SyncReport()
+    signer = reg.keys.signer(office)
+    size = min(batch_size, MAX_BATCH)
+    while True:
+        with reg.engine.connect() as conn:
+            cursor = _status(conn, office).pushed_seq
+            conn.commit()
+            head = (
+                conn.execute(
+                    select(t.journal_heads.c.last_seq).where(
+                        t.journal_heads.c.office_code == office
+                    )
+                ).scalar_one_or_none()
+                or 0
+            )
+            stamps = dict(
+                conn.execute(
+                    select(t.journal.c.seq, t.journal.c.recorded_at)
+                    .where(t.journal.c.office_code == office, t.journal.c.seq > cursor)
+                    .order_by(t.journal.c.seq)
+                    .limit(size)
+                ).all()
+            )
+            wire = [
+                WireEntry(e, stamps[e.seq]).to_json()
+                for e in itertools.islice(entries(conn, office, cursor), len(stamps))
+            ]
+        sent_at = stamp(reg.now())
+        body = {
+            "office": office,
+            "entries": wire,
+            "head": head,
+            "sent_at": sent_at,
+            "signature": b64(signer.sign(batch_digest(office, wire, head, sent_at))),
+        }
+        answer = client.push(body)
+        held = int(answer["held"])
+        _save_status(
+            reg,
+            office,
+            pushed_seq=held,
+            last_contact=sent_at,
+            reported_head=head,
+            last_error=(answer.get("refused") or {}).get("reason"),
+        )
+        report.pushed += int(answer.get("accepted", 0))
+        report.held = held
+        if answer.get("refused"):
+            report.refused = (
+                f"entry {answer['refused']['seq']}: {answer['refused']['reason']}"
+            )
+            return report
+        if held >= head or not wire:
+            return report
+
+
+def pull(
+    reg: Registry, client: CentreClient, office: str, centre_key: str
+) -> SyncReport:
+    """Take delivery of the notices routed to this office, each recorded once."""
+    report = SyncReport()
+    while True:
+        with reg.engine.connect() as conn:
+            cursor = _status(conn, office).notice_cursor
+            conn.commit()
+        answer = client.notices(cursor)
+        notices = answer.get("notices") or []
+        if not verify(
+            centre_key,
+            notices_digest(office, notices),
+            unb64(answer.get("signature", "")),
+        ):
+            raise DomainError("sync.centre_key")
+        if not notices:
+            return report
+        for notice in notices:
+            report.notices += receive_notice(reg, office=office, notice=notice)
+        _save_status(
+            reg, office, notice_cursor=max(int(n["notice_seq"]) for n in notices)
+        )
+
+
+def receive_notice(reg: Registry, *, office: str, notice: dict[str, Any]) -> int:
+    """Record a notice in the office journal (once: a notice seen before is skipped)."""
+    uow, _ = reg.unit_of_work()
+    with uow:
+        uow.lock(office)
+        seen = uow.conn.execute(
+            select(t.office_notices.c.notice_id).where(
+                t.office_notices.c.office_code == office,
+                t.office_notices.c.notice_id == notice["notice_id"],
+            )
+        ).first()
+        if seen is not None:
+            return 0
+        uow.record(
+            office,
+            ev.NoticeReceived(
+                notice_id=str(notice["notice_id"]),
+                notice_seq=int(notice["notice_seq"]),
+                kind=str(notice["kind"]),
+                target_ref=notice.get("target_ref"),
+                mention=dict(notice["mention"]),
+                source=dict(notice["source"]),
+                at=uow.now,
+                by="sync",
+            ),
+        )
+    return 1
+
+
+def pending_notices(
+    reg: Registry, *, actor: Actor, office: str
+) -> list[dict[str, Any]]:
+    """The notices waiting for the officer of ``office``."""
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "act.read", office)
+        rows = uow.conn.execute(
+            select(t.office_notices)
+            .where(
+                t.office_notices.c.office_code == office,
+                t.office_notices.c.status == "received",
+            )
+            .order_by(t.office_notices.c.notice_seq)
+        ).all()
+        uow.audit(actor, "notices.read", office=office, detail={"count": len(rows)})
+    return [r._asdict() for r in rows]
+
+
+def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) -> str:
+    """The officer applies a notice: the mention it carries, signed, on the act it names."""
+    with reg.engine.connect() as conn:
+        row = conn.execute(
+            select(t.office_notices).where(
+                t.office_notices.c.office_code == office,
+                t.office_notices.c.notice_id == notice_id,
+            )
+        ).first()
+    if row is None:
+        raise NotFound("notice.unknown", {"id": notice_id})
+    if row.target_ref is None or ActRef.parse(row.target_ref).office != office:
+        raise Conflict("notice.wrong_act", {"id": notice_id, "ref": row.target_ref})
+    return acts.add_mention(
+        reg,
+        actor=actor,
+        ref=row.target_ref,
+        data=dict(row.mention),
+        notice_id=notice_id,
+    )
+
+
+def return_notice(
+    reg: Registry, *, actor: Actor, office: str, notice_id: str, reason: str
+) -> None:
+    """Send a notice back to the centre: it does not concern the act it names."""
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput([Violation("reason", "required")])
+    uow, _ = reg.unit_of_work()
+    with uow:
+        uow.lock(office)
+        authorize(uow, actor, "mention.add", office, target=notice_id)
+        acts._open_notice(uow.conn, office, notice_id)
+        uow.record(
+            office,
+            ev.NoticeReturned(
+                notice_id=notice_id,
+                reason=reason.strip()[:400],
+                at=uow.now,
+                by=actor.username,
+            ),
+        )
+        uow.audit(actor, "notice.return", office=office, target=notice_id)
+
+
+def restore(reg: Registry, client: CentreClient, office: str) -> int:
+    """Rebuild a lost office from the centre's copy of its journal; returns its head.
+
+    The office key must be back in the key store (from its backup): the restored
+    journal is verified against it, and the office continues its own sequence.
+    """
+    with reg.engine.connect() as conn:
+        if conn.execute(
+            select(t.journal.c.seq).where(t.journal.c.office_code == office)
+        ).first():
+            raise Conflict("office.exists", {"code": office})
+    after = 0
+    while True:
+        answer = client.journal(after)
+        rows = [WireEntry.from_json(office, raw) for raw in answer.get("entries") or []]
+        if not rows:
+            break
+        with reg.engine.begin() as conn:
+            for wire in rows:
+                e = wire.entry
+                conn.execute(
+                    insert(t.journal).values(
+                        office_code=office,
+                        seq=e.seq,
+                        prev_hash=e.prev_hash,
+                        entry_hash=e.entry_hash,
+                        key_id=e.key_id,
+                        payload=e.payload,
+                        signature=e.signature,
+                        event_type=decode(e).type,
+                        recorded_at=wire.recorded_at,
+                    )
+                )
+        after = rows[-1].entry.seq
+    with reg.engine.begin() as conn:
+        last = conn.execute(
+            select(t.journal.c.entry_hash).where(
+                t.journal.c.office_code == office, t.journal.c.seq == after
+            )
+        ).scalar_one_or_none()
+        conn.execute(
+            insert(t.journal_heads).values(
+                office_code=office, last_seq=after, last_hash=last or "0" * 64
+            )
+        )
+        report = verify_office(conn, office, reg.keys.signer(office).public_key_hex)
+        if not report.ok:
+            raise DomainError(
+                "journal.broken",
+                {"office": office, "seq": report.broken_at, "reason": report.reason},
+            )
+        for entry in entries(conn, office):
+            projection.apply(conn, office, decode(entry))
+        _status(conn, office)
+        conn.execute(
+            update(t.sync_status)
+            .where(t.sync_status.c.office_code == office)
+            .values(pushed_seq=after)
+        )
+    return after
+
+
+def record_event(
+    reg: Registry,
+    *,
+    actor: Actor,
+    office: str,
+    kind: str,
+    parties: object,
+    mention: object,
+) -> str:
+    """Enter a marriage, divorce or judgment to be routed to the birth office of each party.
+
+    ``parties`` name each person concerned (names, and when known birth act reference,
+    civil identifier, birth date); ``mention`` is what their birth acts will carry.
+    """
+    problems: list[Violation] = []
+    if kind not in MENTION_KINDS or kind in ("death",):
+        problems.append(
+            Violation(
+                "kind",
+                "choice",
+                {"choices": ", ".join(k for k in MENTION_KINDS if k != "death")},
+            )
+        )
+    if (
+        not isinstance(parties, list)
+        or not parties
+        or len(parties) > 2
+        or not all(
+            isinstance(p, dict) and isinstance(p.get("names"), dict) for p in parties
+        )
+    ):
+        problems.append(Violation("parties", "required"))
+    if (
+        kind in ("marriage", "divorce")
+        and isinstance(parties, list)
+        and len(parties) != 2
+    ):
+        problems.append(Violation("parties", "choice", {"choices": "two spouses"}))
+    if not isinstance(mention, dict):
+        problems.append(Violation("mention", "type.object"))
+    if problems:
+        raise InvalidInput(problems)
+    parties = cast(list[dict[str, Any]], parties)
+    mention = cast(dict[str, Any], mention)
+    try:
+        canonical_json([parties, mention])
+    except (TypeError, ValueError):
+        raise InvalidInput([Violation("mention", "type.object")]) from None
+    body = {**mention, "kind": kind}
+    sample = body
+    if kind in ("marriage", "divorce"):
+        sample = {
+            **body,
+            "data": {**(body.get("data") or {}), "spouse": parties[1]["names"]},
+        }
+    read_mention(
+        sample, act_kind="birth"
+    )  # what each birth act will carry, checked now
+    uow, _ = reg.unit_of_work()
+    with uow:
+        uow.lock(office)
+        national = actor.role in ("system", "ministry")
+        authorize(uow, actor, "event.record", None if national else office)
+        record_id = reg.new_id()
+        event = ev.EventRecorded(
+            record_id=record_id,
+            kind=kind,
+            parties=parties,
+            mention=body,
+            at=uow.now,
+            by=actor.username,
+        )
+        seq = uow.record(office, event)
+        if office == CENTRE:  # recorded at the centre: routed at once
+            routes = routes_for(uow.conn, CENTRE, event)
+            issue_notices(uow, reg, CENTRE, seq, event, routes)
+        uow.audit(
+            actor,
+            "event.record",
+            office=office,
+            target=record_id,
+            detail={"kind": kind},
+        )
+    return record_id
