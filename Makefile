@@ -11,7 +11,7 @@ setup:
 
 demo: setup
 	$(BIN)/sijill --data-dir $(DEMO_DIR) demo
-	$(BIN)/sijill --data-dir $(DEMO_DIR) serve --host $(HOST) --port $(PORT)
+	$(BIN)/sijill --data-dir $(DEMO_DIR) serve --role central --host $(HOST) --port $(PORT)
 
 test:
 	@scripts/bootstrap.sh --browser

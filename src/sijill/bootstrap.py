@@ -15,7 +15,7 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = True) -> Regi
     url = settings.resolved_database_url()
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(url)
+    engine = make_engine(url, durable=settings.durable)
     if migrate:
         upgrade(engine)
     passphrase = settings.key_passphrase.encode() if settings.key_passphrase else None

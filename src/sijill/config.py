@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     keys_dir: Path | None = None
     key_passphrase: str | None = None
+    # SQLite fsyncs every commit unless told otherwise (only for throw-away builds).
+    durable: bool = True
 
     def resolved_database_url(self) -> str:
         """The database URL; by default a SQLite file in the data directory."""

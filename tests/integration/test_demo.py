@@ -1,23 +1,40 @@
-"""The demo network is built through the use cases and leaves a verifiable journal."""
+"""The demo network is built through the use cases and leaves verifiable journals."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from sijill.demo import PILOT_COMMUNES, build_demo
+from sijill.demo import PILOT_COMMUNES, build_demo, office_registry
 from sijill.domain.offices import SYSTEM
 from sijill.services import journal, queries
 from sijill.services.context import Registry
+from sijill.sync.centre import network_status
 
 
-def test_the_pilot_network_is_six_offices_with_closed_past_registers(registry: Registry) -> None:
-    report = build_demo(registry, today=date(2026, 11, 25), first_year=2024, scale=0.1)
+def test_the_pilot_network_is_six_offices_synced_with_the_centre(
+    registry: Registry, tmp_path: Path
+) -> None:
+    report = build_demo(
+        registry,
+        offices_dir=tmp_path / "offices",
+        today=date(2026, 11, 25),
+        first_year=2014,
+        scale=0.25,
+    )
     offices = queries.list_offices(registry)
     assert [o["code"] for o in offices] == sorted([*PILOT_COMMUNES, "C-FR-PARIS"])
     assert {o["setting"] for o in offices} == {"urban", "rural", None}
-    assert report.births > 20 and report.deaths > 5
+    assert report.births > 100 and report.deaths > 20
     assert sum(o["acts"] for o in offices) == report.births + report.deaths
-    registers = queries.list_registers(registry, office="03.231.01.0")
-    closed = {(r["year"], r["kind"]) for r in registers if r["closed_at"]}
-    assert closed == {(2024, "birth"), (2024, "death"), (2025, "birth"), (2025, "death")}
+    assert report.notices_applied + report.notices_returned > 0  # notices travelled
+    status = network_status(registry)
+    assert all(o["backlog"] == 0 for o in status["offices"])
+    assert status["notices"]["issued"] == status["notices"]["delivered"] == 0
     assert all(r.ok for r in journal.verify_journal(registry, actor=SYSTEM))
+    fes = office_registry(tmp_path / "offices" / "03.231.01.0", registry.clock)
+    registers = queries.list_registers(fes, office="03.231.01.0")
+    closed = {(r["year"], r["kind"]) for r in registers if r["closed_at"]}
+    assert {(2024, "birth"), (2025, "death")} <= closed
+    assert all(r.ok for r in journal.verify_journal(fes, actor=SYSTEM))
+    fes.engine.dispose()

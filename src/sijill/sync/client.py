@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx
@@ -12,6 +12,16 @@ import httpx
 from sijill.domain.journal import canonical_json
 from sijill.store.keys import Signer
 from sijill.sync.protocol import b64, request_digest
+
+
+class CentreLink(Protocol):
+    """What an office needs of the centre: push entries, pull notices, fetch its journal."""
+
+    def push(self, batch: dict[str, Any]) -> dict[str, Any]: ...
+
+    def notices(self, after: int) -> dict[str, Any]: ...
+
+    def journal(self, after: int) -> dict[str, Any]: ...
 
 
 class CentreUnreachable(Exception):

@@ -28,7 +28,7 @@ from sijill.store import tables as t
 from sijill.store.journal import decode, entries, verify_office
 from sijill.store.keys import verify
 from sijill.sync.centre import issue_notices
-from sijill.sync.client import CentreClient
+from sijill.sync.client import CentreLink
 from sijill.sync.protocol import (
     CENTRE,
     MAX_BATCH,
@@ -80,7 +80,7 @@ def _save_status(reg: Registry, office: str, **values: Any) -> None:
 
 
 def push(
-    reg: Registry, client: CentreClient, office: str, *, batch_size: int = PUSH_BATCH
+    reg: Registry, client: CentreLink, office: str, *, batch_size: int = PUSH_BATCH
 ) -> SyncReport:
     """Send the journal entries the centre does not hold yet, in order, in signed batches.
 
@@ -143,9 +143,7 @@ def push(
             return report
 
 
-def pull(
-    reg: Registry, client: CentreClient, office: str, centre_key: str
-) -> SyncReport:
+def pull(reg: Registry, client: CentreLink, office: str, centre_key: str) -> SyncReport:
     """Take delivery of the notices routed to this office, each recorded once."""
     report = SyncReport()
     while True:
@@ -262,7 +260,7 @@ def return_notice(
         uow.audit(actor, "notice.return", office=office, target=notice_id)
 
 
-def restore(reg: Registry, client: CentreClient, office: str) -> int:
+def restore(reg: Registry, client: CentreLink, office: str) -> int:
     """Rebuild a lost office from the centre's copy of its journal; returns its head.
 
     The office key must be back in the key store (from its backup): the restored

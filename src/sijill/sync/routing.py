@@ -9,6 +9,7 @@ guessed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -33,6 +34,24 @@ class Route:
     candidates: list[str]
 
 
+def _day(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _enrolled(conn: Connection, office: str) -> bool:
+    return (
+        conn.execute(
+            select(t.enrolled_keys.c.key_id).where(
+                t.enrolled_keys.c.office_code == office
+            )
+        ).first()
+        is not None
+    )
+
+
 def _parse_ref(text: object) -> ActRef | None:
     if not isinstance(text, str):
         return None
@@ -47,7 +66,8 @@ def locate(conn: Connection, subject: dict[str, Any]) -> tuple[str | None, list[
     """The birth act ``subject`` designates, or None and the candidate acts."""
     ref = _parse_ref(subject.get("birth_act_ref"))
     if ref is not None:
-        return str(ref), [str(ref)]
+        # An office not (yet) in the network cannot take the notice: it waits, matched.
+        return (str(ref) if _enrolled(conn, ref.office) else None), [str(ref)]
     civil_id = subject.get("civil_id")
     if civil_id:
         found = (
@@ -71,12 +91,11 @@ def locate(conn: Connection, subject: dict[str, Any]) -> tuple[str | None, list[
         return None, []
     for key, column in keys:
         query = query.where(column == names[key])
-    if subject.get("birth_date"):
+    born = _day(subject.get("birth_date"))
+    if born is not None:
         found = list(
             conn.execute(
-                query.where(t.acts.c.event_date == subject["birth_date"]).limit(
-                    MAX_CANDIDATES + 1
-                )
+                query.where(t.acts.c.event_date == born).limit(MAX_CANDIDATES + 1)
             ).scalars()
         )
         if len(found) == 1:
