@@ -44,6 +44,9 @@ if [ "$want_browser" = 1 ]; then
   missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -d /usr/share/fonts/opentype/fonts-hosny-amiri ] || [ -d /usr/share/fonts/truetype/fonts-hosny-amiri ] || missing+=(fonts-hosny-amiri)
+  # Documents: pdftotext/pdftoppm check the PDFs, DejaVu Sans draws Tifinagh names.
+  command -v pdftotext >/dev/null && command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   if [ ${#missing[@]} -gt 0 ]; then
     apt_install "${missing[@]}" || echo "could not install ${missing[*]}: the browser tests will be skipped" >&2
   fi

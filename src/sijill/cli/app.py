@@ -663,3 +663,11 @@ def record(
         )
     )
     console.print(f"recorded {record_id}")
+
+
+
+
+
+from sijill.cli.documents import documents_app  # noqa: E402
+
+app.add_typer(documents_app)

@@ -246,6 +246,27 @@ class NoticeMatched(Event):
     by: str
 
 
+@dataclass(frozen=True)
+class DocumentIssued(Event):
+    """The office issued an extract or a full copy of one of its acts, sealed."""
+
+    type: ClassVar[str] = "DocumentIssued"
+    number: str
+    year: int
+    seq: int
+    kind: str
+    lang: str
+    act_id: str
+    ref: str
+    mentions: int
+    key_id: str
+    claims: dict[str, Any]
+    seal: str
+    requested_for: str | None
+    at: str
+    by: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -266,6 +287,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OfficeKeyRevoked,
         NoticeIssued,
         NoticeMatched,
+        DocumentIssued,
     )
 }
 

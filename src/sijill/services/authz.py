@@ -27,6 +27,7 @@ POLICY: dict[str, frozenset[str]] = {
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
     "act.read": NATIONAL | STAFF,
+    "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
     "journal.verify": NATIONAL,

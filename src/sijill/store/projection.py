@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from sijill.documents.tables import documents
 from sijill.domain import events as ev
 from sijill.store import tables as t
 
@@ -312,6 +313,28 @@ def _next_notice_seq(conn: Connection) -> int:
     return int(last or 0) + 1
 
 
+def _document_issued(conn: Connection, office: str, e: ev.DocumentIssued) -> None:
+    conn.execute(
+        insert(documents).values(
+            office_code=office,
+            number=e.number,
+            year=e.year,
+            seq=e.seq,
+            kind=e.kind,
+            lang=e.lang,
+            act_id=e.act_id,
+            act_ref=e.ref,
+            mentions=e.mentions,
+            key_id=e.key_id,
+            claims=e.claims,
+            seal=e.seal,
+            requested_for=e.requested_for,
+            issued_at=e.at,
+            issued_by=e.by,
+        )
+    )
+
+
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeOpened: _office_opened,
     ev.StaffAppointed: _staff_appointed,
@@ -330,6 +353,7 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeKeyRevoked: _office_key_revoked,
     ev.NoticeIssued: _notice_issued,
     ev.NoticeMatched: _notice_matched,
+    ev.DocumentIssued: _document_issued,
 }
 
 

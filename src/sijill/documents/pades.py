@@ -1,0 +1,195 @@
+"""The PDF's own signature (PAdES, with pyHanko), so any PDF reader sees a change.
+
+The ministry's root key is also an X.509 certificate authority: it issues each office
+key an X.509 certificate beside its COSE certificate. The office signs the PDF with
+the same Ed25519 key that seals the QR code (EdDSA in CMS, RFC 8419); the private
+key never leaves the office's ``Signer``. ``check_pdf`` validates the signature
+against the root certificate and reports whether the file changed after signing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
+from cryptography.x509.oid import NameOID
+
+if TYPE_CHECKING:
+    from sijill.documents.seal import SealSigner
+
+UNSIGNED = "unsigned"
+INTACT = "intact"
+CHANGED = "changed"
+UNTRUSTED = "untrusted"
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "MA"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sijill — état civil"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _usage(*, ca: bool) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=not ca,
+        content_commitment=not ca,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+def root_certificate(root: Ed25519PrivateKey, at: datetime) -> x509.Certificate:
+    """The self-signed certificate of the ministry's root key (20 years)."""
+    name = _name("Sijill — autorité racine du ministère")
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(root.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(at - timedelta(days=1))
+        .not_valid_after(at + timedelta(days=20 * 366))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_usage(ca=True), critical=True)
+        .sign(root, None)
+    )
+
+
+def office_certificate(
+    root: Ed25519PrivateKey,
+    issuer: x509.Certificate,
+    *,
+    office: str,
+    public_key: bytes,
+    at: datetime,
+) -> x509.Certificate:
+    """An X.509 certificate for an office key, issued by the root (10 years)."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(office))
+        .issuer_name(issuer.subject)
+        .public_key(Ed25519PublicKey.from_public_bytes(public_key))
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(at - timedelta(days=1))
+        .not_valid_after(at + timedelta(days=10 * 366))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(ca=False), critical=True)
+        .sign(root, None)
+    )
+
+
+def pem(certificate: x509.Certificate) -> bytes:
+    return certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def _asn1(certificate_pem: bytes) -> Any:
+    from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+
+    der = x509.load_pem_x509_certificate(certificate_pem).public_bytes(
+        serialization.Encoding.DER
+    )
+    return asn1_x509.Certificate.load(der)
+
+
+def sign_pdf(pdf: bytes, signer: SealSigner, certificate_pem: bytes) -> bytes:
+    """``pdf`` signed (PAdES baseline B) by the office key named in the certificate."""
+    from pyhanko.pdf_utils.incremental_writer import (
+        IncrementalPdfFileWriter,
+    )
+    from pyhanko.sign import fields, signers
+    from pyhanko_certvalidator.registry import (
+        SimpleCertificateStore,
+    )
+
+    class OfficeSigner(signers.Signer):
+        async def async_sign_raw(
+            self, data: bytes, digest_algorithm: str, dry_run: bool = False
+        ) -> bytes:
+            return bytes(64) if dry_run else signer.sign(data)
+
+    cms_signer = OfficeSigner(
+        signing_cert=_asn1(certificate_pem),
+        cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    out = io.BytesIO()
+    meta = signers.PdfSignatureMetadata(
+        field_name="Sijill",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha512",
+        reason="Document délivré par l'état civil — وثيقة مسلمة من الحالة المدنية",
+    )
+    asyncio.run(signers.async_sign_pdf(writer, meta, signer=cms_signer, output=out))
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """Whether a PDF carries the office's signature, and whether it changed since."""
+
+    status: str
+    reason: str
+
+    @property
+    def intact(self) -> bool:
+        return self.status == INTACT
+
+
+def check_pdf(pdf: bytes, root_pem: bytes) -> PdfCheck:
+    """Validate the PDF's signature against the ministry root; never raises."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import (
+        SignatureValidationError,
+    )
+    from pyhanko_certvalidator import ValidationContext
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        signatures = PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures
+        if not signatures:
+            return PdfCheck(UNSIGNED, "the PDF carries no signature")
+        context = ValidationContext(
+            trust_roots=[_asn1(root_pem)], moment=datetime.now(UTC)
+        )
+        status = validate_pdf_signature(signatures[0], context)
+    except (
+        SignatureValidationError,
+        ValueError,
+        KeyError,
+        TypeError,
+        OSError,
+    ) as error:
+        return PdfCheck(CHANGED, f"the PDF signature cannot be read: {error}")
+    except Exception as error:  # pyhanko raises many kinds on a damaged file
+        return PdfCheck(CHANGED, f"the PDF is damaged: {type(error).__name__}")
+    if not status.intact or not status.valid:
+        return PdfCheck(CHANGED, "the PDF was changed after it was signed")
+    coverage = status.coverage.name if status.coverage else ""
+    if coverage != "ENTIRE_FILE" or not status.docmdp_ok:
+        return PdfCheck(CHANGED, "content was added to the PDF after it was signed")
+    if not status.trusted:
+        return PdfCheck(
+            UNTRUSTED, "the PDF is signed by a key the ministry did not certify"
+        )
+    return PdfCheck(INTACT, "the PDF is exactly as the office signed it")

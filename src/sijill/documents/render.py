@@ -1,0 +1,238 @@
+"""Laying a document out as a PDF: Arabic right to left, shaped by HarfBuzz, and French.
+
+fpdf2 shapes every run of text with HarfBuzz (``set_text_shaping``) and orders mixed
+Arabic and Latin runs with the Unicode bidirectional algorithm. The font is Amiri,
+from Debian's ``fonts-hosny-amiri`` (SIL Open Font Licence); Tifinagh names fall
+back to DejaVu Sans. The seal is drawn as a vector QR code and also stored in the
+file (keywords and an attached ``sijill-seal.txt``) so it reads back without
+decoding an image.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import TableBordersLayout
+from fpdf.fonts import FontFace
+
+from sijill.documents.content import DocumentContent, Section
+
+FONT_DIRS = (
+    Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
+    Path("/usr/share/fonts/truetype/fonts-hosny-amiri"),
+)
+TIFINAGH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+SEAL_ATTACHMENT = "sijill-seal.txt"
+QR_SIDE_MM = 36.0
+_GREY = (236, 236, 236)
+_INK = (20, 30, 60)
+_HEADING = FontFace(emphasis="BOLD", fill_color=_GREY, size_pt=11)
+
+
+class FontMissing(RuntimeError):
+    """Amiri is not installed: ``apt-get install fonts-hosny-amiri``."""
+
+
+@functools.cache
+def amiri(style: str = "Regular") -> Path:
+    """The path of an Amiri face installed by Debian's ``fonts-hosny-amiri``."""
+    for directory in FONT_DIRS:
+        path = directory / f"Amiri-{style}.ttf"
+        if path.exists():
+            return path
+    raise FontMissing(
+        "the Amiri font is missing: apt-get install fonts-hosny-amiri "
+        f"(looked in {', '.join(map(str, FONT_DIRS))})"
+    )
+
+
+def _has_tifinagh(content: DocumentContent) -> bool:
+    return any(
+        "\u2d30" <= ch <= "\u2d7f"
+        for section in content.sections
+        for line in section.lines
+        for ch in line.value_ar
+    )
+
+
+class _Page(FPDF):
+    """An A4 page with the registry's fonts and shaping switched on."""
+
+    def __init__(self, content: DocumentContent) -> None:
+        super().__init__(format="A4", unit="mm")
+        self.set_margins(15, 14, 15)
+        self.set_auto_page_break(True, margin=16)
+        self.add_font("Amiri", "", amiri("Regular"))
+        self.add_font("Amiri", "B", amiri("Bold"))
+        if _has_tifinagh(content) and TIFINAGH_FONT.exists():
+            self.add_font("DejaVu", "", TIFINAGH_FONT)
+            self.set_fallback_fonts(["DejaVu"])
+        self.set_text_shaping(use_shaping_engine=True)
+        self.set_text_color(*_INK)
+        self.footer_text = f"{content.issue.number} — {content.ref}"
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Amiri", "", 8)
+        self.cell(0, 5, self.footer_text, align="L")
+        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+
+
+def _header(pdf: _Page, content: DocumentContent, lang: str) -> None:
+    issue = content.issue
+    pdf.set_font("Amiri", "B", 11)
+    top = pdf.get_y()
+    if lang in ("fr", "bilingual"):
+        for text in ("ROYAUME DU MAROC", "État civil", issue.office_fr):
+            pdf.cell(90, 5.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    if lang in ("ar", "bilingual"):
+        pdf.set_y(top)
+        for text in ("المملكة المغربية", "الحالة المدنية", issue.office_ar):
+            pdf.set_x(pdf.w - pdf.r_margin - 90)
+            pdf.cell(90, 5.5, text, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.set_font("Amiri", "B", 17)
+    titles = {
+        "ar": [content.title_ar],
+        "fr": [content.title_fr],
+        "bilingual": [content.title_ar, content.title_fr],
+    }[lang]
+    for title in titles:
+        pdf.cell(0, 9, title, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _widths(lang: str) -> tuple[float, ...]:
+    return {"bilingual": (37, 53, 53, 37), "ar": (125, 55), "fr": (55, 125)}[lang]
+
+
+def _section(pdf: _Page, section: Section, lang: str) -> None:
+    pdf.set_font("Amiri", "", 10)
+    aligns = {
+        "bilingual": ("LEFT", "LEFT", "RIGHT", "RIGHT"),
+        "ar": ("RIGHT", "RIGHT"),
+        "fr": ("LEFT", "LEFT"),
+    }[lang]
+    with pdf.table(
+        col_widths=_widths(lang),
+        text_align=aligns,
+        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
+        first_row_as_headings=False,
+        line_height=5.0,
+        padding=(0.5, 1.5),
+        width=pdf.epw,
+    ) as table:
+        head = table.row()
+        if lang == "bilingual":
+            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
+            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
+        elif lang == "ar":
+            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
+        else:
+            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
+        for line in section.lines:
+            row = table.row()
+            cells = {
+                "bilingual": (
+                    line.label_fr,
+                    line.value_fr,
+                    line.value_ar,
+                    line.label_ar,
+                ),
+                "ar": (line.value_ar, line.label_ar),
+                "fr": (line.label_fr, line.value_fr),
+            }[lang]
+            if lang == "bilingual" and line.value_ar == line.value_fr:
+                row.cell(line.label_fr)
+                row.cell(line.value_fr, colspan=2, align="CENTER")
+                row.cell(line.label_ar)
+                continue
+            for text in cells:
+                row.cell(text)
+    pdf.ln(1.5)
+
+
+def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
+    """The seal as a vector QR code (error correction Q), runs of modules merged."""
+    code = segno.make(text, error="q", boost_error=False, micro=False)
+    rows = list(code.matrix_iter(scale=1, border=2))
+    module = side / len(rows)
+    pdf.set_fill_color(0, 0, 0)
+    for r, row in enumerate(rows):
+        start = None
+        for c, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = c
+            elif not dark and start is not None:
+                pdf.rect(
+                    x + start * module,
+                    y + r * module,
+                    (c - start) * module,
+                    module,
+                    style="F",
+                )
+                start = None
+
+
+def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None:
+    issue = content.issue
+    if pdf.get_y() + QR_SIDE_MM + 14 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(3)
+    top = pdf.get_y()
+    qr_x = pdf.w - pdf.r_margin - QR_SIDE_MM if lang == "ar" else pdf.l_margin
+    _qr(pdf, seal, qr_x, top, QR_SIDE_MM)
+    text_x = pdf.l_margin if lang == "ar" else pdf.l_margin + QR_SIDE_MM + 5
+    width = pdf.epw - QR_SIDE_MM - 5
+    pdf.set_xy(text_x, top)
+    day_ar = f"{issue.issued_on.day}/{issue.issued_on.month:02d}/{issue.issued_on.year}"
+    lines: list[tuple[str, str]] = []
+    if lang in ("ar", "bilingual"):
+        lines += [
+            (f"سلمت ب{issue.office_ar} بتاريخ {day_ar}", "R"),
+            (f"ضابط الحالة المدنية: {issue.officer_ar}", "R"),
+            ("رمز التحقق: امسح الرمز أو تحقق برقم الوثيقة", "R"),
+        ]
+    if lang in ("fr", "bilingual"):
+        lines += [
+            (f"Délivré à {issue.office_fr} le {day_ar}", "L"),
+            (f"L'officier d'état civil : {issue.officer_fr}", "L"),
+            ("Code de vérification : scannez-le ou vérifiez le n° du document", "L"),
+        ]
+    pdf.set_font("Amiri", "", 10.5)
+    for text, align in lines:
+        pdf.set_x(text_x)
+        pdf.cell(width, 5.6, text, align=align, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(text_x)
+    pdf.set_font("Amiri", "B", 10.5)
+    pdf.cell(width, 6, issue.number, align="C")
+
+
+def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
+    """The PDF of ``content`` in ``lang`` (ar, fr or bilingual), with its seal."""
+    pdf = _Page(content)
+    issued = datetime.combine(content.issue.issued_on, datetime.min.time(), UTC)
+    pdf.set_creation_date(issued)
+    pdf.set_title(f"{content.title_fr} — {content.title_ar}")
+    pdf.set_subject(content.issue.number)
+    pdf.set_author(content.issue.office_fr)
+    pdf.set_creator("Sijill")
+    pdf.set_keywords(seal)
+    pdf.set_lang("ar" if lang == "ar" else "fr")
+    pdf.add_page()
+    _header(pdf, content, lang)
+    for section in content.sections:
+        _section(pdf, section, lang)
+    _closing(pdf, content, seal, lang)
+    pdf.embed_file(
+        basename=SEAL_ATTACHMENT,
+        bytes=seal.encode("ascii"),
+        desc="Sijill seal (COSE_Sign1, zlib, base45)",
+        modification_date=issued,
+        creation_date=issued,
+    )
+    return bytes(pdf.output())
