@@ -5,19 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from sijill.cli.common import actor_for, console, err_console, run, state
-from sijill.documents import service
-from sijill.documents.pades import check_pdf
-from sijill.documents.reader import seal_from_file
-from sijill.documents.seal import NOT_SIJILL, Verdict, verify_seal
-from sijill.documents.trust import ROOT_CERTIFICATE, TrustError, TrustList, TrustStore
-from sijill.documents.verify import verify_document
 from sijill.services.context import stamp
+
+if TYPE_CHECKING:  # the PDF stack loads only when a document command runs
+    from sijill.documents.trust import TrustList, TrustStore
 
 documents_app = typer.Typer(no_args_is_help=True)
 keys_app = typer.Typer(
@@ -63,6 +60,8 @@ def _passphrase(confirm: bool = False) -> bytes:
 @keys_app.command("init")
 def keys_init(ctx: typer.Context, trust_dir: TrustDir = None) -> None:
     """Create the ministry root key (encrypted with a passphrase) and its public key."""
+    from sijill.documents.trust import TrustStore
+
     directory = _trust_dir(ctx, trust_dir)
     public = run(lambda: TrustStore(directory).init_root(_passphrase(confirm=True)))
     console.print(f"ministry root key created in {directory}")
@@ -89,6 +88,9 @@ def keys_certify(
     ] = None,
 ) -> None:
     """Certify office keys with the root key, then publish the trust list."""
+    from sijill.documents import service
+    from sijill.documents.trust import TrustStore
+
     reg = state(ctx).registry()
     passphrase = _passphrase()
     certified = run(
@@ -106,6 +108,9 @@ def keys_revoke(
     reason: Annotated[str, typer.Option("--reason", help="Why it is revoked.")],
 ) -> None:
     """Revoke an office key: no seal made with it verifies any more."""
+    from sijill.documents import service
+    from sijill.documents.trust import TrustStore
+
     reg = state(ctx).registry()
     store = TrustStore(service.trust_directory(reg))
     passphrase = _passphrase()
@@ -119,6 +124,9 @@ def keys_revoke(
 @keys_app.command("publish")
 def keys_publish(ctx: typer.Context) -> None:
     """Sign and write the trust list and revocation list again."""
+    from sijill.documents import service
+    from sijill.documents.trust import TrustStore
+
     reg = state(ctx).registry()
     _publish(TrustStore(service.trust_directory(reg)), stamp(reg.now()), _passphrase())
 
@@ -143,6 +151,8 @@ def document_issue(
     as_user: AsUser = None,
 ) -> None:
     """Issue an extract or a full copy of an act as a sealed PDF."""
+    from sijill.documents import service
+
     reg = state(ctx).registry()
     actor = run(lambda: actor_for(reg, as_user))
     doc = run(
@@ -167,6 +177,8 @@ def document_list(
     as_user: AsUser = None,
 ) -> None:
     """The document register of an office, newest first."""
+    from sijill.documents import service
+
     reg = state(ctx).registry()
     actor = run(lambda: actor_for(reg, as_user))
     rows = run(lambda: service.list_documents(reg, actor=actor, office=office))
@@ -195,6 +207,8 @@ def _print_sealed(claims: dict[str, Any] | None) -> None:
 
 
 def _read_input(source: str) -> str | None:
+    from sijill.documents.reader import seal_from_file
+
     if source == "-":
         return sys.stdin.read().strip()
     path = Path(source)
@@ -205,6 +219,9 @@ def _read_input(source: str) -> str | None:
 
 def _pdf_signature_ok(source: str, directory: Path) -> bool:
     """For a PDF: its PAdES signature, checked against the root certificate."""
+    from sijill.documents.pades import check_pdf
+    from sijill.documents.trust import ROOT_CERTIFICATE
+
     path = Path(source)
     if source == "-" or not path.is_file():
         return True
@@ -240,6 +257,10 @@ def verify(
     ] = False,
 ) -> None:
     """Verify a document's seal offline (root public key + trust list), and online."""
+    from sijill.documents.seal import NOT_SIJILL, Verdict, verify_seal
+    from sijill.documents.trust import TrustError, TrustList
+    from sijill.documents.verify import verify_document
+
     text = _read_input(source)
     directory = _trust_dir(ctx, trust_dir)
     try:
