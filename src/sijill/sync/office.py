@@ -25,7 +25,13 @@ from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
 from sijill.store import projection
 from sijill.store import tables as t
-from sijill.store.journal import decode, entries, verify_office
+from sijill.store.journal import (
+    decode,
+    entries,
+    lock_office,
+    store_replica,
+    verify_office,
+)
 from sijill.store.keys import verify
 from sijill.sync.centre import issue_notices
 from sijill.sync.client import CentreLink
@@ -266,45 +272,21 @@ def restore(reg: Registry, client: CentreLink, office: str) -> int:
     The office key must be back in the key store (from its backup): the restored
     journal is verified against it, and the office continues its own sequence.
     """
-    with reg.engine.connect() as conn:
-        if conn.execute(
-            select(t.journal.c.seq).where(t.journal.c.office_code == office)
-        ).first():
+    with reg.engine.begin() as conn:  # all or nothing: a failed restore leaves no trace
+        head = lock_office(conn, office)
+        if head.seq:
             raise Conflict("office.exists", {"code": office})
-    after = 0
-    while True:
-        answer = client.journal(after)
-        rows = [WireEntry.from_json(office, raw) for raw in answer.get("entries") or []]
-        if not rows:
-            break
-        with reg.engine.begin() as conn:
+        while True:
+            answer = client.journal(head.seq)
+            rows = [
+                WireEntry.from_json(office, raw) for raw in answer.get("entries") or []
+            ]
+            if not rows:
+                break
             for wire in rows:
-                e = wire.entry
-                conn.execute(
-                    insert(t.journal).values(
-                        office_code=office,
-                        seq=e.seq,
-                        prev_hash=e.prev_hash,
-                        entry_hash=e.entry_hash,
-                        key_id=e.key_id,
-                        payload=e.payload,
-                        signature=e.signature,
-                        event_type=decode(e).type,
-                        recorded_at=wire.recorded_at,
-                    )
+                head = store_replica(
+                    conn, head, wire.entry, wire.recorded_at, decode(wire.entry).type
                 )
-        after = rows[-1].entry.seq
-    with reg.engine.begin() as conn:
-        last = conn.execute(
-            select(t.journal.c.entry_hash).where(
-                t.journal.c.office_code == office, t.journal.c.seq == after
-            )
-        ).scalar_one_or_none()
-        conn.execute(
-            insert(t.journal_heads).values(
-                office_code=office, last_seq=after, last_hash=last or "0" * 64
-            )
-        )
         report = verify_office(conn, office, reg.keys.signer(office).public_key_hex)
         if not report.ok:
             raise DomainError(
@@ -317,9 +299,9 @@ def restore(reg: Registry, client: CentreLink, office: str) -> int:
         conn.execute(
             update(t.sync_status)
             .where(t.sync_status.c.office_code == office)
-            .values(pushed_seq=after)
+            .values(pushed_seq=head.seq)
         )
-    return after
+    return head.seq
 
 
 def record_event(
