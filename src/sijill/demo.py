@@ -439,7 +439,7 @@ def build_demo(
         _moment(today, 23),
         lambda: progress(next(done), total) if progress else None,
     )
-    clock.at(today, 17)
+    clock.now = min(_moment(today, 17), datetime.now(UTC))
     for team in teams:  # a last round, so the centre is up to date
         demo.sync(team)
     _count_outcomes(demo)

@@ -82,6 +82,25 @@ AUTHORITIES: dict[str, tuple[str, str]] = {
 }
 
 
+NOTICE_STATES: dict[str, tuple[str, str]] = {
+    "matching": ("في انتظار المطابقة", "à rapprocher"),
+    "issued": ("صادر", "émis"),
+    "delivered": ("مسلم", "remis"),
+    "applied": ("مطبق", "appliqué"),
+    "returned": ("مرجع", "renvoyé"),
+}
+NOTICE_KINDS: dict[str, tuple[str, str]] = {
+    "death": ("وفاة", "décès"),
+    "marriage": ("زواج", "mariage"),
+    "divorce": ("طلاق", "divorce"),
+    "correction_judgment": ("تصحيح بحكم", "rectification judiciaire"),
+    "correction_prosecutor": ("تصحيح بإذن النيابة العامة", "rectification du parquet"),
+    "latin_transcription": ("تغيير الكتابة اللاتينية", "transcription latine"),
+    "recognition": ("إقرار بالبنوة", "reconnaissance"),
+    "annulment": ("إلغاء", "annulation"),
+}
+
+
 def label(table: dict[str, tuple[str, str]], key: str, lang: str) -> str:
     """The Arabic (``ar``) or French (``fr``) word for ``key``; the key itself if unknown."""
     pair = table.get(key)

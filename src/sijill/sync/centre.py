@@ -8,6 +8,7 @@ own decisions (enrolments, notices) in a journal of its own, signed by the centr
 from __future__ import annotations
 
 import itertools
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -630,7 +631,17 @@ def notice_states(conn: Connection, *, limit: int = 500) -> list[dict[str, Any]]
         ),
         {"limit": limit},
     ).mappings()
-    return [dict(r) for r in rows]
+    found = []
+    for row in rows:
+        notice = dict(row)
+        for key in (
+            "candidates",
+            "subject",
+        ):  # raw SQL hands JSON back as text on SQLite
+            if isinstance(notice[key], str):
+                notice[key] = json.loads(notice[key])
+        found.append(notice)
+    return found
 
 
 def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:

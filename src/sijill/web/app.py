@@ -16,6 +16,8 @@ from sijill.domain.labels import (
     ACT_TITLES,
     FIELDS,
     KINDS,
+    NOTICE_KINDS,
+    NOTICE_STATES,
     OFFICE_KINDS,
     RELATIONSHIPS,
     SEXES,
@@ -38,6 +40,8 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(
         label=label,
+        NOTICE_STATES=NOTICE_STATES,
+        NOTICE_KINDS=NOTICE_KINDS,
         FIELDS=FIELDS,
         KINDS=KINDS,
         SEXES=SEXES,
