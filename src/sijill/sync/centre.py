@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, text, update
+from sqlalchemy import Connection, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from sijill.domain import events as ev
@@ -36,6 +36,7 @@ from sijill.sync.protocol import (
     unb64,
 )
 from sijill.sync.routing import Route, routes_for
+from sijill.sync.status import note_link
 
 SYNC_ACTOR = Actor("sync", "system", None)
 
@@ -440,7 +441,7 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                 )
                 break
             result.held, held_hash, result.accepted = seq, new_hash, result.accepted + 1
-        _touch(uow.conn, office, uow.now, reported_head=batch.head)
+        note_link(uow.conn, office, last_contact=uow.now, reported_head=batch.head)
         if result.accepted or result.refused_seq:
             uow.audit(
                 SYNC_ACTOR,
@@ -450,26 +451,6 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                 detail=result.to_json(),
             )
     return result
-
-
-def _touch(conn: Connection, office: str, now: str, **values: Any) -> None:
-    """Note a contact from ``office`` (operational state, outside any journal)."""
-    row = conn.execute(
-        select(t.sync_status.c.office_code).where(t.sync_status.c.office_code == office)
-    ).first()
-    if row is None:
-        defaults = {"reported_head": 0, "pushed_seq": 0, "notice_cursor": 0}
-        conn.execute(
-            insert(t.sync_status).values(
-                office_code=office, last_contact=now, **{**defaults, **values}
-            )
-        )
-    else:
-        conn.execute(
-            update(t.sync_status)
-            .where(t.sync_status.c.office_code == office)
-            .values(last_contact=now, **values)
-        )
 
 
 def verify_request(
@@ -526,7 +507,7 @@ def notices_for(
             }
             for r in rows
         ]
-        _touch(uow.conn, office, uow.now, notice_cursor=after)
+        note_link(uow.conn, office, last_contact=uow.now, notice_cursor=after)
         if notices:
             uow.audit(
                 SYNC_ACTOR,

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import select
 
 from sijill.domain import events as ev
 from sijill.domain.errors import (
@@ -45,6 +45,7 @@ from sijill.sync.protocol import (
     unb64,
 )
 from sijill.sync.routing import routes_for
+from sijill.sync.status import link_status, note_link
 
 PUSH_BATCH = 500
 
@@ -59,30 +60,9 @@ class SyncReport:
     refused: str | None = None
 
 
-def _status(conn: Connection, office: str) -> Any:
-    row = conn.execute(
-        select(t.sync_status).where(t.sync_status.c.office_code == office)
-    ).first()
-    if row is None:
-        conn.execute(
-            insert(t.sync_status).values(
-                office_code=office, reported_head=0, pushed_seq=0, notice_cursor=0
-            )
-        )
-        row = conn.execute(
-            select(t.sync_status).where(t.sync_status.c.office_code == office)
-        ).one()
-    return row
-
-
 def _save_status(reg: Registry, office: str, **values: Any) -> None:
     with reg.engine.begin() as conn:
-        _status(conn, office)
-        conn.execute(
-            update(t.sync_status)
-            .where(t.sync_status.c.office_code == office)
-            .values(**values)
-        )
+        note_link(conn, office, **values)
 
 
 def push(
@@ -98,7 +78,7 @@ def push(
     size = min(batch_size, MAX_BATCH)
     while True:
         with reg.engine.connect() as conn:
-            cursor = _status(conn, office).pushed_seq
+            cursor = link_status(conn, office).pushed_seq
             conn.commit()
             head = (
                 conn.execute(
@@ -154,7 +134,7 @@ def pull(reg: Registry, client: CentreLink, office: str, centre_key: str) -> Syn
     report = SyncReport()
     while True:
         with reg.engine.connect() as conn:
-            cursor = _status(conn, office).notice_cursor
+            cursor = link_status(conn, office).notice_cursor
             conn.commit()
         answer = client.notices(cursor)
         notices = answer.get("notices") or []
@@ -295,12 +275,7 @@ def restore(reg: Registry, client: CentreLink, office: str) -> int:
             )
         for entry in entries(conn, office):
             projection.apply(conn, office, decode(entry))
-        _status(conn, office)
-        conn.execute(
-            update(t.sync_status)
-            .where(t.sync_status.c.office_code == office)
-            .values(pushed_seq=head.seq)
-        )
+        note_link(conn, office, pushed_seq=head.seq)
     return head.seq
 
 
