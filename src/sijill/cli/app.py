@@ -210,14 +210,36 @@ def act_sign(
     office: OfficeOpt,
     draft: Annotated[str, typer.Argument()],
     as_user: AsUser = None,
+    despite_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--despite-duplicates", help="Sign although probable duplicates were shown."
+        ),
+    ] = False,
 ) -> None:
-    """Sign a draft: it becomes the next act of this year's register."""
+    """Sign a draft: it becomes the next act of this year's register.
+
+    Acts that are probably the same person are shown first; the officer signs anyway
+    only by saying so.
+    """
+    from sijill.search.service import draft_duplicates
+
     reg = state(ctx).registry()
-    ref = run(
-        lambda: acts.sign_act(
-            reg, actor=actor_for(reg, as_user), office=office, draft_id=draft
-        )
+    actor = actor_for(reg, as_user)
+    found = run(
+        lambda: draft_duplicates(reg, actor=actor, office=office, draft_id=draft)
     )
+    if found and not despite_duplicates:
+        for c in found:
+            console.print(
+                f"[yellow]⚠ {c.verdict} duplicate: {c.ref} "
+                f"({c.probability:.0%}) — {'; '.join(c.reasons)}[/yellow]"
+            )
+        console.print(
+            "not signed: check these acts, then sign with --despite-duplicates"
+        )
+        raise typer.Exit(5)
+    ref = run(lambda: acts.sign_act(reg, actor=actor, office=office, draft_id=draft))
     console.print(f"signed: {ref}")
 
 
@@ -665,7 +687,11 @@ def record(
     console.print(f"recorded {record_id}")
 
 
+from sijill.cli.names import names_app  # noqa: E402
+from sijill.cli.search import search_app  # noqa: E402
 
+app.add_typer(names_app, name="names")
+app.add_typer(search_app, name="search")
 
 
 from sijill.cli.documents import documents_app  # noqa: E402

@@ -267,6 +267,121 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "الإشعارات غير موقعة بمفتاح المركز",
         "les avis ne sont pas signés par la clé du centre",
     ),
+    "search.civil_id_format": (
+        "a civil identifier is ten digits with a valid check digit",
+        "المعرف المدني عشرة أرقام برقم مراقبة صحيح",
+        "un identifiant civil compte dix chiffres avec une clé valide",
+    ),
+    "search.code_format": (
+        "is not an office, commune, province or region code",
+        "ليس رمز مكتب أو جماعة أو إقليم أو جهة",
+        "n'est pas un code de bureau, commune, province ou région",
+    ),
+    "search.date_range": (
+        "the end of the date range is before its start",
+        "نهاية الفترة سابقة لبدايتها",
+        "la fin de la période précède son début",
+    ),
+    "search.no_letters": (
+        "contains no letters to search for",
+        "لا يتضمن حروفا للبحث",
+        "ne contient aucune lettre à chercher",
+    ),
+    "search.number_range": (
+        "must be between {min} and {max}",
+        "يجب أن يكون بين {min} و{max}",
+        "doit être compris entre {min} et {max}",
+    ),
+    "search.only_particles": (
+        "holds only particles (ال, El, Ben…): add a name",
+        "يتضمن أدوات فقط (ال، بن…): أضف اسما",
+        "ne contient que des particules (El, Ben…) : ajoutez un nom",
+    ),
+    "search.page_beyond": (
+        "only the first {max} results can be paged through: narrow the search",
+        "لا يمكن تصفح أكثر من {max} نتيجة: ضيق البحث",
+        "seuls les {max} premiers résultats se parcourent : affinez la recherche",
+    ),
+    "search.prefix_too_short": (
+        "a prefix search needs at least {min} letters before *",
+        "يحتاج البحث بالبداية إلى {min} حروف على الأقل قبل *",
+        "une recherche par préfixe demande au moins {min} lettres avant *",
+    ),
+    "search.too_broad": (
+        "give a name, a reference, a civil identifier or a date to search",
+        "أدخل اسما أو مرجعا أو معرفا مدنيا أو تاريخا للبحث",
+        "indiquez un nom, une référence, un identifiant civil ou une date",
+    ),
+    "search.too_many_words": (
+        "at most {max} words",
+        "{max} كلمات على الأكثر",
+        "{max} mots au plus",
+    ),
+    "search.wildcard": (
+        "* may only end a word",
+        "لا يوضع * إلا في آخر الكلمة",
+        "* ne peut que terminer un mot",
+    ),
+    "duplicates.unknown_review": (
+        "no duplicate review has the id {id}",
+        "لا توجد مراجعة تكرار بالمعرف {id}",
+        "aucun examen de doublon n'a l'identifiant {id}",
+    ),
+    "duplicates.decided": (
+        "review {id} is already decided ({status})",
+        "تم البت في المراجعة {id} ({status})",
+        "l'examen {id} est déjà tranché ({status})",
+    ),
+    "trust.root_exists": (
+        "the ministry root key already exists in {path}; it is never replaced",
+        "المفتاح الجذري للوزارة موجود في {path}؛ لا يستبدل أبدا",
+        "la clé racine du ministère existe déjà dans {path} ; elle n'est jamais remplacée",
+    ),
+    "trust.no_root": (
+        "no ministry root key in {path}: run `sijill keys init` first",
+        "لا يوجد مفتاح جذري للوزارة في {path}",
+        "aucune clé racine du ministère dans {path}",
+    ),
+    "trust.weak_passphrase": (
+        "the root key passphrase must have at least {length} characters",
+        "يجب أن تتكون كلمة مرور المفتاح الجذري من {length} حرفا على الأقل",
+        "la phrase secrète de la clé racine doit compter au moins {length} caractères",
+    ),
+    "trust.bad_passphrase": (
+        "the passphrase does not open the ministry root key",
+        "كلمة المرور لا تفتح المفتاح الجذري للوزارة",
+        "la phrase secrète n'ouvre pas la clé racine du ministère",
+    ),
+    "document.kind": (
+        "the document is an extract or a full copy, not {kind}",
+        "الوثيقة نسخة موجزة أو نسخة كاملة، وليست {kind}",
+        "le document est un extrait ou une copie intégrale, pas {kind}",
+    ),
+    "document.lang": (
+        "the document's language is ar, fr or bilingual, not {lang}",
+        "لغة الوثيقة هي ar أو fr أو bilingual، وليست {lang}",
+        "la langue du document est ar, fr ou bilingual, pas {lang}",
+    ),
+    "document.requested_for": (
+        "who the document is for is plain text of at most 160 characters",
+        "صاحب الطلب نص عادي لا يتجاوز 160 حرفا",
+        "le destinataire est un texte simple de 160 caractères au plus",
+    ),
+    "document.unknown": (
+        "no document numbered {number} was issued",
+        "لم تسلم أي وثيقة تحمل الرقم {number}",
+        "aucun document n'a été délivré sous le numéro {number}",
+    ),
+    "document.act_changed": (
+        "act {ref} changed while the document was being issued; ask again",
+        "تغير الرسم {ref} أثناء تسليم الوثيقة؛ أعد الطلب",
+        "l'acte {ref} a changé pendant la délivrance ; recommencez",
+    ),
+    "document.annulled": (
+        "act {ref} is annulled: no document is issued from it",
+        "الرسم {ref} ملغى: لا تسلم منه أي وثيقة",
+        "l'acte {ref} est annulé : aucun document n'en est délivré",
+    ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",
         "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",
@@ -282,12 +397,15 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
 _LANGS = {"en": 0, "ar": 1, "fr": 2}
 
 
-def render(rule: str, lang: str = "en", **params: object) -> str:
-    """The message of ``rule`` in ``lang``, with its parameters filled in."""
+def render(rule: str, language: str = "en", /, **params: object) -> str:
+    """The message of ``rule`` in ``language``, with its parameters filled in.
+
+    Positional-only, so a rule may have a parameter called ``lang`` or ``rule``.
+    """
     templates = CATALOGUE.get(rule)
     if templates is None:
         return rule
-    template = templates[_LANGS.get(lang, 0)]
+    template = templates[_LANGS.get(language, 0)]
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from sijill.documents.tables import documents
 from sijill.domain import events as ev
+from sijill.search.index import index_act
 from sijill.store import tables as t
 
 
@@ -159,6 +160,7 @@ def _act_signed(conn: Connection, office: str, e: ev.ActSigned) -> None:
         )
     else:
         conn.execute(update(t.registers).where(register).values(last_number=e.number))
+    index_act(conn, office, e)
 
 
 def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:

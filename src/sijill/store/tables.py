@@ -291,6 +291,7 @@ alarms = Table(
 APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
+    "name_keys",
     "documents",
     "office_notices",
     "notices",

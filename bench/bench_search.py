@@ -1,0 +1,353 @@
+"""Search latency and name-key index size on PostgreSQL, for N generated acts.
+
+Acts come from the synthetic generator (a pool of realistic births, spread over
+offices and 35 years) and are loaded in bulk with COPY straight into ``acts`` and
+``name_keys`` — not through the signing use case, which ``bench_registry.py``
+measures. The indexes are built after the load and timed. Then a mix of name queries,
+spelled the way a second clerk would key them (Latin and Arabic, whole names, family
+names, prefixes, parents, with and without a date range), goes through the search use
+case itself (authorization, ranking, audit entry) and its latency is reported.
+
+    .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
+                                           [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from sijill.domain.namekeys import latin_key
+from sijill.domain.offices import Actor
+from sijill.search.criteria import MIN_PREFIX
+from sijill.search.dedup import find_duplicates, person_of
+from sijill.search.index import act_key_rows
+from sijill.search.service import search_acts
+from sijill.services.context import Registry
+from sijill.store.engine import make_engine
+from sijill.store.geography import Commune
+from sijill.store.keys import KeyStore
+from sijill.store.schema import upgrade
+from sijill.synthetic import Generator
+
+INSPECTOR = Actor("bench.inspector", "ministry", None)
+FIRST_DAY = date(1990, 1, 1)
+SPAN_DAYS = 35 * 365
+NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
+ACT_COLUMNS = (
+    "office_code, act_id, ref, kind, year, number, draft_id, first_name_ar, "
+    "family_name_ar, first_name_lat, family_name_lat, sex, event_date, data, "
+    "provisional, signed_by, signed_at"
+)
+KEY_INDEXES = (
+    "ALTER TABLE name_keys ADD CONSTRAINT pk_name_keys PRIMARY KEY "
+    "(office_code, act_id, role, part, kind, key)",
+    "CREATE INDEX ix_name_keys_lookup ON name_keys (kind, key, role)",
+    "CREATE INDEX ix_name_keys_trgm ON name_keys USING gin (key gin_trgm_ops)",
+)
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+@contextmanager
+def postgres_url(admin: str) -> Iterator[str]:
+    name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield admin.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+
+
+def timed(label: str, call: Callable[[], Any]) -> Any:
+    start = time.perf_counter()
+    result = call()
+    print(f"  {label}: {time.perf_counter() - start:,.1f} s", flush=True)
+    return result
+
+
+class Corpus:
+    """N acts drawn from a pool of generated births, with their name-key rows."""
+
+    def __init__(self, count: int, pool_size: int, seed: int) -> None:
+        self.gen = Generator(seed)
+        self.rng = random.Random(seed)
+        self.offices = self._offices(30)
+        self.pool = [
+            self.gen.birth(date(2020, 6, 1), office_commune_code=o.code)
+            for o in (self.rng.choice(self.offices) for _ in range(pool_size))
+        ]
+        self._pool_keys = [list(act_key_rows("", "", "birth", d)) for d in self.pool]
+        self.count = count
+
+    def _offices(self, count: int) -> list[Commune]:
+        found: dict[str, Commune] = {}
+        while len(found) < count:
+            commune = self.gen.office()
+            found[commune.code] = commune
+        return list(found.values())
+
+    def rows(self) -> Iterator[tuple[tuple[Any, ...], list[tuple[str, ...]]]]:
+        """(act row, key rows) for each act, in a deterministic order."""
+        numbers: dict[tuple[str, int], int] = {}
+        for i in range(self.count):
+            index = i % len(self.pool)
+            decl = self.pool[index]
+            office = self.rng.choice(self.offices).code
+            day = FIRST_DAY + timedelta(days=self.rng.randrange(SPAN_DAYS))
+            number = numbers[(office, day.year)] = (
+                numbers.get((office, day.year), 0) + 1
+            )
+            act_id = str(uuid.UUID(int=self.rng.getrandbits(128)))
+            child = decl["child"]
+            act = (
+                office,
+                act_id,
+                f"{office}/{day.year}/N/{number}",
+                "birth",
+                day.year,
+                number,
+                act_id,
+                child["first_name_ar"],
+                child["family_name_ar"],
+                child["first_name_lat"],
+                child["family_name_lat"],
+                decl["sex"],
+                day,
+                json.dumps({**decl, "birth_date": day.isoformat()}, ensure_ascii=False),
+                "[]",
+                "bench.officer",
+                "2026-11-25T09:00:00.000000Z",
+            )
+            keys = [
+                (office, act_id, k["role"], k["part"], k["kind"], k["key"])
+                for k in self._pool_keys[index]
+            ]
+            yield act, keys
+
+
+def load(url: str, corpus: Corpus) -> None:
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        for statement in (
+            "DROP INDEX ix_name_keys_trgm",
+            "DROP INDEX ix_name_keys_lookup",
+            "ALTER TABLE name_keys DROP CONSTRAINT pk_name_keys",
+        ):
+            conn.execute(statement)  # type: ignore[arg-type]
+        for o in corpus.offices:
+            conn.execute(
+                "INSERT INTO offices (code, kind, name_ar, name_fr, region_code, "
+                "province_code, commune_code, setting, opened_at) "
+                "VALUES (%s, 'commune', %s, %s, %s, %s, %s, %s, '2026-01-01T00:00:00Z')",
+                (
+                    o.code,
+                    o.name_ar,
+                    o.name_fr,
+                    o.region_code,
+                    o.province_code,
+                    o.commune_code,
+                    o.setting,
+                ),
+            )
+        with conn.cursor() as cur:
+            with (
+                cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
+            ):
+                keys_buffer: list[tuple[str, ...]] = []
+                for act, keys in corpus.rows():
+                    acts.write_row(act)
+                    keys_buffer += keys
+            with cur.copy(
+                "COPY name_keys (office_code, act_id, role, part, kind, key) FROM STDIN"
+            ) as copy:
+                for row in keys_buffer:
+                    copy.write_row(row)
+        conn.commit()
+
+
+def build_indexes(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        for statement in KEY_INDEXES:
+            conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute("ANALYZE acts")
+        conn.execute("ANALYZE name_keys")
+
+
+def sizes(url: str) -> dict[str, int]:
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
+            "WHERE relname IN ('name_keys', 'acts', 'pk_name_keys', "
+            "'ix_name_keys_lookup', 'ix_name_keys_trgm')"
+        ).fetchall()
+        found = {name: int(size) for name, size in rows}
+        found["name_keys rows"] = int(
+            conn.execute("SELECT count(*) FROM name_keys").fetchone()[0]  # type: ignore[index]
+        )
+        found["name_keys heap"] = int(
+            conn.execute("SELECT pg_relation_size('name_keys')").fetchone()[0]  # type: ignore[index]
+        )
+    return found
+
+
+def queries(corpus: Corpus, count: int) -> list[tuple[str, dict[str, Any]]]:
+    """A mix of searches, names keyed as a second clerk would."""
+    rng = random.Random(99)
+    out: list[tuple[str, dict[str, Any]]] = []
+    fields = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
+    while len(out) < count:
+        decl = rng.choice(corpus.pool)
+        keyed = corpus.gen.keying_variant({f: decl["child"][f] for f in fields})
+        year = rng.randrange(FIRST_DAY.year, FIRST_DAY.year + 35)
+        father = decl.get("father") or decl["mother"]
+        shapes = {
+            "latin full name": {
+                "name": f"{keyed['first_name_lat']} {keyed['family_name_lat']}"
+            },
+            "arabic full name": {
+                "name": f"{keyed['first_name_ar']} {keyed['family_name_ar']}"
+            },
+            "family name + year": {
+                "name": keyed["family_name_lat"],
+                "date_from": f"{year}-01-01",
+                "date_to": f"{year}-12-31",
+            },
+            "prefix + first name": {
+                "name": f"{keyed['first_name_lat']} {_prefix(keyed['family_name_lat'])}"
+            },
+            "name + father": {
+                "name": keyed["first_name_ar"],
+                "father": f"{father['first_name_ar']} {father['family_name_ar']}",
+            },
+        }
+        shape = rng.choice(list(shapes))
+        out.append((shape, shapes[shape]))
+    return out
+
+
+def _prefix(family: str) -> str:
+    """The shortest beginning of a family name a search accepts as a prefix."""
+    for end in range(3, len(family) + 1):
+        if len(latin_key(family[:end])) >= MIN_PREFIX:
+            return family[:end] + "*"
+    return family
+
+
+def measure(url: str, corpus: Corpus, count: int) -> None:
+    engine = make_engine(url)
+    with tempfile.TemporaryDirectory() as keys:
+        reg = Registry(engine=engine, keys=KeyStore(Path(keys)), clock=lambda: NOW)
+        mix = queries(corpus, count)
+        for _, query in mix[:20]:  # warm the caches and the connection pool
+            search_acts(reg, actor=INSPECTOR, **query)
+        by_shape: dict[str, list[float]] = {}
+        hits: list[int] = []
+        truncated = 0
+        for shape, query in mix:
+            start = time.perf_counter()
+            result = search_acts(reg, actor=INSPECTOR, **query)
+            by_shape.setdefault(shape, []).append(time.perf_counter() - start)
+            hits.append(result.total)
+            truncated += result.truncated
+    engine.dispose()
+    every = [t for samples in by_shape.values() for t in samples]
+    print(f"\nsearch latency, {len(every)} queries through search_acts (ms):")
+    print(f"  {'query':<22} {'n':>4} {'p50':>7} {'p95':>7} {'p99':>7}")
+    for shape, samples in [*sorted(by_shape.items()), ("all", every)]:
+        p50, p95, p99 = (percentile(samples, q) * 1000 for q in (0.5, 0.95, 0.99))
+        print(f"  {shape:<22} {len(samples):>4} {p50:>7.1f} {p95:>7.1f} {p99:>7.1f}")
+    print(
+        f"  acts found per query: median {statistics.median(hits):.0f}, "
+        f"{truncated} of {len(every)} capped at the candidate limit"
+    )
+
+
+def dedup(count: int) -> None:
+    """Batch detection over ``count`` births plus 5 % second keyings of some of them."""
+    gen, rng = Generator(11), random.Random(3)
+    births = [d for _, d in gen.births(count, date(2018, 1, 1), date(2018, 12, 31))]
+    people = [(f"a{i}", person_of("birth", d)) for i, d in enumerate(births)]
+    truth: set[frozenset[str]] = set()
+    for k, i in enumerate(rng.sample(range(count), count // 20)):
+        child = births[i]["child"]
+        again = {**births[i], "child": {**child, **gen.keying_variant(child)}}
+        if rng.random() < 0.2:  # and a birth date keyed a day or two off
+            day = date.fromisoformat(births[i]["birth_date"])
+            again["birth_date"] = (
+                day + timedelta(days=rng.choice((-1, 1, 2)))
+            ).isoformat()
+        people.append((f"d{k}", person_of("birth", again)))
+        truth.add(frozenset((f"a{i}", f"d{k}")))
+    start = time.perf_counter()
+    pairs = find_duplicates(people)
+    elapsed = time.perf_counter() - start
+    found = {frozenset((p.left, p.right)) for p in pairs}
+    hits = len(found & truth)
+    print(
+        f"\nbatch deduplication of {len(people):,} births ({len(truth):,} known "
+        f"duplicates, one birth year): {elapsed:,.1f} s, precision "
+        f"{hits / max(len(found), 1):.4f}, recall {hits / len(truth):.4f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--acts", type=int, default=200_000)
+    parser.add_argument("--pool", type=int, default=20_000, help="distinct births")
+    parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--dedup", type=int, default=20_000, help="births (0: skip)")
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SIJILL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    args = parser.parse_args()
+    print(f"search benchmark: {args.acts:,} births on PostgreSQL", flush=True)
+    corpus = timed(
+        f"generating a pool of {min(args.pool, args.acts):,} births",
+        lambda: Corpus(args.acts, min(args.pool, args.acts), seed=6),
+    )
+    with postgres_url(args.pg) as url:
+        upgrade(make_engine(url))
+        timed("bulk load (COPY acts and name_keys)", lambda: load(url, corpus))
+        timed("index build (primary key, lookup, trigram)", lambda: build_indexes(url))
+        found = sizes(url)
+        mib = 1024 * 1024
+        print(
+            f"\nname_keys: {found['name_keys rows']:,} rows "
+            f"({found['name_keys rows'] / args.acts:.1f} per act), "
+            f"table {found['name_keys heap'] / mib:,.0f} MiB, "
+            f"total with indexes {found['name_keys'] / mib:,.0f} MiB"
+        )
+        for index in ("pk_name_keys", "ix_name_keys_lookup", "ix_name_keys_trgm"):
+            print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
+        print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
+        measure(url, corpus, args.queries)
+    if args.dedup:
+        dedup(args.dedup)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

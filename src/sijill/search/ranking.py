@@ -1,0 +1,49 @@
+"""Ranking candidate acts: how well each asked name matches, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sijill.domain.namekeys import MAYBE, compare
+
+
+def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
+    """The names an act gives the person a search ``field`` asks about, in both scripts."""
+    if field == "name":
+        person = data.get("child" if kind == "birth" else "deceased") or {}
+        return _spellings(person)
+    parent = data.get(field)
+    if isinstance(parent, Mapping):
+        return _spellings(parent)
+    full = data.get(f"{field}_name")
+    return [full] if isinstance(full, str) and full else []
+
+
+def _spellings(person: Mapping[str, Any]) -> list[str]:
+    out: list[str] = []
+    for script in ("ar", "lat"):
+        first = str(person.get(f"first_name_{script}") or "")
+        family = str(person.get(f"family_name_{script}") or "")
+        out += [f"{first} {family}".strip(), first, family]
+    return [n for n in out if n]
+
+
+def best_match(words: list[str], names: list[str]) -> tuple[float, str]:
+    """How well the asked ``words`` match the best of ``names`` (0–1), and why."""
+    if not names:
+        return 0.0, "no name recorded"
+    asked = [w.rstrip("*") for w in words]
+    whole = max((compare(" ".join(asked), n), n) for n in names)
+    score, reason = whole[0].similarity, f"{whole[0].reason} ({whole[1]})"
+    if len(asked) > 1:
+        # Each word against its best name part: Mohamed Alaoui finds Alaoui Mohamed.
+        parts = [max((compare(w, n), n) for n in names) for w in asked]
+        mean = sum(c.similarity for c, _ in parts) / len(parts)
+        if mean > score:
+            score = mean
+            reason = "; ".join(f"{c.reason} ({n})" for c, n in parts)
+    prefixes = [w for w in words if w.endswith("*")]
+    if prefixes and score < MAYBE:
+        return MAYBE, f"begins with {', '.join(w.rstrip('*') for w in prefixes)}"
+    return score, reason
