@@ -177,7 +177,7 @@ def add_mention(
         authorize(uow, actor, "mention.add", act_ref.office, target=str(act_ref))
         act = load_act(uow.conn, act_ref)
         if notice_id is not None:
-            _open_notice(uow.conn, act_ref.office, notice_id)
+            open_notice(uow.conn, act_ref.office, notice_id)
         mention_id = write_mention(uow, reg, actor, act, data, now.date(), notice_id)
     return mention_id
 
@@ -233,7 +233,8 @@ def write_mention(
     return mention_id
 
 
-def _open_notice(conn: Connection, office: str, notice_id: str) -> Any:
+def open_notice(conn: Connection, office: str, notice_id: str) -> Any:
+    """The notice as this office received it; it must still be waiting."""
     row = conn.execute(
         select(t.office_notices).where(
             t.office_notices.c.office_code == office,

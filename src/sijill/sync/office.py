@@ -13,7 +13,6 @@ from sijill.domain.errors import (
     Conflict,
     DomainError,
     InvalidInput,
-    NotFound,
     Violation,
 )
 from sijill.domain.identifiers import ActRef
@@ -204,14 +203,7 @@ def pending_notices(
 def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) -> str:
     """The officer applies a notice: the mention it carries, signed, on the act it names."""
     with reg.engine.connect() as conn:
-        row = conn.execute(
-            select(t.office_notices).where(
-                t.office_notices.c.office_code == office,
-                t.office_notices.c.notice_id == notice_id,
-            )
-        ).first()
-    if row is None:
-        raise NotFound("notice.unknown", {"id": notice_id})
+        row = acts.open_notice(conn, office, notice_id)
     if row.target_ref is None or ActRef.parse(row.target_ref).office != office:
         raise Conflict("notice.wrong_act", {"id": notice_id, "ref": row.target_ref})
     return acts.add_mention(
@@ -233,7 +225,7 @@ def return_notice(
     with uow:
         uow.lock(office)
         authorize(uow, actor, "mention.add", office, target=notice_id)
-        acts._open_notice(uow.conn, office, notice_id)
+        acts.open_notice(uow.conn, office, notice_id)
         uow.record(
             office,
             ev.NoticeReturned(
