@@ -147,19 +147,7 @@ def _act_signed(conn: Connection, office: str, e: ev.ActSigned) -> None:
         .where(_draft_row(office, e.draft_id))
         .values(status="signed", act_id=e.act_id, updated_at=e.at)
     )
-    register = (
-        (t.registers.c.office_code == office)
-        & (t.registers.c.year == e.year)
-        & (t.registers.c.kind == e.kind)
-    )
-    if conn.execute(select(t.registers.c.last_number).where(register)).first() is None:
-        conn.execute(
-            insert(t.registers).values(
-                office_code=office, year=e.year, kind=e.kind, last_number=e.number
-            )
-        )
-    else:
-        conn.execute(update(t.registers).where(register).values(last_number=e.number))
+    _set_register(conn, office, e.year, e.kind, last_number=e.number)
     index_act(conn, office, e)
 
 
@@ -183,35 +171,40 @@ def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
     if e.notice_id is not None:
         conn.execute(
             update(t.office_notices)
-            .where(
-                t.office_notices.c.office_code == office,
-                t.office_notices.c.notice_id == e.notice_id,
-            )
+            .where(_office_notice_row(office, e.notice_id))
             .values(status="applied", closed_at=e.at, mention_id=e.mention_id)
         )
 
 
 def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> None:
+    _set_register(
+        conn,
+        office,
+        e.year,
+        e.kind,
+        last_number=e.last_number,
+        closed_at=e.at,
+        closed_by=e.by,
+    )
+
+
+def _set_register(
+    conn: Connection, office: str, year: int, kind: str, **values: Any
+) -> None:
+    """A register comes into being with its first act, or with its closing if empty."""
     register = (
         (t.registers.c.office_code == office)
-        & (t.registers.c.year == e.year)
-        & (t.registers.c.kind == e.kind)
+        & (t.registers.c.year == year)
+        & (t.registers.c.kind == kind)
     )
     if conn.execute(select(t.registers.c.year).where(register)).first() is None:
         conn.execute(
             insert(t.registers).values(
-                office_code=office,
-                year=e.year,
-                kind=e.kind,
-                last_number=e.last_number,
-                closed_at=e.at,
-                closed_by=e.by,
+                office_code=office, year=year, kind=kind, **values
             )
         )
     else:
-        conn.execute(
-            update(t.registers).where(register).values(closed_at=e.at, closed_by=e.by)
-        )
+        conn.execute(update(t.registers).where(register).values(**values))
 
 
 def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> None:
@@ -233,11 +226,14 @@ def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> Non
 def _notice_returned(conn: Connection, office: str, e: ev.NoticeReturned) -> None:
     conn.execute(
         update(t.office_notices)
-        .where(
-            t.office_notices.c.office_code == office,
-            t.office_notices.c.notice_id == e.notice_id,
-        )
+        .where(_office_notice_row(office, e.notice_id))
         .values(status="returned", closed_at=e.at, return_reason=e.reason)
+    )
+
+
+def _office_notice_row(office: str, notice_id: str) -> Any:
+    return (t.office_notices.c.office_code == office) & (
+        t.office_notices.c.notice_id == notice_id
     )
 
 
