@@ -15,8 +15,7 @@ from sijill.domain.mentions import read_mention
 from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
-from sijill.services.drafts import open_draft
-from sijill.store import geography
+from sijill.services.drafts import open_draft, validated
 from sijill.store import tables as t
 from sijill.store.uow import UnitOfWork
 
@@ -50,16 +49,12 @@ def sign_act(reg: Registry, *, actor: Actor, office: str, draft_id: str) -> ActR
     the 30-day delay). The number is taken under the office lock, in the transaction
     that writes the act, so numbers are never skipped nor given twice.
     """
-    from sijill.domain.acts import read_declaration
-    from sijill.domain.rules import assess
-
     uow, now = reg.unit_of_work()
     with uow:
         uow.lock(office)
         authorize(uow, actor, "act.sign", office, target=draft_id)
         row = open_draft(uow.conn, office, draft_id)
-        declaration = read_declaration(row.kind, row.data)
-        assessment = assess(declaration, at=now, place_names=geography.place_names())
+        data, assessment = validated(row.kind, row.data, now)
         year = now.year
         register = _register(uow.conn, office, year, row.kind)
         if register is not None and register.closed_at is not None:
@@ -79,7 +74,7 @@ def sign_act(reg: Registry, *, actor: Actor, office: str, draft_id: str) -> ActR
                 year=year,
                 number=number,
                 civil_id=civil_id,
-                data=to_data(declaration),
+                data=data,
                 provisional=[v.as_dict() for v in assessment.provisional],
                 at=uow.now,
                 by=actor.username,
@@ -87,9 +82,7 @@ def sign_act(reg: Registry, *, actor: Actor, office: str, draft_id: str) -> ActR
         )
         uow.audit(actor, "act.sign", office=office, target=str(ref))
         if row.kind == "death":
-            _mention_death_at_home(
-                uow, reg, actor, ref, to_data(declaration), now.date()
-            )
+            _mention_death_at_home(uow, reg, actor, ref, data, now.date())
     return ref
 
 

@@ -13,7 +13,7 @@ from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
 from sijill.domain.journal import canonical_json
 from sijill.domain.offices import Actor
 from sijill.domain.parse import Reader
-from sijill.domain.rules import assess
+from sijill.domain.rules import Assessment, assess
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import geography
@@ -24,14 +24,15 @@ SENDER_KINDS = ("hospital", "local_authority", "citizen")
 _MAX_PREDECLARATION_BYTES = 20_000
 
 
-def validated(kind: str, data: object, now: Any) -> dict[str, Any]:
-    """The declaration's canonical data, after every rule of the day has been checked."""
+def validated(kind: str, data: object, now: Any) -> tuple[dict[str, Any], Assessment]:
+    """The declaration's canonical data, once every rule of the day has been checked,
+    and what the rules flagged (a first name accepted provisionally)."""
     if kind not in KINDS:
         raise InvalidInput([Violation("kind", "choice", {"choices": ", ".join(KINDS)})])
     declaration = read_declaration(kind, data)
-    assess(declaration, at=now, place_names=geography.place_names())
+    assessment = assess(declaration, at=now, place_names=geography.place_names())
     result: dict[str, Any] = to_data(declaration)
-    return result
+    return result, assessment
 
 
 def draft_act(
@@ -48,7 +49,7 @@ def draft_act(
     with uow:
         uow.lock(office)
         authorize(uow, actor, "draft.write", office)
-        clean = validated(kind, data, now)
+        clean, _ = validated(kind, data, now)
         if predeclaration_id is not None:
             _open_predeclaration(uow.conn, office, predeclaration_id, kind)
         draft_id = reg.new_id()
@@ -128,7 +129,7 @@ def amend_draft(
         uow.lock(office)
         authorize(uow, actor, "draft.write", office, target=draft_id)
         row = open_draft(uow.conn, office, draft_id)
-        clean = validated(row.kind, data, now)
+        clean, _ = validated(row.kind, data, now)
         uow.record(
             office,
             ev.DraftAmended(
