@@ -898,10 +898,17 @@ def run_schedule(
     return result
 
 
+MIN_FAULTS = 10
+
+
 def _drive(
     net: Network, rng: random.Random, result: Result, duration: float, say: Say
 ) -> None:
-    """Traffic every few tens of milliseconds, a fault every second or two."""
+    """Traffic every few tens of milliseconds, a fault every second or two.
+
+    The schedule lasts ``duration`` and at least ``MIN_FAULTS`` faults: on a slow
+    machine it runs longer rather than test less (never more than a minute longer).
+    """
     traffic = Traffic(net, rng, result.expected)
     pending: list[tuple[float, Callable[[], None]]] = []  # restarts due
     calm_at = 0.0
@@ -909,8 +916,9 @@ def _drive(
     start = time.monotonic()
     end = start + duration
     next_fault = start + rng.uniform(2.0, 4.0)
-    while time.monotonic() < end:
-        now = time.monotonic()
+    while (now := time.monotonic()) < end or (
+        sum(result.faults.values()) < MIN_FAULTS and now < end + 60
+    ):
         for due, action in [p for p in pending if p[0] <= now]:
             pending.remove((due, action))
             action()

@@ -27,6 +27,7 @@ from sijill.store import tables as t
 from sijill.sync import centre as central
 from tests.builders import birth, death
 from tests.e2e.faults import (
+    MIN_FAULTS,
     NAMES_M,
     Network,
     postgres_database,
@@ -85,7 +86,7 @@ def test_every_entry_and_notice_survives_killed_processes_and_a_bad_link(
         )
         assert result.notices == result.expected.notices > 0
         assert result.expected.notices_applied == result.notices
-        assert sum(result.faults.values()) >= 10
+        assert sum(result.faults.values()) >= MIN_FAULTS
         assert result.faults["forged batches"] == 2
         assert sum(result.expected.alarms.values()) == 2
 
