@@ -123,7 +123,9 @@ def test_a_death_known_by_names_and_birth_date_is_routed_by_the_real_centre(
                 rabat.reg, actor=rabat.staff.officer, office=rabat.code, draft_id=draft
             )
             net.sync_once_all([fes])  # the birth is at the centre first
+            net.applied()
             net.sync_once_all([rabat])  # then the death, routed by names and date
+            net.applied()
             net.sync_once_all([fes])  # which Fès takes delivery of
             net.sync_once_all([fes])  # and reports so
             assert [o.head() for o in net.offices] == [

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from sijill.domain.errors import Forbidden, InvalidInput
 from sijill.domain.identifiers import ActRef
+from sijill.domain.journal import entry_digest
 from sijill.domain.offices import SYSTEM
 from sijill.services import acts, drafts, journal, queries
 from sijill.services.context import Registry
@@ -24,8 +25,9 @@ from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
 from sijill.sync import centre as central
 from sijill.sync import office as remote
+from sijill.sync import projector
 from sijill.sync.client import CentreClient
-from sijill.sync.protocol import CENTRE, b64, batch_digest
+from sijill.sync.protocol import CENTRE, b64, batch_digest, unb64
 from sijill.web.app import create_app
 from tests.builders import FES, RABAT, Staffed, birth, death, open_office, signed_birth
 from tests.fakes import FakeClock
@@ -39,6 +41,7 @@ class Office:
 
     def sync(self, network: Network) -> remote.SyncReport:
         report = remote.push(self.reg, self.client, self.staff.code)
+        network.settle()
         report.notices = remote.pull(
             self.reg, self.client, self.staff.code, network.centre_key
         ).notices
@@ -53,6 +56,10 @@ class Network:
     tmp: Path
     clock: FakeClock
     engines: list[Engine]
+
+    def settle(self) -> None:
+        """Apply at once what the centre received (its server does it just behind)."""
+        projector.project(self.centre)
 
     def office(self, code: str) -> Office:
         directory = self.tmp / code
@@ -109,6 +116,7 @@ def test_an_office_journal_reaches_the_centre_exactly_as_signed(
     for _ in range(5):
         signed_birth(fes.reg, fes.staff)
     report = remote.push(fes.reg, fes.client, FES)
+    network.settle()
     assert report.refused is None
     assert report.held == _count(fes.reg, t.journal, t.journal.c.office_code == FES)
     assert _rows(network.centre, t.journal, FES) == _rows(fes.reg, t.journal, FES)
@@ -464,3 +472,53 @@ def test_the_centre_page_shows_each_office(network: Network) -> None:
     assert page.status_code == 200 and FES in page.text
     assert network.http.get("/api/sync/status").json()["offices"][0]["held"] == 4
     _ = birth
+
+
+def test_an_entry_the_national_tables_cannot_take_is_kept_and_stalls_its_office(
+    network: Network,
+) -> None:
+    """Signed by the office, so kept as evidence; never applied, never skipped."""
+    fes = network.office(FES)
+    signed_birth(fes.reg, fes.staff)
+    fes.sync(network)
+    wire = _wire(fes)
+    signed = next(w for w in wire if b'"type":"ActSigned"' in unb64(w["payload"]))
+    # The office signs its act a second time, under a new sequence: the act exists.
+    raw = unb64(signed["payload"])
+    seq, prev = wire[-1]["seq"] + 1, wire[-1]["entry_hash"]
+    digest = entry_digest(FES, seq, prev, raw)
+    again = dict(
+        signed,
+        seq=seq,
+        prev_hash=prev,
+        entry_hash=digest,
+        signature=b64(fes.reg.keys.signer(FES).sign(bytes.fromhex(digest))),
+    )
+    result = central.receive_batch(network.centre, body=_batch(fes, [again]))
+    assert (result.accepted, result.held, result.refused_seq) == (1, seq, None)
+    acts_before = _count(network.centre, t.acts, t.acts.c.office_code == FES)
+
+    projector.project(network.centre)
+
+    with network.centre.engine.connect() as conn:
+        cursor = conn.execute(
+            select(t.projection_cursors).where(
+                t.projection_cursors.c.office_code == FES
+            )
+        ).one()
+        assert (cursor.applied_seq, cursor.stalled_seq) == (seq - 1, seq)
+        assert "inconsistent with the office's registry" in cursor.stalled_reason
+        assert projector.backlog(conn) == {FES: 1}
+        kinds = conn.execute(
+            select(t.alarms.c.kind).where(t.alarms.c.seq == seq)
+        ).scalars()
+        assert list(kinds) == ["entry.unapplied"]
+    assert _count(network.centre, t.acts, t.acts.c.office_code == FES) == acts_before
+    # Asking again changes nothing: the office stays stalled on that entry.
+    assert projector.project(network.centre).entries == 0
+    row = next(
+        o
+        for o in central.network_status(network.centre)["offices"]
+        if o["office"] == FES
+    )
+    assert (row["held"], row["unapplied"], row["stalled_at"]) == (seq, 1, seq)

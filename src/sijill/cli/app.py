@@ -500,12 +500,19 @@ def centre_enroll(
 
 @network_app.command("status")
 def centre_status(ctx: typer.Context) -> None:
-    """Each office's last contact, backlog, pending notices and alarms."""
+    """Each office's last contact, backlogs, pending notices and alarms."""
     from sijill.sync.centre import network_status
 
     status = network_status(state(ctx).registry())
     table = Table(
-        "office", "last contact", "held", "backlog", "notices", "overdue", "alarms"
+        "office",
+        "last contact",
+        "held",
+        "backlog",
+        "unapplied",
+        "notices",
+        "overdue",
+        "alarms",
     )
     for o in status["offices"]:
         table.add_row(
@@ -513,6 +520,8 @@ def centre_status(ctx: typer.Context) -> None:
             o["last_contact"] or "—",
             str(o["held"]),
             str(o["backlog"]),
+            str(o["unapplied"])
+            + (f" (stalled at {o['stalled_at']})" if o["stalled_at"] else ""),
             str(o["notices_pending"]),
             str(o["notices_overdue"]),
             str(o["alarms"]),

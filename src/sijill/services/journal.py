@@ -112,6 +112,7 @@ def rebuild_state(reg: Registry, *, actor: Actor) -> RebuildReport:
         _raise_if_broken(_verify_all(reg, uow.conn, journal_offices(uow.conn)))
         _clear_projections(uow.conn)
         result = _replay(uow.conn, uow.conn)
+        projection.cursors_to_heads(uow.conn)
         uow.audit(
             actor, "journal.rebuild", office=None, personal=False, detail=result.entries
         )
@@ -130,9 +131,11 @@ def rebuild_into(reg: Registry, target: Engine) -> RebuildReport:
                 "journal.broken",
                 {"office": "-", "seq": 0, "reason": "the target database is not empty"},
             )
-        for table in (t.journal, t.journal_heads):
+        for table in (t.journal, t.journal_heads, t.projection_cursors):
             rows = src.execute(select(table)).mappings()
             while batch := rows.fetchmany(1000):
                 dst.execute(insert(table), [dict(r) for r in batch])
         _raise_if_broken(_verify_all(reg, dst, journal_offices(dst)))
-        return _replay(dst, dst)
+        replayed = _replay(dst, dst)
+        projection.cursors_to_heads(dst)
+        return replayed

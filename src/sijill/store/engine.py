@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def upsert(conn: Connection, table: Table) -> Any:
+    """``INSERT`` with ``ON CONFLICT`` clauses, in the dialect ``conn`` speaks.
+
+    Both databases answer ``on_conflict_do_nothing`` / ``on_conflict_do_update``.
+    """
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 def make_engine(url: str, *, durable: bool = True, **kwargs: Any) -> Engine:

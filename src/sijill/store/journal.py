@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from sijill.domain.events import Event, event_from_payload
 from sijill.domain.journal import (
@@ -20,6 +19,7 @@ from sijill.domain.journal import (
     walk_chain,
 )
 from sijill.store import tables as t
+from sijill.store.engine import upsert
 from sijill.store.keys import Signer, verify
 
 _BATCH = 2000
@@ -39,20 +39,14 @@ def lock_office(conn: Connection, office: str) -> Head:
     Every write of an office goes through this row, so entries, act numbers and
     register counters are handed out one transaction at a time, with no gaps.
     """
-    dialect = conn.dialect.name
     values = {"office_code": office, "last_seq": 0, "last_hash": GENESIS}
-    if dialect == "postgresql":
-        conn.execute(
-            pg_insert(t.journal_heads).values(**values).on_conflict_do_nothing()
-        )
-    else:
-        conn.execute(
-            sqlite_insert(t.journal_heads).values(**values).on_conflict_do_nothing()
-        )
+    conn.execute(
+        upsert(conn, t.journal_heads).values(**values).on_conflict_do_nothing()
+    )
     query = select(t.journal_heads.c.last_seq, t.journal_heads.c.last_hash).where(
         t.journal_heads.c.office_code == office
     )
-    if dialect == "postgresql":
+    if conn.dialect.name == "postgresql":
         query = query.with_for_update()
     row = conn.execute(query).one()
     return Head(row.last_seq, row.last_hash)
@@ -213,17 +207,14 @@ def store_replica(
     return Head(entry.seq, entry.entry_hash)
 
 
-def stored_entry(
-    conn: Connection, office: str, seq: int
-) -> tuple[str, bytes, bytes] | None:
-    """The hash, payload and signature held for (office, seq), if any."""
-    row = conn.execute(
-        select(
-            t.journal.c.entry_hash, t.journal.c.payload, t.journal.c.signature
-        ).where(t.journal.c.office_code == office, t.journal.c.seq == seq)
-    ).first()
-    return (
-        None
-        if row is None
-        else (row.entry_hash, bytes(row.payload), bytes(row.signature))
+def store_replicas(conn: Connection, office: str, rows: list[dict[str, Any]]) -> None:
+    """Keep, at the centre, consecutive entries of ``office`` as it wrote and signed them.
+
+    The rows follow the journal head, verified by the caller; one statement for all.
+    """
+    conn.execute(insert(t.journal), rows)
+    conn.execute(
+        update(t.journal_heads)
+        .where(t.journal_heads.c.office_code == office)
+        .values(last_seq=rows[-1]["seq"], last_hash=rows[-1]["entry_hash"])
     )

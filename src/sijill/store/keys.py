@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,50 @@ def verify(public_key_hex: str, message: bytes, signature: bytes) -> bool:
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def verify_all(checks: list[tuple[str, bytes, bytes]]) -> list[bool]:
+    """``verify`` for many (key, message, signature) at once, on every core.
+
+    The Ed25519 check releases the interpreter lock, so a few threads check a batch
+    of journal entries faster than one.
+    """
+    if len(checks) < 64:
+        return [verify(*check) for check in checks]
+    workers = min(os.cpu_count() or 1, 8)
+    size = -(-len(checks) // workers)
+    parts = [checks[i : i + size] for i in range(0, len(checks), size)]
+    return [ok for part in _pool().map(_verify_part, parts) for ok in part]
+
+
+def _verify_part(checks: list[tuple[str, bytes, bytes]]) -> list[bool]:
+    keys: dict[str, Ed25519PublicKey | None] = {}
+    out = []
+    for public_hex, message, signature in checks:
+        if public_hex not in keys:
+            try:
+                keys[public_hex] = Ed25519PublicKey.from_public_bytes(
+                    bytes.fromhex(public_hex)
+                )
+            except ValueError:
+                keys[public_hex] = None
+        key = keys[public_hex]
+        try:
+            if key is None:
+                raise InvalidSignature
+            key.verify(signature, message)
+        except InvalidSignature:
+            out.append(False)
+        else:
+            out.append(True)
+    return out
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(
+        max_workers=min(os.cpu_count() or 1, 8), thread_name_prefix="sijill-verify"
+    )
 
 
 @dataclass(frozen=True)

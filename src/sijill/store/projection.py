@@ -17,32 +17,35 @@ from sijill.documents.tables import documents
 from sijill.domain import events as ev
 from sijill.search.index import index_act
 from sijill.store import tables as t
+from sijill.store.engine import upsert
 
 
 def _office_opened(conn: Connection, office: str, e: ev.OfficeOpened) -> None:
-    conn.execute(insert(t.offices).values(**e.office, opened_at=e.at))
+    conn.execute(insert(t.offices), dict(**e.office, opened_at=e.at))
     conn.execute(
-        insert(t.office_keys).values(
-            key_id=e.key_id,
-            office_code=office,
-            public_key=e.public_key,
-            created_at=e.at,
-        )
+        insert(t.office_keys),
+        {
+            "key_id": e.key_id,
+            "office_code": office,
+            "public_key": e.public_key,
+            "created_at": e.at,
+        },
     )
 
 
 def _staff_appointed(conn: Connection, office: str, e: ev.StaffAppointed) -> None:
     conn.execute(
-        insert(t.staff).values(
-            user_id=e.user_id,
-            office_code=office,
-            username=e.username,
-            role=e.role,
-            full_name_ar=e.full_name_ar,
-            full_name_fr=e.full_name_fr,
-            active=True,
-            appointed_at=e.at,
-        )
+        insert(t.staff),
+        {
+            "user_id": e.user_id,
+            "office_code": office,
+            "username": e.username,
+            "role": e.role,
+            "full_name_ar": e.full_name_ar,
+            "full_name_fr": e.full_name_fr,
+            "active": True,
+            "appointed_at": e.at,
+        },
     )
 
 
@@ -58,33 +61,35 @@ def _predeclaration_received(
     conn: Connection, office: str, e: ev.PredeclarationReceived
 ) -> None:
     conn.execute(
-        insert(t.predeclarations).values(
-            office_code=office,
-            predeclaration_id=e.predeclaration_id,
-            kind=e.kind,
-            sender_kind=e.sender_kind,
-            sender_name=e.sender_name,
-            sender_ref=e.sender_ref,
-            data=e.data,
-            status="received",
-            received_at=e.at,
-        )
+        insert(t.predeclarations),
+        {
+            "office_code": office,
+            "predeclaration_id": e.predeclaration_id,
+            "kind": e.kind,
+            "sender_kind": e.sender_kind,
+            "sender_name": e.sender_name,
+            "sender_ref": e.sender_ref,
+            "data": e.data,
+            "status": "received",
+            "received_at": e.at,
+        },
     )
 
 
 def _draft_created(conn: Connection, office: str, e: ev.DraftCreated) -> None:
     conn.execute(
-        insert(t.drafts).values(
-            office_code=office,
-            draft_id=e.draft_id,
-            kind=e.kind,
-            data=e.data,
-            status="open",
-            predeclaration_id=e.predeclaration_id,
-            created_by=e.by,
-            created_at=e.at,
-            updated_at=e.at,
-        )
+        insert(t.drafts),
+        {
+            "office_code": office,
+            "draft_id": e.draft_id,
+            "kind": e.kind,
+            "data": e.data,
+            "status": "open",
+            "predeclaration_id": e.predeclaration_id,
+            "created_by": e.by,
+            "created_at": e.at,
+            "updated_at": e.at,
+        },
     )
     if e.predeclaration_id is not None:
         conn.execute(
@@ -121,26 +126,27 @@ def _act_signed(conn: Connection, office: str, e: ev.ActSigned) -> None:
     person = e.data["child"] if e.kind == "birth" else e.data["deceased"]
     event_day = e.data["birth_date"] if e.kind == "birth" else e.data["death_date"]
     conn.execute(
-        insert(t.acts).values(
-            office_code=office,
-            act_id=e.act_id,
-            ref=e.ref,
-            kind=e.kind,
-            year=e.year,
-            number=e.number,
-            civil_id=e.civil_id,
-            draft_id=e.draft_id,
-            first_name_ar=person["first_name_ar"],
-            family_name_ar=person["family_name_ar"],
-            first_name_lat=person["first_name_lat"],
-            family_name_lat=person["family_name_lat"],
-            sex=e.data["sex"],
-            event_date=date.fromisoformat(event_day),
-            data=e.data,
-            provisional=e.provisional,
-            signed_by=e.by,
-            signed_at=e.at,
-        )
+        insert(t.acts),
+        {
+            "office_code": office,
+            "act_id": e.act_id,
+            "ref": e.ref,
+            "kind": e.kind,
+            "year": e.year,
+            "number": e.number,
+            "civil_id": e.civil_id,
+            "draft_id": e.draft_id,
+            "first_name_ar": person["first_name_ar"],
+            "family_name_ar": person["family_name_ar"],
+            "first_name_lat": person["first_name_lat"],
+            "family_name_lat": person["family_name_lat"],
+            "sex": e.data["sex"],
+            "event_date": date.fromisoformat(event_day),
+            "data": e.data,
+            "provisional": e.provisional,
+            "signed_by": e.by,
+            "signed_at": e.at,
+        },
     )
     conn.execute(
         update(t.drafts)
@@ -153,20 +159,21 @@ def _act_signed(conn: Connection, office: str, e: ev.ActSigned) -> None:
 
 def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
     conn.execute(
-        insert(t.mentions).values(
-            office_code=office,
-            mention_id=e.mention_id,
-            act_id=e.act_id,
-            seq=e.seq,
-            kind=e.kind,
-            authority=e.authority,
-            source_ref=e.source_ref,
-            source_date=date.fromisoformat(e.source_date),
-            data=e.data,
-            signed_by=e.by,
-            signed_at=e.at,
-            notice_id=e.notice_id,
-        )
+        insert(t.mentions),
+        {
+            "office_code": office,
+            "mention_id": e.mention_id,
+            "act_id": e.act_id,
+            "seq": e.seq,
+            "kind": e.kind,
+            "authority": e.authority,
+            "source_ref": e.source_ref,
+            "source_date": date.fromisoformat(e.source_date),
+            "data": e.data,
+            "signed_by": e.by,
+            "signed_at": e.at,
+            "notice_id": e.notice_id,
+        },
     )
     if e.notice_id is not None:
         conn.execute(
@@ -192,34 +199,34 @@ def _set_register(
     conn: Connection, office: str, year: int, kind: str, **values: Any
 ) -> None:
     """A register comes into being with its first act, or with its closing if empty."""
-    register = (
-        (t.registers.c.office_code == office)
-        & (t.registers.c.year == year)
-        & (t.registers.c.kind == kind)
-    )
-    if conn.execute(select(t.registers.c.year).where(register)).first() is None:
-        conn.execute(
-            insert(t.registers).values(
-                office_code=office, year=year, kind=kind, **values
-            )
+    conn.execute(
+        upsert(conn, t.registers)
+        .values(office_code=office, year=year, kind=kind, **values)
+        .on_conflict_do_update(
+            index_elements=[
+                t.registers.c.office_code,
+                t.registers.c.year,
+                t.registers.c.kind,
+            ],
+            set_=values,
         )
-    else:
-        conn.execute(update(t.registers).where(register).values(**values))
+    )
 
 
 def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> None:
     conn.execute(
-        insert(t.office_notices).values(
-            office_code=office,
-            notice_id=e.notice_id,
-            notice_seq=e.notice_seq,
-            kind=e.kind,
-            target_ref=e.target_ref,
-            mention=e.mention,
-            source=e.source,
-            status="received",
-            received_at=e.at,
-        )
+        insert(t.office_notices),
+        {
+            "office_code": office,
+            "notice_id": e.notice_id,
+            "notice_seq": e.notice_seq,
+            "kind": e.kind,
+            "target_ref": e.target_ref,
+            "mention": e.mention,
+            "source": e.source,
+            "status": "received",
+            "received_at": e.at,
+        },
     )
 
 
@@ -239,26 +246,28 @@ def _office_notice_row(office: str, notice_id: str) -> Any:
 
 def _event_recorded(conn: Connection, office: str, e: ev.EventRecorded) -> None:
     conn.execute(
-        insert(t.recorded_events).values(
-            office_code=office,
-            record_id=e.record_id,
-            kind=e.kind,
-            parties=e.parties,
-            mention=e.mention,
-            recorded_at=e.at,
-            recorded_by=e.by,
-        )
+        insert(t.recorded_events),
+        {
+            "office_code": office,
+            "record_id": e.record_id,
+            "kind": e.kind,
+            "parties": e.parties,
+            "mention": e.mention,
+            "recorded_at": e.at,
+            "recorded_by": e.by,
+        },
     )
 
 
 def _office_enrolled(conn: Connection, office: str, e: ev.OfficeEnrolled) -> None:
     conn.execute(
-        insert(t.enrolled_keys).values(
-            key_id=e.key_id,
-            office_code=e.office,
-            public_key=e.public_key,
-            enrolled_at=e.at,
-        )
+        insert(t.enrolled_keys),
+        {
+            "key_id": e.key_id,
+            "office_code": e.office,
+            "public_key": e.public_key,
+            "enrolled_at": e.at,
+        },
     )
 
 
@@ -273,20 +282,21 @@ def _office_key_revoked(conn: Connection, office: str, e: ev.OfficeKeyRevoked) -
 def _notice_issued(conn: Connection, office: str, e: ev.NoticeIssued) -> None:
     routed = e.target_office is not None
     conn.execute(
-        insert(t.notices).values(
-            notice_id=e.notice_id,
-            notice_seq=_next_notice_seq(conn) if routed else None,
-            target_office=e.target_office,
-            target_ref=e.target_ref,
-            kind=e.kind,
-            source=e.source,
-            subject=e.subject,
-            mention=e.mention,
-            candidates=e.candidates,
-            status="issued" if routed else "matching",
-            issued_at=e.at,
-            routed_at=e.at if routed else None,
-        )
+        insert(t.notices),
+        {
+            "notice_id": e.notice_id,
+            "notice_seq": _next_notice_seq(conn) if routed else None,
+            "target_office": e.target_office,
+            "target_ref": e.target_ref,
+            "kind": e.kind,
+            "source": e.source,
+            "subject": e.subject,
+            "mention": e.mention,
+            "candidates": e.candidates,
+            "status": "issued" if routed else "matching",
+            "issued_at": e.at,
+            "routed_at": e.at if routed else None,
+        },
     )
 
 
@@ -313,23 +323,24 @@ def _next_notice_seq(conn: Connection) -> int:
 
 def _document_issued(conn: Connection, office: str, e: ev.DocumentIssued) -> None:
     conn.execute(
-        insert(documents).values(
-            office_code=office,
-            number=e.number,
-            year=e.year,
-            seq=e.seq,
-            kind=e.kind,
-            lang=e.lang,
-            act_id=e.act_id,
-            act_ref=e.ref,
-            mentions=e.mentions,
-            key_id=e.key_id,
-            claims=e.claims,
-            seal=e.seal,
-            requested_for=e.requested_for,
-            issued_at=e.at,
-            issued_by=e.by,
-        )
+        insert(documents),
+        {
+            "office_code": office,
+            "number": e.number,
+            "year": e.year,
+            "seq": e.seq,
+            "kind": e.kind,
+            "lang": e.lang,
+            "act_id": e.act_id,
+            "act_ref": e.ref,
+            "mentions": e.mentions,
+            "key_id": e.key_id,
+            "claims": e.claims,
+            "seal": e.seal,
+            "requested_for": e.requested_for,
+            "issued_at": e.at,
+            "issued_by": e.by,
+        },
     )
 
 
@@ -358,3 +369,17 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
 def apply(conn: Connection, office: str, event: ev.Event) -> None:
     """Bring the current-state tables up to date with one event of ``office``."""
     _HANDLERS[type(event)](conn, office, event)
+
+
+def cursors_to_heads(conn: Connection) -> None:
+    """After a full replay, every journal the centre follows is applied up to its head."""
+    heads = select(t.journal_heads.c.last_seq).where(
+        t.journal_heads.c.office_code == t.projection_cursors.c.office_code
+    )
+    conn.execute(
+        update(t.projection_cursors).values(
+            applied_seq=func.coalesce(heads.scalar_subquery(), 0),
+            stalled_seq=None,
+            stalled_reason=None,
+        )
+    )

@@ -277,6 +277,17 @@ sync_status = Table(
     Column("last_error", Text),
 )
 
+# At the centre, how far each office's replicated journal has been applied to the
+# national tables; an entry the tables cannot take stalls its office here, with why.
+projection_cursors = Table(
+    "projection_cursors",
+    metadata,
+    Column("office_code", Code, primary_key=True),
+    Column("applied_seq", Integer, nullable=False),
+    Column("stalled_seq", Integer),
+    Column("stalled_reason", Text),
+)
+
 alarms = Table(
     "alarms",
     metadata,

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from sijill.domain import events as ev
 from sijill.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Violation
@@ -22,11 +21,11 @@ from sijill.domain.journal import entry_digest
 from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
-from sijill.store import projection
 from sijill.store import tables as t
-from sijill.store.journal import Head, decode_payload, store_replica, stored_entry
-from sijill.store.keys import key_id_of, verify
+from sijill.store.journal import decode_payload, store_replicas
+from sijill.store.keys import key_id_of, verify, verify_all
 from sijill.store.uow import UnitOfWork
+from sijill.sync.projector import open_cursor, project
 from sijill.sync.protocol import (
     CENTRE,
     MAX_BATCH,
@@ -138,7 +137,6 @@ class BatchResult:
     held: int
     accepted: int = 0
     duplicates: int = 0
-    notices: int = 0
     refused_seq: int | None = None
     reason: str | None = None
 
@@ -148,7 +146,6 @@ class BatchResult:
             "held": self.held,
             "accepted": self.accepted,
             "duplicates": self.duplicates,
-            "notices": self.notices,
             "refused": None
             if self.refused_seq is None
             else {"seq": self.refused_seq, "reason": self.reason},
@@ -234,6 +231,7 @@ def _entry_problem(
     wire: WireEntry,
     prev_hash: str,
     keys: dict[str, tuple[str, str | None]],
+    signed: bool,
 ) -> str | None:
     e = wire.entry
     if e.prev_hash != prev_hash:
@@ -242,12 +240,31 @@ def _entry_problem(
         return "payload does not match its hash"
     if e.key_id not in keys:
         return f"key {e.key_id} is not enrolled for office {office}"
-    public, revoked = keys[e.key_id]
+    revoked = keys[e.key_id][1]
     if revoked is not None:
         return f"key {e.key_id} was revoked on {revoked}"
-    if not verify(public, bytes.fromhex(e.entry_hash), e.signature):
+    if not signed:
         return "signature does not verify"
     return None
+
+
+def _signed(
+    wires: list[WireEntry], keys: dict[str, tuple[str, str | None]]
+) -> list[bool]:
+    """Whether each entry's signature verifies under the key it names (all at once)."""
+    checks, known = [], []
+    for wire in wires:
+        e = wire.entry
+        known.append(e.key_id in keys and len(e.entry_hash) == 64)
+        if known[-1]:
+            try:
+                digest = bytes.fromhex(e.entry_hash)
+            except ValueError:
+                known[-1] = False
+                continue
+            checks.append((keys[e.key_id][0], digest, e.signature))
+    results = iter(verify_all(checks))
+    return [next(results) if ok else False for ok in known]
 
 
 def _foreign(office: str, event: ev.Event) -> bool:
@@ -258,51 +275,14 @@ def _foreign(office: str, event: ev.Event) -> bool:
     return isinstance(ref, str) and not ref.startswith(office + "/")
 
 
-def _take(
-    uow: UnitOfWork,
-    reg: Registry,
-    result: BatchResult,
-    wire: WireEntry,
-    prev_hash: str,
-    keys: dict[str, tuple[str, str | None]],
-) -> tuple[str | None, str]:
-    """Verify, store and apply one new entry; returns (refusal or None, new head hash)."""
-    conn, office, e = uow.conn, result.office, wire.entry
-    problem = _entry_problem(office, wire, prev_hash, keys)
-    if problem is not None:
-        return problem, prev_hash
-    try:
-        event = decode_payload(e.payload)
-    except (ValueError, KeyError, TypeError):
-        return "payload is not a known journal event", prev_hash
-    if _foreign(office, event):
-        return "the entry concerns another office's act", prev_hash
-    savepoint = conn.begin_nested()
-    try:
-        store_replica(
-            conn, _head(e.seq - 1, prev_hash), e, wire.recorded_at, event.type
-        )
-        projection.apply(conn, office, event)
-    except (IntegrityError, DBAPIError, KeyError, TypeError, ValueError) as error:
-        savepoint.rollback()
-        return (
-            f"inconsistent with the office's registry: {type(error).__name__}: "
-            f"{str(getattr(error, 'orig', error)).splitlines()[0][:160]}",
-            prev_hash,
-        )
-    savepoint.commit()
-    result.notices += _route(uow, reg, office, e.seq, event)
-    return None, e.entry_hash
-
-
-def _route(
+def route(
     uow: UnitOfWork, reg: Registry, office: str, seq: int, event: ev.Event
 ) -> int:
-    """Issue the notices an accepted entry calls for.
+    """Issue the notices an applied entry calls for.
 
     Routing is the centre's own work: if it fails on what an office wrote, the entry
-    stays accepted (replication never stalls) and an alarm says which entry to route
-    by hand.
+    stays applied (the projection never stalls on it) and an alarm says which entry to
+    route by hand.
     """
     savepoint = uow.conn.begin_nested()
     try:
@@ -355,16 +335,13 @@ def issue_notices(
     return len(routes)
 
 
-def _head(seq: int, digest: str) -> Head:
-    return Head(seq, digest)
-
-
 def receive_batch(reg: Registry, *, body: object) -> BatchResult:
-    """Take a batch of an office's journal: verify, store each entry once, route notices.
+    """Take a batch of an office's journal: verify it and store each entry once.
 
     Entries already held are no-ops when identical and an alarm when they differ; a gap,
-    a broken link, a bad signature or a revoked key stops the batch at that entry. What
-    came before it is kept; nothing held is ever overwritten.
+    a broken link, a bad signature, a revoked key or an entry about another office's act
+    stops the batch at that entry. What came before it is kept; nothing held is ever
+    overwritten. The national tables and the notices follow in ``projector.project``.
     """
     batch = _read_batch(body)
     office = batch.office
@@ -397,50 +374,55 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
             )
         head = uow.head(office)
         result = BatchResult(office, head.seq)
-        held_hash = head.hash
-        uow.lock(CENTRE)
-        for wire in sorted(batch.entries, key=lambda w: w.entry.seq):
-            seq = wire.entry.seq
-            if seq <= result.held:
-                if stored_entry(uow.conn, office, seq) == (
-                    wire.entry.entry_hash,
-                    wire.entry.payload,
-                    wire.entry.signature,
-                ):
+        wires = sorted(batch.entries, key=lambda w: w.entry.seq)
+        held = _held(uow.conn, office, [w.entry.seq for w in wires], head.seq)
+        new = [w for w in wires if w.entry.seq > head.seq]
+        signed = dict(zip((w.entry.seq for w in new), _signed(new, keys), strict=True))
+        held_hash, rows = head.hash, []
+        for wire in wires:
+            e = wire.entry
+            if e.seq <= result.held:
+                if held.get(e.seq) == (e.entry_hash, e.payload, e.signature):
                     result.duplicates += 1
                     continue
-                result.refused_seq, result.reason = (
-                    seq,
-                    "a different entry is held under this sequence",
-                )
+                result.refused_seq = e.seq
+                result.reason = "a different entry is held under this sequence"
                 alarm(
                     uow.conn,
                     uow.now,
                     office,
-                    seq,
+                    e.seq,
                     "entry.conflict",
                     result.reason,
                     reg.new_id(),
                 )
                 break
-            if seq != result.held + 1:
-                result.refused_seq = seq
+            if e.seq != result.held + 1:
+                result.refused_seq = e.seq
                 result.reason = f"gap: entry {result.held + 1} is expected first"
                 break
-            reason, new_hash = _take(uow, reg, result, wire, held_hash, keys)
-            if reason is not None:
-                result.refused_seq, result.reason = seq, reason
+            reason, event_type = _admit(
+                office, wire, held_hash, keys, signed.get(e.seq, False)
+            )
+            if event_type is None:
+                result.refused_seq, result.reason = e.seq, reason
                 alarm(
                     uow.conn,
                     uow.now,
                     office,
-                    seq,
+                    e.seq,
                     "entry.refused",
-                    reason,
+                    str(reason),
                     reg.new_id(),
                 )
                 break
-            result.held, held_hash, result.accepted = seq, new_hash, result.accepted + 1
+            rows.append(_replica_row(wire, event_type))
+            held[e.seq] = (e.entry_hash, e.payload, e.signature)
+            result.held, held_hash = e.seq, e.entry_hash
+            result.accepted += 1
+        if rows:
+            store_replicas(uow.conn, office, rows)
+            open_cursor(uow.conn, office)
         note_link(uow.conn, office, last_contact=uow.now, reported_head=batch.head)
         if result.accepted or result.refused_seq:
             uow.audit(
@@ -451,6 +433,62 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                 detail=result.to_json(),
             )
     return result
+
+
+def _held(
+    conn: Connection, office: str, seqs: list[int], head: int
+) -> dict[int, tuple[str, bytes, bytes]]:
+    """What is already held of the sequences a batch resends, in one query."""
+    resent = [seq for seq in seqs if seq <= head]
+    if not resent:
+        return {}
+    rows = conn.execute(
+        select(
+            t.journal.c.seq,
+            t.journal.c.entry_hash,
+            t.journal.c.payload,
+            t.journal.c.signature,
+        ).where(
+            t.journal.c.office_code == office,
+            t.journal.c.seq.between(min(resent), max(resent)),
+        )
+    )
+    return {r.seq: (r.entry_hash, bytes(r.payload), bytes(r.signature)) for r in rows}
+
+
+def _admit(
+    office: str,
+    wire: WireEntry,
+    prev_hash: str,
+    keys: dict[str, tuple[str, str | None]],
+    signed: bool,
+) -> tuple[str | None, str | None]:
+    """(None, event type) for an entry the centre may store; (why not, None) otherwise."""
+    problem = _entry_problem(office, wire, prev_hash, keys, signed)
+    if problem is not None:
+        return problem, None
+    try:
+        event = decode_payload(wire.entry.payload)
+    except (ValueError, KeyError, TypeError):
+        return "payload is not a known journal event", None
+    if _foreign(office, event):
+        return "the entry concerns another office's act", None
+    return None, event.type
+
+
+def _replica_row(wire: WireEntry, event_type: str) -> dict[str, Any]:
+    e = wire.entry
+    return {
+        "office_code": e.office,
+        "seq": e.seq,
+        "prev_hash": e.prev_hash,
+        "entry_hash": e.entry_hash,
+        "key_id": e.key_id,
+        "payload": e.payload,
+        "signature": e.signature,
+        "event_type": event_type,
+        "recorded_at": wire.recorded_at,
+    }
 
 
 def verify_request(
@@ -626,7 +664,11 @@ def notice_states(conn: Connection, *, limit: int = 500) -> list[dict[str, Any]]
 
 
 def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:
-    """What the centre knows of each office and province: contact, backlog, notices, alarms.
+    """What the centre knows of each office and province: contact, backlogs, notices, alarms.
+
+    ``backlog`` counts what the office holds and the centre does not; ``unapplied`` what
+    the centre received and has not yet applied to its tables (``stalled_at``: the entry
+    its projection stopped on, with an alarm).
 
     Everything is counted in the database, so the page costs the same for six offices
     and for 2,172.
@@ -640,11 +682,13 @@ def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:
                     "SELECT e.office_code AS office, f.province_code AS province, "
                     "s.last_contact, COALESCE(h.last_seq, 0) AS held, "
                     "COALESCE(s.reported_head, 0) AS reported, "
+                    "COALESCE(c.applied_seq, 0) AS applied, c.stalled_seq AS stalled, "
                     "(SELECT COUNT(*) FROM alarms a WHERE a.office_code = e.office_code) AS alarms "
                     "FROM (SELECT DISTINCT office_code FROM enrolled_keys) e "
                     "LEFT JOIN offices f ON f.code = e.office_code "
                     "LEFT JOIN journal_heads h ON h.office_code = e.office_code "
                     "LEFT JOIN sync_status s ON s.office_code = e.office_code "
+                    "LEFT JOIN projection_cursors c ON c.office_code = e.office_code "
                     "ORDER BY e.office_code"
                 )
             )
@@ -690,6 +734,8 @@ def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:
             "last_contact": r["last_contact"],
             "held": int(r["held"]),
             "backlog": max(0, int(r["reported"]) - int(r["held"])),
+            "unapplied": int(r["held"]) - int(r["applied"]),
+            "stalled_at": r["stalled"],
             "notices_pending": int(by_office.get(r["office"], {}).get("pending") or 0),
             "notices_overdue": int(by_office.get(r["office"], {}).get("overdue") or 0),
             "alarms": int(r["alarms"]),
@@ -729,7 +775,9 @@ class LocalCentre:
     def push(self, batch: dict[str, Any]) -> dict[str, Any]:
         if batch.get("office") != self.office:
             raise Forbidden("office.unknown", {"code": str(batch.get("office"))})
-        return receive_batch(self.reg, body=batch).to_json()
+        answer = receive_batch(self.reg, body=batch).to_json()
+        project(self.reg, office=self.office)  # in one process: applied at once
+        return answer
 
     def notices(self, after: int) -> dict[str, Any]:
         return notices_for(self.reg, office=self.office, after=after)

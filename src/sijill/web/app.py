@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,6 +29,7 @@ from sijill.domain.mentions import MENTION_KINDS
 from sijill.domain.offices import Actor
 from sijill.services import drafts, queries
 from sijill.services.context import Registry
+from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.documents import documents_router
 from sijill.web.search import search_router
@@ -193,14 +196,29 @@ def _api(reg: Registry) -> APIRouter:
 
 def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     """The web application over ``reg``: an office server, or the central registry."""
-    app = FastAPI(title="Sijill", docs_url="/api/docs", openapi_url="/api/openapi.json")
+    projector = Worker(reg) if role == "central" else None
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if projector is not None:
+            projector.start()
+        yield
+        if projector is not None:
+            projector.stop()
+
+    app = FastAPI(
+        title="Sijill",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
     app.state.templates = _templates()
     app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    if role == "central":
+    if projector is not None:
         from sijill.web import sync
 
-        app.include_router(sync.router(reg))
+        app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
     app.include_router(_api(reg))
     app.include_router(search_router(reg, WEB_VIEWER))

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from sijill.domain.errors import InvalidInput, Violation
 from sijill.services.context import Registry
 from sijill.sync import centre
+from sijill.sync.projector import Worker
 from sijill.sync.protocol import MAX_BODY, request_digest, unb64
 
 
@@ -39,7 +40,7 @@ def _authenticate(reg: Registry, request: Request, office: str, body: bytes) -> 
     centre.verify_request(reg, office, digest, signature, at, reg.now())
 
 
-def router(reg: Registry) -> APIRouter:
+def router(reg: Registry, projector: Worker) -> APIRouter:
     api = APIRouter(prefix="/api/sync")
 
     @api.post("/journal")
@@ -52,6 +53,8 @@ def router(reg: Registry) -> APIRouter:
         except ValueError:
             raise InvalidInput([Violation("body", "type.object")]) from None
         result = await run_in_threadpool(centre.receive_batch, reg, body=parsed)
+        if result.accepted:
+            projector.nudge()
         status = 200 if result.refused_seq is None else 409
         return JSONResponse(result.to_json(), status_code=status)
 
