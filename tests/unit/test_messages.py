@@ -19,4 +19,6 @@ def test_every_rule_raised_in_the_code_has_a_message_in_three_languages() -> Non
     missing = sorted(r for r in found if "{" not in r and r not in CATALOGUE)
     assert found, "the scan found no rule at all"
     assert missing == []
-    assert all(all(text.strip() for text in CATALOGUE[r]) for r in found if r in CATALOGUE)
+    assert all(
+        all(text.strip() for text in CATALOGUE[r]) for r in found if r in CATALOGUE
+    )
