@@ -131,15 +131,22 @@ def import_files(
 
 
 @digitize_app.command("reconcile")
-def reconcile(ctx: typer.Context, batch: BatchArg, as_user: AsUser = None) -> None:
-    """Compare the two keyings of each act; queue what they disagree on."""
+def reconcile(
+    ctx: typer.Context,
+    batch: BatchArg,
+    chunk: Annotated[int, typer.Option(help="Acts per transaction.")] = 5000,
+    as_user: AsUser = None,
+) -> None:
+    """Compare the two keyings of each act; queue what they disagree on (resumable)."""
     from sijill.digitize.reconcile import reconcile_batch
 
     reg = state(ctx).registry()
     actor = actor_for(reg, as_user)
     with progress_bars() as show:
         result = run(
-            lambda: reconcile_batch(reg, actor=actor, batch_id=batch, progress=show)
+            lambda: reconcile_batch(
+                reg, actor=actor, batch_id=batch, progress=show, chunk=chunk
+            )
         )
     console.print(
         f"{result.acts} acts: {result.agreed} agreed on every field, "
@@ -255,7 +262,12 @@ def review(
 
 
 @digitize_app.command("load")
-def load(ctx: typer.Context, batch: BatchArg, as_user: AsUser = None) -> None:
+def load(
+    ctx: typer.Context,
+    batch: BatchArg,
+    chunk: Annotated[int, typer.Option(help="Acts per journal entry.")] = 500,
+    as_user: AsUser = None,
+) -> None:
     """Load an accepted batch into the office's registers (resumable)."""
     from sijill.digitize.load import load_accepted_batch
 
@@ -263,7 +275,9 @@ def load(ctx: typer.Context, batch: BatchArg, as_user: AsUser = None) -> None:
     actor = actor_for(reg, as_user)
     with progress_bars() as show:
         count = run(
-            lambda: load_accepted_batch(reg, actor=actor, batch_id=batch, progress=show)
+            lambda: load_accepted_batch(
+                reg, actor=actor, batch_id=batch, progress=show, chunk=chunk
+            )
         )
     console.print(f"batch {batch} loaded: {count} acts")
 
