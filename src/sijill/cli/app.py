@@ -706,3 +706,8 @@ app.add_typer(search_app, name="search")
 from sijill.cli.documents import documents_app  # noqa: E402
 
 app.add_typer(documents_app)
+
+
+from sijill.cli.digitize import digitize_app  # noqa: E402
+
+app.add_typer(digitize_app, name="digitize")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from hijridate import Gregorian
+from hijridate import Gregorian, Hijri
 
 _MONTHS_AR = (
     "محرم",
@@ -95,3 +95,12 @@ def spell_gregorian(day: date, lang: str) -> str:
     """``day`` written as on an act: 5 مارس 2024 / 5 mars 2024."""
     months = _GREGORIAN_AR if lang == "ar" else _GREGORIAN_FR
     return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def from_hijri(year: int, month: int, day: int) -> date | None:
+    """The Gregorian day of a Hijri date, or None if it is not a day of the tables."""
+    try:
+        day_ = Hijri(year, month, day).to_gregorian()
+    except (OverflowError, ValueError):
+        return None
+    return date(day_.year, day_.month, day_.day)

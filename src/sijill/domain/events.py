@@ -267,6 +267,26 @@ class DocumentIssued(Event):
     by: str
 
 
+@dataclass(frozen=True)
+class LegacyActsLoaded(Event):
+    """Acts keyed from a legacy register entered the office's register, digitized.
+
+    One entry holds a chunk of a batch's acts, so one signature covers many acts;
+    each act keeps the number of the paper register and its provenance (page, line,
+    keyers, adjudicator), the batch its reviewer.
+    """
+
+    type: ClassVar[str] = "LegacyActsLoaded"
+    batch_id: str
+    chunk: int
+    kind: str
+    year: int
+    acts: list[dict[str, Any]]
+    reviewer: str
+    at: str
+    by: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -288,6 +308,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         NoticeIssued,
         NoticeMatched,
         DocumentIssued,
+        LegacyActsLoaded,
     )
 }
 

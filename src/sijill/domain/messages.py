@@ -392,6 +392,136 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "المفتاح الخاص بالمكتب {office} غير موجود",
         "la clé privée du bureau {office} est absente du magasin de clés",
     ),
+    "legacy.number": (
+        "must be the act's number in the paper register, a whole number from 1",
+        "يجب أن يكون رقم الرسم في السجل الورقي، عددا صحيحا ابتداء من 1",
+        "doit être le numéro de l'acte dans le registre papier, un entier à partir de 1",
+    ),
+    "legacy.hijri_date": (
+        "is not a day of the Hijri calendar written YYYY-MM-DD (years 1343 to 1500)",
+        "ليس يوما من التقويم الهجري بصيغة YYYY-MM-DD (من 1343 إلى 1500)",
+        "n'est pas un jour du calendrier hégirien au format AAAA-MM-JJ (1343 à 1500)",
+    ),
+    "legacy.date_outside_register": (
+        "falls after the register's year {year} or before 1900",
+        "يقع بعد سنة السجل {year} أو قبل 1900",
+        "tombe après l'année du registre {year} ou avant 1900",
+    ),
+    "legacy.commune_unknown": (
+        "{value}: no commune of today has this code or this old name",
+        "{value}: لا توجد جماعة حالية بهذا الرمز أو بهذا الاسم القديم",
+        "{value} : aucune commune actuelle n'a ce code ni cet ancien nom",
+    ),
+    "legacy.number_taken": (
+        "act number {number} is already in this register",
+        "الرسم رقم {number} موجود في هذا السجل",
+        "l'acte numéro {number} figure déjà dans ce registre",
+    ),
+    "legacy.number_twice": (
+        "act number {number} is keyed for two lines of the batch",
+        "الرقم {number} مرقون لسطرين من الدفعة",
+        "le numéro {number} est saisi pour deux lignes du lot",
+    ),
+    "keying.position": (
+        "must be a whole number from 1",
+        "يجب أن يكون عددا صحيحا ابتداء من 1",
+        "doit être un entier à partir de 1",
+    ),
+    "keying.page_outside": (
+        "page {page} is outside the batch's pages {first} to {last}",
+        "الصفحة {page} خارج صفحات الدفعة من {first} إلى {last}",
+        "la page {page} est hors des pages du lot, de {first} à {last}",
+    ),
+    "keying.unknown_field": (
+        "is not a field of a keyed {kind} act",
+        "ليس حقلا من حقول الرسم المرقون ({kind})",
+        "n'est pas un champ d'un acte saisi ({kind})",
+    ),
+    "keying.same_keyer_twice": (
+        "keyer {keyer} keyed page {page} line {line} twice",
+        "رقن {keyer} الصفحة {page} السطر {line} مرتين",
+        "l'opérateur {keyer} a saisi deux fois la page {page}, ligne {line}",
+    ),
+    "keying.third": (
+        "page {page} line {line} is already keyed twice ({keyers}): a third keying is refused",
+        "الصفحة {page} السطر {line} مرقون مرتين ({keyers}): يرفض رقن ثالث",
+        "page {page}, ligne {line} déjà saisie deux fois ({keyers}) : une troisième saisie est refusée",
+    ),
+    "file.encoding": (
+        "is not {encoding} text (byte {position})",
+        "ليس نصا بترميز {encoding} (البايت {position})",
+        "n'est pas un texte {encoding} (octet {position})",
+    ),
+    "file.truncated": (
+        "ends in the middle of a row: the file was cut",
+        "ينتهي في وسط سطر: الملف مبتور",
+        "se termine au milieu d'une ligne : le fichier a été coupé",
+    ),
+    "file.columns": (
+        "has {found} values where the header names {expected}",
+        "يحتوي على {found} قيمة بينما يذكر الرأس {expected}",
+        "a {found} valeurs alors que l'en-tête en nomme {expected}",
+    ),
+    "file.json": (
+        "is not one JSON object on its line",
+        "ليس كائن JSON واحدا في سطره",
+        "n'est pas un objet JSON sur sa ligne",
+    ),
+    "file.header": (
+        "the header lacks the column {column}",
+        "ينقص الرأس العمود {column}",
+        "il manque la colonne {column} à l'en-tête",
+    ),
+    "file.empty": (
+        "holds no keyed row",
+        "لا يحتوي على أي سطر مرقون",
+        "ne contient aucune ligne saisie",
+    ),
+    "digitize.batch_unknown": (
+        "there is no batch {batch}",
+        "لا توجد دفعة {batch}",
+        "il n'y a pas de lot {batch}",
+    ),
+    "digitize.batch_mismatch": (
+        "batch {batch} exists with another {field}",
+        "الدفعة {batch} موجودة بقيمة أخرى لـ {field}",
+        "le lot {batch} existe avec un autre {field}",
+    ),
+    "digitize.batch_status": (
+        "batch {batch} is {status}: it cannot be {action}",
+        "الدفعة {batch} في حالة {status}: لا يمكن {action}",
+        "le lot {batch} est {status} : impossible de {action}",
+    ),
+    "digitize.own_batch": (
+        "{username} keyed batch {batch}: a keyer never adjudicates nor reviews it",
+        "{username} رقن الدفعة {batch}: لا يفصل الراقن في دفعته ولا يراجعها",
+        "{username} a saisi le lot {batch} : un opérateur n'arbitre ni ne contrôle son lot",
+    ),
+    "digitize.open_items": (
+        "batch {batch} still has {disagreements} open disagreement(s) and {failing} act(s) failing the rules",
+        "الدفعة {batch} لا تزال بها {disagreements} خلافات مفتوحة و{failing} رسوم مخالفة للقواعد",
+        "le lot {batch} a encore {disagreements} désaccord(s) ouvert(s) et {failing} acte(s) en infraction",
+    ),
+    "digitize.unknown_item": (
+        "batch {batch} has nothing to decide at page {page} line {line} ({field})",
+        "لا شيء للبت فيه في الدفعة {batch} الصفحة {page} السطر {line} ({field})",
+        "rien à trancher dans le lot {batch}, page {page}, ligne {line} ({field})",
+    ),
+    "digitize.not_sampled": (
+        "page {page} line {line} is not in the sample of batch {batch}",
+        "الصفحة {page} السطر {line} ليست ضمن عينة الدفعة {batch}",
+        "la page {page}, ligne {line} n'est pas dans l'échantillon du lot {batch}",
+    ),
+    "digitize.review_incomplete": (
+        "{count} sampled act(s) of batch {batch} are not reviewed yet",
+        "{count} رسوم من عينة الدفعة {batch} لم تراجع بعد",
+        "{count} acte(s) de l'échantillon du lot {batch} ne sont pas encore contrôlés",
+    ),
+    "digitize.single_keying": (
+        "{count} act(s) of batch {batch} are keyed once only: each act is keyed twice",
+        "{count} رسوم من الدفعة {batch} مرقونة مرة واحدة: يرقن كل رسم مرتين",
+        "{count} acte(s) du lot {batch} ne sont saisis qu'une fois : chaque acte est saisi deux fois",
+    ),
 }
 
 _LANGS = {"en": 0, "ar": 1, "fr": 2}

@@ -6,7 +6,16 @@ import re
 from dataclasses import dataclass
 
 OFFICE_KINDS = ("commune", "arrondissement", "annex", "consulate")
-STAFF_ROLES = ("officer", "delegate", "clerk")
+STAFF_ROLES = (
+    "officer",
+    "delegate",
+    "clerk",
+    # the digitization of the legacy registers
+    "keyer",
+    "adjudicator",
+    "reviewer",
+    "supervisor",
+)
 # Roles that may sign acts and mentions: the officer and the one delegate he names.
 SIGNING_ROLES = frozenset({"officer", "delegate"})
 _CONSULATE_CODE = re.compile(r"^C-[A-Z]{2}-[A-Z0-9]{2,12}$")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -19,6 +19,7 @@ from sijill.domain.namekeys import (
 )
 from sijill.search.tables import name_keys
 from sijill.store import tables as t
+from sijill.store.bulk import insert_rows
 
 KEY_LENGTH = 120
 
@@ -28,6 +29,18 @@ def index_act(conn: Connection, office: str, event: ActSigned) -> None:
     rows = list(act_key_rows(office, event.act_id, event.kind, event.data))
     if rows:
         conn.execute(insert(name_keys), rows)
+
+
+def index_acts(
+    conn: Connection, office: str, acts: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> None:
+    """Write the name keys of many acts at once: (act id, kind, data) each."""
+    rows = [
+        row
+        for act_id, kind, data in acts
+        for row in act_key_rows(office, act_id, kind, data)
+    ]
+    insert_rows(conn, name_keys, rows)
 
 
 def reindex(conn: Connection, office: str | None = None) -> int:

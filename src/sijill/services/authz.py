@@ -16,6 +16,9 @@ from sijill.store.uow import UnitOfWork, write_audit
 NATIONAL = frozenset({"system", "ministry"})
 STAFF = frozenset({"officer", "delegate", "clerk"})
 SENDERS = frozenset({"hospital", "local_authority", "citizen"})
+# The digitization teams of an office: they key, adjudicate and review legacy acts.
+DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer"})
+SIGNERS = frozenset({"officer", "delegate"})
 
 POLICY: dict[str, frozenset[str]] = {
     "office.create": NATIONAL,
@@ -32,6 +35,14 @@ POLICY: dict[str, frozenset[str]] = {
     "notice.match": NATIONAL | frozenset({"supervisor"}),
     "journal.verify": NATIONAL,
     "journal.rebuild": frozenset({"system"}),
+    "digitize.import": NATIONAL | SIGNERS | {"keyer", "supervisor"},
+    "digitize.reconcile": NATIONAL | SIGNERS | {"keyer", "supervisor"},
+    "digitize.adjudicate": frozenset({"adjudicator"}),
+    "digitize.sample": NATIONAL | SIGNERS | {"reviewer", "supervisor"},
+    "digitize.review": frozenset({"reviewer"}),
+    "digitize.load": NATIONAL | SIGNERS,
+    "digitize.report": NATIONAL | SIGNERS | DIGITIZERS | {"supervisor"},
+    "digitize.quality": NATIONAL | SIGNERS | {"supervisor"},
 }
 
 
@@ -39,7 +50,7 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
     """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
-    if actor.role in STAFF:
+    if actor.role in STAFF | DIGITIZERS:
         if office is not None and actor.office != office:
             raise Forbidden(
                 "forbidden.office",

@@ -22,7 +22,8 @@ from sijill.store import tables as t
 from sijill.store.engine import upsert
 from sijill.store.keys import Signer, verify
 
-_BATCH = 2000
+# Entries read at a time: a chunk of digitized acts weighs a few hundred kilobytes.
+_BATCH = 200
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
+from sijill.digitize.tables import legacy_acts
 from sijill.documents.tables import documents
 from sijill.domain import events as ev
-from sijill.search.index import index_act
+from sijill.search.index import index_act, index_acts
 from sijill.store import tables as t
+from sijill.store.bulk import insert_rows
 from sijill.store.engine import upsert
 
 
@@ -344,6 +346,64 @@ def _document_issued(conn: Connection, office: str, e: ev.DocumentIssued) -> Non
     )
 
 
+def _legacy_acts_loaded(conn: Connection, office: str, e: ev.LegacyActsLoaded) -> None:
+    """A chunk of digitized acts: set-based inserts of the acts, their provenance, keys."""
+    person, day = (
+        ("child", "birth_date") if e.kind == "birth" else ("deceased", "death_date")
+    )
+    acts, provenance = [], []
+    for a in e.acts:
+        names = a["data"][person]
+        acts.append(
+            {
+                "office_code": office,
+                "act_id": a["act_id"],
+                "ref": a["ref"],
+                "kind": e.kind,
+                "year": e.year,
+                "number": a["number"],
+                "civil_id": None,
+                "draft_id": a["act_id"],  # a legacy act had no draft
+                "first_name_ar": names["first_name_ar"],
+                "family_name_ar": names["family_name_ar"],
+                "first_name_lat": names["first_name_lat"],
+                "family_name_lat": names["family_name_lat"],
+                "sex": a["data"]["sex"],
+                "event_date": date.fromisoformat(a["data"][day]),
+                "data": a["data"],
+                "provisional": [],
+                "signed_by": e.by,
+                "signed_at": e.at,
+                "status": "digitized",
+            }
+        )
+        provenance.append(
+            {
+                "office_code": office,
+                "act_id": a["act_id"],
+                "batch_id": e.batch_id,
+                "page": a["page"],
+                "line": a["line"],
+                "keyers": a["keyers"],
+                "adjudicator": a.get("adjudicator"),
+                "reviewer": e.reviewer,
+            }
+        )
+    insert_rows(conn, t.acts, acts)
+    insert_rows(conn, legacy_acts, provenance)
+    index_acts(conn, office, ((a["act_id"], e.kind, a["data"]) for a in e.acts))
+    if e.acts:
+        register = (
+            (t.registers.c.office_code == office)
+            & (t.registers.c.year == e.year)
+            & (t.registers.c.kind == e.kind)
+        )
+        last = conn.execute(select(t.registers.c.last_number).where(register)).scalar()
+        highest = max(a["number"] for a in e.acts)
+        if last is None or last < highest:
+            _set_register(conn, office, e.year, e.kind, last_number=highest)
+
+
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeOpened: _office_opened,
     ev.StaffAppointed: _staff_appointed,
@@ -363,6 +423,7 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.NoticeIssued: _notice_issued,
     ev.NoticeMatched: _notice_matched,
     ev.DocumentIssued: _document_issued,
+    ev.LegacyActsLoaded: _legacy_acts_loaded,
 }
 
 

@@ -137,6 +137,8 @@ acts = Table(
     Column("provisional", JSON, nullable=False),
     Column("signed_by", String(40), nullable=False),
     Column("signed_at", Stamp, nullable=False),
+    # "signed" by the officer, or "digitized" from a legacy register (see legacy_acts)
+    Column("status", String(12), nullable=False, server_default="signed"),
     UniqueConstraint("office_code", "year", "kind", "number", name="uq_acts_number"),
     Index("ix_acts_names_lat", "family_name_lat", "first_name_lat"),
     Index("ix_acts_names_ar", "family_name_ar", "first_name_ar"),
@@ -302,6 +304,7 @@ alarms = Table(
 APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
+    "legacy_acts",
     "name_keys",
     "documents",
     "office_notices",

@@ -272,6 +272,8 @@ def _foreign(office: str, event: ev.Event) -> bool:
     ref = getattr(event, "ref", None)
     if isinstance(event, ev.OfficeOpened):
         return event.office.get("code") != office
+    if isinstance(event, ev.LegacyActsLoaded):
+        return any(not str(a.get("ref")).startswith(office + "/") for a in event.acts)
     return isinstance(ref, str) and not ref.startswith(office + "/")
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sijill.domain import events as ev
 from sijill.domain.errors import (
@@ -37,6 +38,7 @@ from sijill.sync.client import CentreLink
 from sijill.sync.protocol import (
     CENTRE,
     MAX_BATCH,
+    MAX_BODY,
     WireEntry,
     b64,
     batch_digest,
@@ -57,6 +59,22 @@ class SyncReport:
     held: int = 0
     notices: int = 0
     refused: str | None = None
+
+
+def _within_body(rows: Sequence[Any]) -> dict[int, str]:
+    """The first entries whose payloads fit in half a request body (at least one).
+
+    A chunk of digitized acts makes an entry of a few hundred kilobytes: a batch of
+    them is cut by size, not only by count, so it never exceeds MAX_BODY once encoded.
+    """
+    kept: dict[int, str] = {}
+    total = 0
+    for seq, recorded_at, length in rows:
+        total += int(length)
+        if kept and total > MAX_BODY // 2:
+            break
+        kept[seq] = recorded_at
+    return kept
 
 
 def _save_status(reg: Registry, office: str, **values: Any) -> None:
@@ -87,9 +105,13 @@ def push(
                 ).scalar_one_or_none()
                 or 0
             )
-            stamps = dict(
+            stamps = _within_body(
                 conn.execute(
-                    select(t.journal.c.seq, t.journal.c.recorded_at)
+                    select(
+                        t.journal.c.seq,
+                        t.journal.c.recorded_at,
+                        func.length(t.journal.c.payload),
+                    )
                     .where(t.journal.c.office_code == office, t.journal.c.seq > cursor)
                     .order_by(t.journal.c.seq)
                     .limit(size)
