@@ -19,6 +19,7 @@ from sijill.domain.journal import (
     walk_chain,
 )
 from sijill.store import tables as t
+from sijill.store.bulk import insert_rows
 from sijill.store.engine import upsert
 from sijill.store.keys import Signer, verify
 
@@ -213,7 +214,7 @@ def store_replicas(conn: Connection, office: str, rows: list[dict[str, Any]]) ->
 
     The rows follow the journal head, verified by the caller; one statement for all.
     """
-    conn.execute(insert(t.journal), rows)
+    insert_rows(conn, t.journal, rows)
     conn.execute(
         update(t.journal_heads)
         .where(t.journal_heads.c.office_code == office)
