@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -88,66 +89,86 @@ def push(
     """Send the journal entries the centre does not hold yet, in order, in signed batches.
 
     The cursor moves only to what the centre says it holds, so a lost answer, a crash
-    or a retry sends entries again and the centre ignores what it already has.
+    or a retry sends entries again and the centre ignores what it already has. While a
+    batch travels, the next one is read from the journal; it is used only if the centre
+    took the whole batch.
     """
     report = SyncReport()
     signer = reg.keys.signer(office)
     size = min(batch_size, MAX_BATCH)
-    while True:
-        with reg.engine.connect() as conn:
-            cursor = link_status(conn, office).pushed_seq
-            conn.commit()
-            head = (
-                conn.execute(
-                    select(t.journal_heads.c.last_seq).where(
-                        t.journal_heads.c.office_code == office
-                    )
-                ).scalar_one_or_none()
-                or 0
+    with reg.engine.connect() as conn:
+        cursor = link_status(conn, office).pushed_seq
+        conn.commit()
+    with ThreadPoolExecutor(1, thread_name_prefix="sijill-push") as reader:
+        coming = reader.submit(_outgoing, reg, office, cursor, size)
+        while True:
+            head, wire = coming.result()
+            last = wire[-1]["seq"] if wire else cursor
+            coming = reader.submit(_outgoing, reg, office, last, size)
+            sent_at = stamp(reg.now())
+            body = {
+                "office": office,
+                "entries": wire,
+                "head": head,
+                "sent_at": sent_at,
+                "signature": b64(
+                    signer.sign(batch_digest(office, wire, head, sent_at))
+                ),
+            }
+            answer = client.push(body)
+            held = int(answer["held"])
+            _save_status(
+                reg,
+                office,
+                pushed_seq=held,
+                last_contact=sent_at,
+                reported_head=head,
+                last_error=(answer.get("refused") or {}).get("reason"),
             )
-            stamps = _within_body(
-                conn.execute(
-                    select(
-                        t.journal.c.seq,
-                        t.journal.c.recorded_at,
-                        func.length(t.journal.c.payload),
-                    )
-                    .where(t.journal.c.office_code == office, t.journal.c.seq > cursor)
-                    .order_by(t.journal.c.seq)
-                    .limit(size)
-                ).all()
-            )
-            wire = [
-                WireEntry(e, stamps[e.seq]).to_json()
-                for e in itertools.islice(entries(conn, office, cursor), len(stamps))
-            ]
-        sent_at = stamp(reg.now())
-        body = {
-            "office": office,
-            "entries": wire,
-            "head": head,
-            "sent_at": sent_at,
-            "signature": b64(signer.sign(batch_digest(office, wire, head, sent_at))),
-        }
-        answer = client.push(body)
-        held = int(answer["held"])
-        _save_status(
-            reg,
-            office,
-            pushed_seq=held,
-            last_contact=sent_at,
-            reported_head=head,
-            last_error=(answer.get("refused") or {}).get("reason"),
+            report.pushed += int(answer.get("accepted", 0))
+            report.held = held
+            if answer.get("refused"):
+                report.refused = (
+                    f"entry {answer['refused']['seq']}: {answer['refused']['reason']}"
+                )
+                return report
+            if held >= head or not wire:
+                return report
+            if held != last:  # the centre holds more or less than was sent: ask again
+                coming.result()
+                coming = reader.submit(_outgoing, reg, office, held, size)
+
+
+def _outgoing(
+    reg: Registry, office: str, after: int, size: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """The journal head, and the next entries after ``after`` as they travel."""
+    with reg.engine.connect() as conn:
+        head = (
+            conn.execute(
+                select(t.journal_heads.c.last_seq).where(
+                    t.journal_heads.c.office_code == office
+                )
+            ).scalar_one_or_none()
+            or 0
         )
-        report.pushed += int(answer.get("accepted", 0))
-        report.held = held
-        if answer.get("refused"):
-            report.refused = (
-                f"entry {answer['refused']['seq']}: {answer['refused']['reason']}"
-            )
-            return report
-        if held >= head or not wire:
-            return report
+        stamps = _within_body(
+            conn.execute(
+                select(
+                    t.journal.c.seq,
+                    t.journal.c.recorded_at,
+                    func.length(t.journal.c.payload),
+                )
+                .where(t.journal.c.office_code == office, t.journal.c.seq > after)
+                .order_by(t.journal.c.seq)
+                .limit(size)
+            ).all()
+        )
+        wire = [
+            WireEntry(e, stamps[e.seq]).to_json()
+            for e in itertools.islice(entries(conn, office, after), len(stamps))
+        ]
+    return head, wire
 
 
 def pull(reg: Registry, client: CentreLink, office: str, centre_key: str) -> SyncReport:
