@@ -26,9 +26,7 @@ KEY_LENGTH = 120
 
 def index_act(conn: Connection, office: str, event: ActSigned) -> None:
     """Write the name keys of the act ``event`` signed (the live path and a rebuild)."""
-    rows = list(act_key_rows(office, event.act_id, event.kind, event.data))
-    if rows:
-        conn.execute(insert(name_keys), rows)
+    index_acts(conn, office, [(event.act_id, event.kind, event.data)])
 
 
 def index_acts(
