@@ -9,12 +9,19 @@ import pytest
 from sqlalchemy import func, select
 
 from sijill.digitize import reconcile as rec
+from sijill.digitize.adjudication import Decision, adjudicate_many
 from sijill.digitize.batches import BatchSpec, import_keyed_file
 from sijill.digitize.load import load_accepted_batch
 from sijill.digitize.quality import draw_sample, review_act
 from sijill.digitize.report import batch_report, quality_figures
-from sijill.digitize.tables import batches, keyings, legacy_acts
-from sijill.domain.errors import Conflict, Forbidden, InvalidInput
+from sijill.digitize.tables import (
+    batch_acts,
+    batches,
+    disagreements,
+    keyings,
+    legacy_acts,
+)
+from sijill.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.search.tables import name_keys
 from sijill.services import journal, offices
@@ -341,3 +348,74 @@ def test_a_rejected_batch_goes_back_to_keying(
     report = batch_report(registry, actor=team.officer, batch_id=BATCH)
     assert report["sampling"][0]["verdict"] == "rejected"
     assert report["sampling"][0]["accuracy_per_field"] == {"birth_place": 0.0}
+
+
+def _workspace(reg: Registry, batch_id: str) -> list[tuple[object, ...]]:
+    with reg.engine.connect() as conn:
+        acts = conn.execute(
+            select(batch_acts)
+            .where(batch_acts.c.batch_id == batch_id)
+            .order_by(batch_acts.c.page, batch_acts.c.line)
+        ).all()
+        queue = conn.execute(
+            select(disagreements)
+            .where(disagreements.c.batch_id == batch_id)
+            .order_by(disagreements.c.page, disagreements.c.line, disagreements.c.field)
+        ).all()
+    return [tuple(r)[1:] for r in acts] + [tuple(r)[1:] for r in queue]
+
+
+def test_a_whole_queue_decided_at_once_gives_the_same_acts_as_field_by_field(
+    registry: Registry, tmp_path: Path
+) -> None:
+    team = digitization_team(registry)
+    acts = reconciled(registry, team, tmp_path)
+    other = "FES-1962-N-02"
+    for path in keyed_files(tmp_path, acts):
+        import_keyed_file(
+            registry, actor=team.first, spec=spec(batch_id=other), path=path
+        )
+    rec.reconcile_batch(registry, actor=team.officer, batch_id=other)
+    truth = {(a.page, a.line): a.truth for a in acts}
+    queue = rec.adjudication_queue(
+        registry, actor=team.adjudicator, batch_id=other, limit=10_000
+    )["disagreements"]
+    decisions = [
+        Decision(
+            d["page"],
+            d["line"],
+            d["field"],
+            truth[(d["page"], d["line"])].get(d["field"], ""),
+        )
+        for d in queue
+    ]
+    assert adjudicate_all(registry, team, acts) == len(decisions) > 0
+    assert adjudicate_many(
+        registry, actor=team.adjudicator, batch_id=other, decisions=decisions
+    ) == len(decisions)
+    assert _workspace(registry, other) == _workspace(registry, BATCH)
+    with registry.engine.connect() as conn:
+        assert rec.open_items(conn, other) == (0, 0)
+
+
+def test_a_decision_on_no_open_field_refuses_the_whole_set(
+    registry: Registry, tmp_path: Path
+) -> None:
+    team = digitization_team(registry)
+    reconciled(registry, team, tmp_path)
+    before = _workspace(registry, BATCH)
+    queue = rec.adjudication_queue(registry, actor=team.adjudicator, batch_id=BATCH)
+    d = queue["disagreements"][0]
+    decisions = [
+        Decision(d["page"], d["line"], d["field"], "محمد"),
+        Decision(d["page"], d["line"] + 1000, d["field"], "محمد"),
+    ]
+    with pytest.raises(NotFound):
+        adjudicate_many(
+            registry, actor=team.adjudicator, batch_id=BATCH, decisions=decisions
+        )
+    with pytest.raises(Forbidden):
+        adjudicate_many(
+            registry, actor=team.first, batch_id=BATCH, decisions=decisions[:1]
+        )
+    assert _workspace(registry, BATCH) == before

@@ -2,8 +2,10 @@
 
 The acts go in chunks; each chunk is one journal entry (``LegacyActsLoaded``) signed by
 the office key, written with its projection and the batch's progress in the same
-transaction. A load that stops anywhere resumes after the last chunk it committed;
-the act identifiers derive from the act references, so every run gives the same acts.
+transaction, several chunks to a transaction. A load that stops anywhere resumes after
+the last transaction it committed; the act identifiers derive from the act references,
+so every run gives the same acts. The acts were validated when they were reconciled
+(or decided): the load takes the act data built then and does not check it again.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, select, tuple_, update
 
 from sijill.digitize.batches import Progress, load_batch, require_status
 from sijill.digitize.quality import reviewer_of
@@ -28,6 +30,9 @@ from sijill.services.context import Registry
 # Acts per journal entry: one signature for many acts, an entry of a few hundred
 # kilobytes, well under what the centre takes in one request (sync.protocol.MAX_BODY).
 CHUNK = 500
+# Entries per transaction: a commit per 10,000 acts keeps the transaction short and
+# its cost (the durable flush) small against the work.
+ENTRIES_PER_COMMIT = 20
 _ACTS = uuid.UUID("8f0f6a52-5b0e-4c1e-9a57-61c2d7a0d1a1")
 
 
@@ -46,15 +51,14 @@ def _last_loaded(conn: Connection, batch_id: str) -> tuple[int, int]:
     return (row.page, row.line) if row is not None else (0, 0)
 
 
-def _next_chunk(conn: Connection, batch_id: str, size: int) -> list[Any]:
-    page, line = _last_loaded(conn, batch_id)
+def _next_acts(conn: Connection, batch_id: str, size: int) -> list[Any]:
     a = batch_acts.c
     return list(
         conn.execute(
-            select(a.page, a.line, a.fields, a.keyers, a.adjudicator)
+            select(a.page, a.line, a.fields, a.keyers, a.adjudicator, a.number, a.data)
             .where(
                 a.batch_id == batch_id,
-                or_(a.page > page, and_(a.page == page, a.line > line)),
+                tuple_(a.page, a.line) > tuple_(*_last_loaded(conn, batch_id)),
             )
             .order_by(a.page, a.line)
             .limit(size)
@@ -62,7 +66,10 @@ def _next_chunk(conn: Connection, batch_id: str, size: int) -> list[Any]:
     )
 
 
-def _legacy_entry(batch: Any, row: Any) -> dict[str, Any]:
+def _checked(batch: Any, row: Any) -> tuple[dict[str, Any], int]:
+    """The act data and number, as validated before; checked again only if missing."""
+    if row.data is not None and row.number is not None:
+        return row.data, row.number
     data, number, broken = legacy_act(
         batch.kind, row.fields, year=batch.year, known_commune=_known_commune
     )
@@ -71,6 +78,11 @@ def _legacy_entry(batch: Any, row: Any) -> dict[str, Any]:
         raise InvalidInput(
             [Violation(f"{where}.{v.field}", v.rule, v.params) for v in broken]
         )
+    return data, number
+
+
+def _legacy_entry(batch: Any, row: Any) -> dict[str, Any]:
+    data, number = _checked(batch, row)
     ref = str(ActRef(batch.office_code, batch.year, batch.kind, number))
     entry = {
         "act_id": act_id_of(ref),
@@ -93,6 +105,7 @@ def load_accepted_batch(
     batch_id: str,
     progress: Progress | None = None,
     chunk: int = CHUNK,
+    entries_per_commit: int = ENTRIES_PER_COMMIT,
 ) -> int:
     """Load an accepted batch into the office's registers; returns the acts it holds."""
     while True:
@@ -105,27 +118,29 @@ def load_accepted_batch(
             if batch.status == "loaded":
                 return int(batch.acts)
             require_status(batch, ("accepted", "loading"), "loaded")
-            rows = _next_chunk(uow.conn, batch_id, chunk)
-            if rows:
+            rows = _next_acts(uow.conn, batch_id, chunk * entries_per_commit)
+            reviewer = reviewer_of(uow.conn, batch) if rows else ""
+            parts = [rows[i : i + chunk] for i in range(0, len(rows), chunk)]
+            for number, part in enumerate(parts, start=batch.loaded_chunks + 1):
                 uow.record(
                     batch.office_code,
                     ev.LegacyActsLoaded(
                         batch_id=batch_id,
-                        chunk=batch.loaded_chunks + 1,
+                        chunk=number,
                         kind=batch.kind,
                         year=batch.year,
-                        acts=[_legacy_entry(batch, r) for r in rows],
-                        reviewer=reviewer_of(uow.conn, batch),
+                        acts=[_legacy_entry(batch, r) for r in part],
+                        reviewer=reviewer,
                         at=uow.now,
                         by=actor.username,
                     ),
                 )
-            done = not rows or len(rows) < chunk
+            done = len(rows) < chunk * entries_per_commit
             uow.conn.execute(
                 update(batches)
                 .where(batches.c.batch_id == batch_id)
                 .values(
-                    loaded_chunks=batch.loaded_chunks + (1 if rows else 0),
+                    loaded_chunks=batch.loaded_chunks + len(parts),
                     status="loaded" if done else "loading",
                 )
             )
@@ -134,7 +149,13 @@ def load_accepted_batch(
                 "digitize.load",
                 office=batch.office_code,
                 target=batch_id,
-                detail={"chunk": batch.loaded_chunks + 1, "acts": len(rows)},
+                detail={
+                    "chunks": [
+                        batch.loaded_chunks + 1,
+                        batch.loaded_chunks + len(parts),
+                    ],
+                    "acts": len(rows),
+                },
             )
         if progress is not None:
             progress("load", batch.loaded_chunks * chunk + len(rows), batch.acts)

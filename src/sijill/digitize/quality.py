@@ -306,7 +306,7 @@ def _back_to_keying(conn: Connection, batch: Any) -> None:
     conn.execute(
         update(batches)
         .where(batches.c.batch_id == batch.batch_id)
-        .values(status="keying", round=batch.round + 1, acts=0)
+        .values(status="keying", round=batch.round + 1, acts=0, keyers=None)
     )
 
 

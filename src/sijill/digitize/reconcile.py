@@ -11,7 +11,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Text,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 
 from sijill.digitize.batches import Progress, load_batch, require_status, scan_of
 from sijill.digitize.tables import batch_acts, batches, disagreements, keyings
@@ -23,10 +35,22 @@ from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import geography
 from sijill.store import tables as t
-from sijill.store.bulk import insert_rows
+from sijill.store.bulk import insert_rows, insert_tuples
 from sijill.store.uow import UnitOfWork
 
-CHUNK = 5000
+CHUNK = 10_000
+_ACT_COLUMNS = (
+    "batch_id",
+    "page",
+    "line",
+    "fields",
+    "keyers",
+    "open",
+    "failures",
+    "number",
+    "adjudicator",
+    "data",
+)
 
 
 def _known_commune(code: str) -> bool:
@@ -35,14 +59,14 @@ def _known_commune(code: str) -> bool:
 
 def validate(
     batch: Any, fields: dict[str, str]
-) -> tuple[int | None, list[dict[str, Any]]]:
-    """The register number of an act and the rules its reconciled fields break."""
-    _, number, found = legacy_act(
+) -> tuple[int | None, list[dict[str, Any]], dict[str, Any] | None]:
+    """The register number of an act, the rules its reconciled fields break, and the
+    act data it will be loaded with when it breaks none."""
+    data, number, found = legacy_act(
         batch.kind, fields, year=batch.year, known_commune=_known_commune
     )
-    return number, [
-        {"field": v.field, "rule": v.rule, "params": v.params} for v in found
-    ]
+    failures = [{"field": v.field, "rule": v.rule, "params": v.params} for v in found]
+    return number, failures, None if failures else data
 
 
 @dataclass
@@ -59,17 +83,11 @@ class ReconcileResult:
 def _pairs(
     conn: Connection, batch_id: str, after: tuple[int, int], limit: int
 ) -> list[tuple[int, int, list[Any]]]:
-    page, line = after
+    k = keyings.c
     rows = conn.execute(
-        select(keyings.c.page, keyings.c.line, keyings.c.keyer, keyings.c.fields)
-        .where(
-            keyings.c.batch_id == batch_id,
-            or_(
-                keyings.c.page > page,
-                and_(keyings.c.page == page, keyings.c.line > line),
-            ),
-        )
-        .order_by(keyings.c.page, keyings.c.line, keyings.c.keyer)
+        select(k.page, k.line, k.keyer, k.fields)
+        .where(k.batch_id == batch_id, tuple_(k.page, k.line) > tuple_(*after))
+        .order_by(k.page, k.line, k.keyer)
         .limit(2 * limit)
     ).all()
     grouped: dict[tuple[int, int], list[Any]] = {}
@@ -122,6 +140,7 @@ def reconcile_batch(
         once = _once_keyed(conn, batch_id) if batch.status == "keying" else 0
     if once:
         raise Conflict("digitize.single_keying", {"count": once, "batch": batch_id})
+    done = None
     while True:
         uow, _ = reg.unit_of_work()
         with uow:
@@ -132,44 +151,56 @@ def reconcile_batch(
             batch = load_batch(uow.conn, batch_id)
             if batch.status != "keying":
                 break
+            if done is None:  # a run that resumes counts what was done before it
+                done = _reconciled_count(uow.conn, batch_id)
             after = _resume_point(uow.conn, batch_id)
             pairs = _pairs(uow.conn, batch_id, after, chunk)
             if pairs:
                 _reconcile_chunk(uow.conn, batch, pairs)
             else:
                 _finish(uow, actor, batch)
+        done += len(pairs)
         if progress is not None and pairs:
-            with reg.engine.connect() as conn:
-                done = conn.execute(
-                    select(func.count()).where(batch_acts.c.batch_id == batch_id)
-                ).scalar_one()
-            progress("reconcile", int(done), total)
+            progress("reconcile", done, total)
     return reconciliation_summary(reg, batch_id)
+
+
+def _reconciled_count(conn: Connection, batch_id: str) -> int:
+    return int(
+        conn.execute(
+            select(func.count()).where(batch_acts.c.batch_id == batch_id)
+        ).scalar_one()
+    )
 
 
 def _reconcile_chunk(
     conn: Connection, batch: Any, pairs: list[tuple[int, int, list[Any]]]
 ) -> None:
-    acts: list[dict[str, Any]] = []
+    acts: list[tuple[Any, ...]] = []
     queue: list[dict[str, Any]] = []
     for page, line, (first, second) in pairs:
         result = reconcile(batch.kind, first.fields, second.fields)
-        number, failures = (
-            validate(batch, result.accepted) if not result.disagreements else (None, [])
+        number, failures, data = (
+            validate(batch, result.accepted)
+            if not result.disagreements
+            else (None, [], None)
         )
         acts.append(
-            {
-                "batch_id": batch.batch_id,
-                "page": page,
-                "line": line,
-                "fields": result.accepted,
-                "keyers": [first.keyer, second.keyer],
-                "open": len(result.disagreements),
-                "failures": failures,
-                "number": number,
-                "adjudicator": None,
-            }
+            (
+                batch.batch_id,
+                page,
+                line,
+                result.accepted,
+                [first.keyer, second.keyer],
+                len(result.disagreements),
+                failures,
+                number,
+                None,
+                data,
+            )
         )
+        if not result.disagreements:
+            continue
         queue += [
             {
                 "batch_id": batch.batch_id,
@@ -186,19 +217,20 @@ def _reconcile_chunk(
             }
             for d in result.disagreements
         ]
-    insert_rows(conn, batch_acts, acts)
+    insert_tuples(conn, batch_acts, _ACT_COLUMNS, acts)
     insert_rows(conn, disagreements, queue)
 
 
 def _finish(uow: UnitOfWork, actor: Actor, batch: Any) -> None:
     """Every act is reconciled: the batch waits for adjudication and sampling."""
-    count = uow.conn.execute(
-        select(func.count()).where(batch_acts.c.batch_id == batch.batch_id)
-    ).scalar_one()
+    count = _reconciled_count(uow.conn, batch.batch_id)
+    keyers = uow.conn.execute(
+        select(keyings.c.keyer).distinct().where(keyings.c.batch_id == batch.batch_id)
+    ).scalars()
     uow.conn.execute(
         update(batches)
         .where(batches.c.batch_id == batch.batch_id)
-        .values(status="reconciled", acts=count)
+        .values(status="reconciled", acts=count, keyers=sorted(keyers))
     )
     uow.audit(
         actor,
@@ -228,16 +260,14 @@ def reconciliation_summary(reg: Registry, batch_id: str) -> ReconcileResult:
     )
 
 
+def _fails(batch_id: str) -> Any:
+    """The acts of a batch with no open field that break a rule."""
+    a = batch_acts.c
+    return and_(a.batch_id == batch_id, a.open == 0, cast(a.failures, Text) != "[]")
+
+
 def _failing(conn: Connection, batch_id: str) -> int:
-    return sum(
-        1
-        for (failures,) in conn.execute(
-            select(batch_acts.c.failures).where(
-                batch_acts.c.batch_id == batch_id, batch_acts.c.open == 0
-            )
-        )
-        if failures
-    )
+    return int(conn.execute(select(func.count()).where(_fails(batch_id))).scalar_one())
 
 
 # --- adjudication --------------------------------------------------------------------
@@ -245,6 +275,13 @@ def _failing(conn: Connection, batch_id: str) -> int:
 
 def _refuse_keyers(conn: Connection, actor: Actor, batch: Any) -> None:
     """A keyer of a batch never decides on it (nor reviews it)."""
+    if batch.keyers is not None:  # noted when the batch was reconciled
+        if actor.username in batch.keyers:
+            raise Forbidden(
+                "digitize.own_batch",
+                {"username": actor.username, "batch": batch.batch_id},
+            )
+        return
     keyed = conn.execute(
         select(keyings.c.keyer)
         .where(keyings.c.batch_id == batch.batch_id, keyings.c.keyer == actor.username)
@@ -286,9 +323,10 @@ def adjudication_queue(
             .limit(limit)
         ).all()
         failing = uow.conn.execute(
-            select(batch_acts.c.page, batch_acts.c.line, batch_acts.c.failures).where(
-                batch_acts.c.batch_id == batch_id, batch_acts.c.open == 0
-            )
+            select(batch_acts.c.page, batch_acts.c.line, batch_acts.c.failures)
+            .where(_fails(batch_id))
+            .order_by(batch_acts.c.page, batch_acts.c.line)
+            .limit(limit)
         ).all()
         uow.audit(actor, "digitize.queue", office=batch.office_code, target=batch_id)
     return {
@@ -353,7 +391,9 @@ def adjudicate(
         else:
             fields.pop(field, None)
         is_open = _open_count(uow.conn, batch_id, page, line)
-        number, failures = validate(batch, fields) if is_open == 0 else (None, [])
+        number, failures, data = (
+            validate(batch, fields) if is_open == 0 else (None, [], None)
+        )
         uow.conn.execute(
             update(batch_acts)
             .where(
@@ -367,6 +407,7 @@ def adjudicate(
                 failures=failures,
                 number=number,
                 adjudicator=actor.username,
+                data=data,
             )
         )
         uow.audit(

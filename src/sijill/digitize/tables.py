@@ -31,6 +31,7 @@ batches = Table(
     Column("round", Integer, nullable=False),  # keying rounds: +1 at each rejection
     Column("acts", Integer, nullable=False),
     Column("loaded_chunks", Integer, nullable=False),
+    Column("keyers", JSON),  # noted once the batch is reconciled
     Column("created_by", String(40), nullable=False),
     Column("created_at", Stamp, nullable=False),
 )
@@ -75,6 +76,7 @@ batch_acts = Table(
     Column("failures", JSON, nullable=False),  # broken rules, once all is decided
     Column("number", Integer),
     Column("adjudicator", String(40)),
+    Column("data", JSON),  # the act data, once it passes the rules: what is loaded
 )
 
 # The adjudication queue: both values, the keyers, and the decision with who and when.

@@ -18,7 +18,12 @@ class Event:
     type: ClassVar[str] = "Event"
 
     def payload(self) -> dict[str, Any]:
-        return {"type": self.type, **dataclasses.asdict(self)}
+        # Fields hold plain JSON values, never other dataclasses: no deep copy is
+        # needed to encode them, and a chunk of digitized acts is large.
+        return {
+            "type": self.type,
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)},
+        }
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 # The fields of a keyed act, as they appear on the legacy register page.
 NAME_FIELDS = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
@@ -56,6 +57,14 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\ufeff"), Non
 
 def normalize(value: str) -> str:
     """The form two keyings are compared in: NFC, no tatweel, Latin digits, single spaces."""
+    if value.isascii():  # numbers, dates, codes: nothing but the spaces can change
+        return " ".join(value.split())
+    return _normalize_text(value)
+
+
+# Names and places repeat a lot across a register: each is normalized once.
+@lru_cache(maxsize=1 << 16)
+def _normalize_text(value: str) -> str:
     text = unicodedata.normalize("NFC", value).replace(TATWEEL, "")
     text = text.translate(_DIGITS).translate(_INVISIBLE)
     return " ".join(text.split())
@@ -86,7 +95,8 @@ def reconcile(
     disagreements: list[Disagreement] = []
     for field in FIELDS[kind]:
         a, b = first.get(field, ""), second.get(field, "")
-        na, nb = normalize(a), normalize(b)
+        na = normalize(a)
+        nb = na if a == b else normalize(b)
         if na == nb:
             if na:
                 accepted[field] = na

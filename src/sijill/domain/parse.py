@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from sijill.domain.errors import InvalidInput, Violation
@@ -25,6 +26,23 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 def clean_text(value: str) -> str:
     """NFC-normalize and collapse runs of spaces: what was typed, tidied, not changed."""
     return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+# Names, places and words repeat across records read in bulk: each is checked once.
+@lru_cache(maxsize=1 << 16)
+def checked_text(
+    value: str, max_length: int, script: str | None
+) -> tuple[str | None, str | None]:
+    """A text tidied, or None and the rule it breaks (characters, length, script)."""
+    value = clean_text(value)
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in value):
+        return None, "text.control_chars"
+    if len(value) > max_length:
+        return None, "text.too_long"
+    if script is not None and not _SCRIPTS[script].match(value):
+        digits = any(c.isdigit() for c in value)
+        return None, "script.digits" if digits else f"script.{script}"
+    return value, None
 
 
 class Reader:
@@ -70,18 +88,12 @@ class Reader:
         if not isinstance(value, str):
             self.fail(name, "type.text")
             return None
-        value = clean_text(value)
-        if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co") for c in value):
-            self.fail(name, "text.control_chars")
-            return None
-        if len(value) > max_length:
-            self.fail(name, "text.too_long", max=max_length)
-            return None
-        if script is not None and not _SCRIPTS[script].match(value):
-            digits = any(c.isdigit() for c in value)
-            self.fail(name, "script.digits" if digits else f"script.{script}")
-            return None
-        return value
+        cleaned, rule = checked_text(value, max_length, script)
+        if rule == "text.too_long":
+            self.fail(name, rule, max=max_length)
+        elif rule is not None:
+            self.fail(name, rule)
+        return cleaned
 
     def text(
         self, name: str, *, max_length: int = 120, script: str | None = None

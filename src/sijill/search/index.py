@@ -19,7 +19,7 @@ from sijill.domain.namekeys import (
 )
 from sijill.search.tables import name_keys
 from sijill.store import tables as t
-from sijill.store.bulk import insert_rows
+from sijill.store.bulk import insert_tuples
 
 KEY_LENGTH = 120
 
@@ -29,16 +29,19 @@ def index_act(conn: Connection, office: str, event: ActSigned) -> None:
     index_acts(conn, office, [(event.act_id, event.kind, event.data)])
 
 
+COLUMNS = ("office_code", "act_id", "role", "part", "kind", "key")
+
+
 def index_acts(
     conn: Connection, office: str, acts: Iterable[tuple[str, str, Mapping[str, Any]]]
 ) -> None:
     """Write the name keys of many acts at once: (act id, kind, data) each."""
     rows = [
-        row
+        (office, act_id, *keys)
         for act_id, kind, data in acts
-        for row in act_key_rows(office, act_id, kind, data)
+        for keys in act_keys(kind, data)
     ]
-    insert_rows(conn, name_keys, rows)
+    insert_tuples(conn, name_keys, COLUMNS, rows)
 
 
 def reindex(conn: Connection, office: str | None = None) -> int:
@@ -79,6 +82,22 @@ def act_key_rows(
                     "kind": key_kind,
                     "key": key,
                 }
+
+
+def act_keys(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(role, part, kind of key, key) for each name key of an act, without duplicates."""
+    keys: dict[tuple[str, str, str, str], None] = {}
+    for role, part, name in act_names(kind, data):
+        keys.update(_name_keys(role, part, name))
+    return list(keys)
+
+
+@lru_cache(maxsize=1 << 16)
+def _name_keys(
+    role: str, part: str, name: str
+) -> dict[tuple[str, str, str, str], None]:
+    # Names repeat a lot within a register: the keys of each are computed once.
+    return {(role, part, kind, key): None for kind, key in field_keys(name)}
 
 
 def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:

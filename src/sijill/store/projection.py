@@ -18,7 +18,7 @@ from sijill.documents.tables import documents
 from sijill.domain import events as ev
 from sijill.search.index import index_act, index_acts
 from sijill.store import tables as t
-from sijill.store.bulk import insert_rows
+from sijill.store.bulk import insert_tuples
 from sijill.store.engine import upsert
 
 
@@ -346,62 +346,102 @@ def _document_issued(conn: Connection, office: str, e: ev.DocumentIssued) -> Non
     )
 
 
+_ACT_COLUMNS = (
+    "office_code",
+    "act_id",
+    "ref",
+    "kind",
+    "year",
+    "number",
+    "civil_id",
+    "draft_id",
+    "first_name_ar",
+    "family_name_ar",
+    "first_name_lat",
+    "family_name_lat",
+    "sex",
+    "event_date",
+    "data",
+    "provisional",
+    "signed_by",
+    "signed_at",
+    "status",
+)
+_PROVENANCE_COLUMNS = (
+    "office_code",
+    "act_id",
+    "batch_id",
+    "page",
+    "line",
+    "keyers",
+    "adjudicator",
+    "reviewer",
+)
+
+
 def _legacy_acts_loaded(conn: Connection, office: str, e: ev.LegacyActsLoaded) -> None:
     """A chunk of digitized acts: set-based inserts of the acts, their provenance, keys."""
     person, day = (
         ("child", "birth_date") if e.kind == "birth" else ("deceased", "death_date")
     )
-    acts, provenance = [], []
+    acts: list[tuple[Any, ...]] = []
+    provenance: list[tuple[Any, ...]] = []
     for a in e.acts:
-        names = a["data"][person]
+        data, act_id = a["data"], a["act_id"]
+        names = data[person]
         acts.append(
-            {
-                "office_code": office,
-                "act_id": a["act_id"],
-                "ref": a["ref"],
-                "kind": e.kind,
-                "year": e.year,
-                "number": a["number"],
-                "civil_id": None,
-                "draft_id": a["act_id"],  # a legacy act had no draft
-                "first_name_ar": names["first_name_ar"],
-                "family_name_ar": names["family_name_ar"],
-                "first_name_lat": names["first_name_lat"],
-                "family_name_lat": names["family_name_lat"],
-                "sex": a["data"]["sex"],
-                "event_date": date.fromisoformat(a["data"][day]),
-                "data": a["data"],
-                "provisional": [],
-                "signed_by": e.by,
-                "signed_at": e.at,
-                "status": "digitized",
-            }
+            (
+                office,
+                act_id,
+                a["ref"],
+                e.kind,
+                e.year,
+                a["number"],
+                None,  # no civil identifier
+                act_id,  # a legacy act had no draft
+                names["first_name_ar"],
+                names["family_name_ar"],
+                names["first_name_lat"],
+                names["family_name_lat"],
+                data["sex"],
+                date.fromisoformat(data[day]),
+                data,
+                [],
+                e.by,
+                e.at,
+                "digitized",
+            )
         )
         provenance.append(
-            {
-                "office_code": office,
-                "act_id": a["act_id"],
-                "batch_id": e.batch_id,
-                "page": a["page"],
-                "line": a["line"],
-                "keyers": a["keyers"],
-                "adjudicator": a.get("adjudicator"),
-                "reviewer": e.reviewer,
-            }
+            (
+                office,
+                act_id,
+                e.batch_id,
+                a["page"],
+                a["line"],
+                a["keyers"],
+                a.get("adjudicator"),
+                e.reviewer,
+            )
         )
-    insert_rows(conn, t.acts, acts)
-    insert_rows(conn, legacy_acts, provenance)
+    insert_tuples(conn, t.acts, _ACT_COLUMNS, acts)
+    insert_tuples(conn, legacy_acts, _PROVENANCE_COLUMNS, provenance)
     index_acts(conn, office, ((a["act_id"], e.kind, a["data"]) for a in e.acts))
     if e.acts:
-        register = (
-            (t.registers.c.office_code == office)
-            & (t.registers.c.year == e.year)
-            & (t.registers.c.kind == e.kind)
-        )
-        last = conn.execute(select(t.registers.c.last_number).where(register)).scalar()
-        highest = max(a["number"] for a in e.acts)
-        if last is None or last < highest:
-            _set_register(conn, office, e.year, e.kind, last_number=highest)
+        _raise_register(conn, office, e.year, e.kind, max(a["number"] for a in e.acts))
+
+
+def _raise_register(
+    conn: Connection, office: str, year: int, kind: str, highest: int
+) -> None:
+    register = (
+        (t.registers.c.office_code == office)
+        & (t.registers.c.year == year)
+        & (t.registers.c.kind == kind)
+    )
+    last = conn.execute(select(t.registers.c.last_number).where(register)).scalar()
+    if last is None or last < highest:
+        _set_register(conn, office, year, kind, last_number=highest)
 
 
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {

@@ -34,6 +34,9 @@ from sijill.sync.protocol import CENTRE
 log = logging.getLogger(__name__)
 
 CHUNK = 250  # entries applied per transaction: short enough to let receptions in
+# ... and at most this much payload: an entry of digitized acts holds 500 acts, so 250
+# of them would make a transaction of 125,000 acts; this keeps one near 15,000.
+CHUNK_BYTES = 8 * 2**20
 
 
 @dataclass
@@ -89,24 +92,29 @@ def project(
         done = 0
         while limit is None or done < limit:
             size = CHUNK if limit is None else min(CHUNK, limit - done)
-            applied = _chunk(reg, code, size, report)
+            applied, full = _chunk(reg, code, size, report)
             done += applied
-            if applied < size:
+            if not full:
                 break
     return report
 
 
-def _chunk(reg: Registry, office: str, size: int, report: ProjectionReport) -> int:
-    """Apply up to ``size`` entries of ``office`` in one transaction; returns how many."""
+def _chunk(
+    reg: Registry, office: str, size: int, report: ProjectionReport
+) -> tuple[int, bool]:
+    """Apply up to ``size`` entries of ``office`` in one transaction.
+
+    Returns how many, and whether the chunk was full (by count or weight): more may wait.
+    """
     uow, _ = reg.unit_of_work()
     with uow:
         cursor = _lock_cursor(uow.conn, office)
         if cursor is None or cursor.stalled_seq is not None:
-            return 0
+            return 0, False
         start = applied_seq = int(cursor.applied_seq)
-        pending = _pending(uow.conn, office, applied_seq, size)
+        pending, full = _pending(uow.conn, office, applied_seq, size)
         if not pending:
-            return 0
+            return 0, False
         whole = uow.conn.begin_nested()
         try:
             for entry_seq, event in pending:
@@ -131,8 +139,8 @@ def _chunk(reg: Registry, office: str, size: int, report: ProjectionReport) -> i
         if count < len(pending):
             stalled = _stalled(uow.conn, office)
             report.stalled[office] = stalled or ""
-            return count
-    return count
+            return count, False
+    return count, full
 
 
 def _lock_cursor(conn: Connection, office: str) -> Any:
@@ -146,13 +154,16 @@ def _lock_cursor(conn: Connection, office: str) -> Any:
 
 def _pending(
     conn: Connection, office: str, after: int, size: int
-) -> list[tuple[int, ev.Event]]:
+) -> tuple[list[tuple[int, ev.Event]], bool]:
+    """The next entries to apply, up to ``size`` of them or CHUNK_BYTES of payload."""
     out: list[tuple[int, ev.Event]] = []
+    weight = 0
     for entry in entries(conn, office, after):
         out.append((entry.seq, decode(entry)))
-        if len(out) >= size:
-            break
-    return out
+        weight += len(entry.payload)
+        if len(out) >= size or weight >= CHUNK_BYTES:
+            return out, True
+    return out, False
 
 
 def _one_by_one(
