@@ -525,8 +525,8 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     ),
     "stats.unknown_place": (
         "there is no {level} with the HCP code {code}",
-        "لا يوجد أي {level} بالرمز {code} في تقسيم المندوبية السامية للتخطيط",
-        "il n'existe aucun(e) {level} de code HCP {code}",
+        "لا يوجد في تقسيم المندوبية السامية للتخطيط أي مكان بالرمز {code}",
+        "aucun lieu de code HCP {code} dans le découpage du HCP",
     ),
     "stats.one_place": (
         "give one place only: a region, a province or a commune",

@@ -82,20 +82,20 @@ def completeness(
     chosen = {**default_birth_rates(), **(rates or {})}
     code = q.occurrence_code()
     commune_code = q.code_at(code, "commune")
-    registered = {
-        str(row.key): int(row.n)
-        for row in conn.execute(
-            select(commune_code.label("key"), func.count().label("n"))
-            .where(
-                q.acts.c.kind == "birth",
-                q.in_years(scope),
-                q.in_place(code, scope.place),
-            )
-            .group_by(commune_code)
+    registered: dict[str, int] = {}
+    for row in conn.execute(
+        select(commune_code.label("key"), func.count().label("n"))
+        .where(
+            q.acts.c.kind == "birth",
+            q.in_years(scope),
+            q.in_place(code, scope.place),
         )
-    }
+        .group_by(commune_code)
+    ):
+        key = places.place_key(row.key, "commune")
+        registered[key] = registered.get(key, 0) + int(row.n)
     covered = set(registered) | {
-        str(c)
+        places.place_key(str(c), "commune")
         for (c,) in conn.execute(
             select(t.offices.c.commune_code)
             .where(t.offices.c.commune_code.is_not(None))

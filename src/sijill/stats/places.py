@@ -15,12 +15,15 @@ MOTHER_AGES = ((None, 14), *((a, a + 4) for a in range(15, 50, 5)), (50, None))
 
 
 def place_key(code: str | None, level: str) -> str:
-    """The key of a place code at ``level``: itself, or abroad (consulates)."""
+    """The region, province or commune of a place code, or abroad (consulates)."""
     if not code:
         return UNKNOWN
     if code.startswith("C-"):
         return ABROAD
-    return code[: PREFIX[level]]
+    if level != "commune":
+        return code[: PREFIX[level]]
+    found = geography.lookup(code.split("-")[0])
+    return found.commune_code if found is not None else code
 
 
 def place_names(key: str, level: str) -> tuple[str, str]:

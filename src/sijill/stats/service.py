@@ -86,7 +86,7 @@ def tabulate(
     with uow:
         authorize(uow, actor, "stats.read", None, target=",".join(tables))
         place = _within_reach(uow, actor, place)
-        scope = _scope(uow.conn, year, first, last, place)
+        scope = _scope(uow.conn, year, first, last, place, tables)
         built = [TABLES[name](uow.conn, scope) for name in names]
         if not any(b.total for b in built):
             raise NotFound(
@@ -119,7 +119,7 @@ def completeness(
     with uow:
         authorize(uow, actor, "stats.completeness", None, target="completeness")
         place = _within_reach(uow, actor, place)
-        scope = _scope(uow.conn, year, first, last, place)
+        scope = _scope(uow.conn, year, first, last, place, ["completeness"])
         table = comp.completeness(uow.conn, scope, rates=rates, flag_below=flag_below)
         if not table.total:
             raise NotFound(
@@ -135,12 +135,13 @@ def _scope(
     first: int | None,
     last: int | None,
     place: Place,
+    tables: Sequence[str],
 ) -> Scope:
     """The period asked for; by default the latest year with an event in the registry."""
     latest = conn.execute(select(func.max(t.acts.c.event_date))).scalar()
     default = latest.year if latest is not None else 0
     if default == 0 and year is None and first is None and last is None:
-        raise NotFound("stats.no_data", {"period": "—", "table": "—"})
+        raise NotFound("stats.no_data", {"period": "—", "table": ", ".join(tables)})
     first, last = read_years(year=year, first=first, last=last, default=default or 2000)
     return Scope(first, last, place)
 

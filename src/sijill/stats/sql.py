@@ -10,18 +10,20 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, extract, func, or_
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from sijill.stats.scope import PREFIX, Place, Scope
+from sijill.store import geography
 from sijill.store import tables as t
 
 acts = t.acts
 event_year = extract("year", acts.c.event_date)
 event_month = extract("month", acts.c.event_date)
-judged = acts.c.data["judgment"].is_not(None)
+# Registered on a declaratory judgment (a text path: NULL when absent on both dialects).
+judged = acts.c.data[("judgment", "number")].as_string().is_not(None)
 
 
 class registration_delay(FunctionElement[int]):
@@ -51,7 +53,11 @@ def occurrence_code() -> ColumnElement[str]:
 
 
 def code_at(code: ColumnElement[str], level: str) -> ColumnElement[str]:
-    """The code of the region, province or commune a code lies in."""
+    """The code of the region or province a code lies in; for communes the code
+    itself (arrondissements and annexes are folded into their commune afterwards,
+    since commune codes do not all have the same length)."""
+    if level == "commune":
+        return code
     return func.substr(code, 1, PREFIX[level])
 
 
@@ -59,6 +65,10 @@ def in_place(code: ColumnElement[str], place: Place) -> ColumnElement[bool]:
     """``code`` lies in ``place`` (always true for the whole country)."""
     if place.code is None:
         return code.is_not(None)
+    if place.level == "commune":
+        return or_(
+            code.in_(geography.parts_of(place.code)), code.like(f"{place.code}-%")
+        )
     return code_at(code, place.level) == place.code
 
 

@@ -63,6 +63,15 @@ def lookup(code: str) -> Commune | None:
     return _index().get(code)
 
 
+def parts_of(commune: str) -> list[str]:
+    """A commune's code and the codes of its arrondissements."""
+    return [commune] + [
+        c.code
+        for c in _index().values()
+        if c.kind == "arrondissement" and c.commune_code == commune
+    ]
+
+
 def communes() -> list[Commune]:
     """Every commune and arrondissement, in code order."""
     return sorted(_index().values(), key=lambda c: c.code)
