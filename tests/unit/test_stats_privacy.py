@@ -5,9 +5,11 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from sijill.stats.completeness import YOUNG_CHILD_SHARES, default_birth_rates
 from sijill.stats.model import TOTAL, Row, Tabulation
 from sijill.stats.privacy import suppress
 from sijill.stats.scope import Scope
+from sijill.store import geography
 
 counts = st.lists(
     st.lists(st.integers(min_value=0, max_value=30), min_size=3, max_size=3),
@@ -52,3 +54,8 @@ def test_a_table_with_nothing_small_is_left_whole() -> None:
     table = suppress(_table([[10, 20, 30], [0, 6, 7]]), 5)
     assert not any(r.suppressed for r in table.rows)
     assert table.threshold == 5
+
+
+def test_the_default_birth_rates_come_from_the_2024_census() -> None:
+    assert geography.young_child_shares() == YOUNG_CHILD_SHARES
+    assert default_birth_rates()["06"] == 14.8  # Casablanca-Settat: 7.4 % aged 0-4

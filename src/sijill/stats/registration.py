@@ -12,6 +12,7 @@ from sijill.stats import places
 from sijill.stats import sql as q
 from sijill.stats.model import TOTAL, Row, Tabulation
 from sijill.stats.scope import Scope
+from sijill.store import tables as t
 
 KINDS = ("birth", "death")
 
@@ -101,12 +102,13 @@ def timeliness(conn: Connection, scope: Scope, *, by: str) -> Tabulation:
         cells[key][f"{row.kind}s"] += int(row.n)
         cells[key][f"{row.kind}s_on_time"] += int(row.on_time or 0)
     grand: dict[str, int] = defaultdict(int)
+    names_of = _office_names(conn) if by == "office" else {}
     rows = []
     for key in sorted(cells, key=lambda k: (k in (places.ABROAD, places.UNKNOWN), k)):
         for column, n in cells[key].items():
             grand[column] += n
         names = (
-            _office_names(conn, key)
+            names_of.get(key, (key, key))
             if by == "office"
             else places.place_names(key, "region")
         )
@@ -134,13 +136,11 @@ def _timeliness_row(key: str, names: tuple[str, str], found: dict[str, int]) -> 
     return Row(key, names[0], names[1], values)
 
 
-def _office_names(conn: Connection, code: str) -> tuple[str, str]:
-    from sijill.store import tables as t
-
-    row = conn.execute(
-        select(t.offices.c.name_ar, t.offices.c.name_fr).where(t.offices.c.code == code)
-    ).first()
-    return (row.name_ar, row.name_fr) if row is not None else (code, code)
+def _office_names(conn: Connection) -> dict[str, tuple[str, str]]:
+    found = conn.execute(
+        select(t.offices.c.code, t.offices.c.name_ar, t.offices.c.name_fr)
+    )
+    return {row.code: (row.name_ar, row.name_fr) for row in found}
 
 
 TREND_COLUMNS = ("births", "births_M", "births_F", "late_births", "deaths")
