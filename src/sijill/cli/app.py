@@ -711,3 +711,8 @@ app.add_typer(documents_app)
 from sijill.cli.digitize import digitize_app  # noqa: E402
 
 app.add_typer(digitize_app, name="digitize")
+
+
+from sijill.cli.stats import stats_app  # noqa: E402
+
+app.add_typer(stats_app, name="stats")

@@ -43,6 +43,9 @@ POLICY: dict[str, frozenset[str]] = {
     "digitize.load": NATIONAL | SIGNERS,
     "digitize.report": NATIONAL | SIGNERS | DIGITIZERS | {"supervisor"},
     "digitize.quality": NATIONAL | SIGNERS | {"supervisor"},
+    # Vital statistics: the public sees suppressed tables only (stats.service).
+    "stats.read": NATIONAL | {"supervisor", "public"},
+    "stats.completeness": NATIONAL | {"supervisor"},
 }
 
 

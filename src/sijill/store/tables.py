@@ -142,6 +142,9 @@ acts = Table(
     UniqueConstraint("office_code", "year", "kind", "number", name="uq_acts_number"),
     Index("ix_acts_names_lat", "family_name_lat", "first_name_lat"),
     Index("ix_acts_names_ar", "family_name_ar", "first_name_ar"),
+    # vital statistics read one kind over a period (migration 0009)
+    Index("ix_acts_kind_event_date", "kind", "event_date"),
+    Index("ix_acts_kind_year", "kind", "year"),
 )
 
 mentions = Table(

@@ -33,6 +33,7 @@ from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.documents import documents_router
 from sijill.web.search import search_router
+from sijill.web.stats import stats_router
 
 HERE = Path(__file__).parent
 # Until sign-in arrives, the pages run as one national read-only viewer; every read
@@ -223,6 +224,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(_api(reg))
     app.include_router(search_router(reg, WEB_VIEWER))
     app.include_router(documents_router(reg))
+    app.include_router(stats_router(reg, WEB_VIEWER, _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app
