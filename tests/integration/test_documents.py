@@ -130,6 +130,38 @@ def test_a_full_copy_reproduces_the_act_and_every_mention_in_order(
     assert verify_seal(doc.seal, setting.trust).claims.names[2] == "Yousef"  # type: ignore[union-attr]
 
 
+def test_documents_in_a_row_each_show_their_own_names_and_tifinagh(
+    setting: Setting, tmp_path: Path
+) -> None:
+    """Fonts and shapes are shared between documents: nothing leaks from one to the next."""
+    other = signed_birth(
+        setting.reg,
+        setting.fes,
+        child__first_name_ar="إيدير",
+        child__first_name_lat="Idir",
+        child__first_name_tfng="ⵉⴷⵉⵔ",
+        mother__first_name_ar="تودة",
+        mother__first_name_lat="Touda",
+    )
+    first = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    second = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(other), kind="extract"
+    )
+    third = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    text = _pdf_text(second.pdf, tmp_path)
+    for registered in ("إيدير", "ⵉⴷⵉⵔ", "Idir", "تودة", "Touda"):
+        assert registered in text, registered
+    assert "يوسف" not in text
+    assert "يوسف" in _pdf_text(first.pdf, tmp_path)
+    words_first = _pdf_text(first.pdf, tmp_path).replace(first.number, "").split()
+    words_third = _pdf_text(third.pdf, tmp_path).replace(third.number, "").split()
+    assert words_third == words_first
+
+
 def test_document_numbers_are_unique_journaled_and_survive_a_rebuild(
     setting: Setting,
 ) -> None:

@@ -11,15 +11,20 @@ decoding an image.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import segno
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout
-from fpdf.fonts import FontFace
+from fpdf.enums import MethodReturnValue
 
-from sijill.documents.content import DocumentContent, Section
+from sijill.documents.content import DocumentContent, Line, Section
+from sijill.documents.fonts import (
+    SubsettingOutput,
+    add_shared_font,
+    forget_glyph_lookups,
+)
 
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
@@ -28,9 +33,9 @@ FONT_DIRS = (
 TIFINAGH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SEAL_ATTACHMENT = "sijill-seal.txt"
 QR_SIDE_MM = 36.0
+_QR_MASK = 0
 _GREY = (236, 236, 236)
 _INK = (20, 30, 60)
-_HEADING = FontFace(emphasis="BOLD", fill_color=_GREY, size_pt=11)
 
 
 class FontMissing(RuntimeError):
@@ -66,10 +71,10 @@ class _Page(FPDF):
         super().__init__(format="A4", unit="mm")
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(True, margin=16)
-        self.add_font("Amiri", "", amiri("Regular"))
-        self.add_font("Amiri", "B", amiri("Bold"))
+        add_shared_font(self, "Amiri", "", amiri("Regular"))
+        add_shared_font(self, "Amiri", "B", amiri("Bold"))
         if _has_tifinagh(content) and TIFINAGH_FONT.exists():
-            self.add_font("DejaVu", "", TIFINAGH_FONT)
+            add_shared_font(self, "DejaVu", "", TIFINAGH_FONT)
             self.set_fallback_fonts(["DejaVu"])
         self.set_text_shaping(use_shaping_engine=True)
         self.set_text_color(*_INK)
@@ -110,55 +115,104 @@ def _widths(lang: str) -> tuple[float, ...]:
     return {"bilingual": (37, 53, 53, 37), "ar": (125, 55), "fr": (55, 125)}[lang]
 
 
+_LINE_HEIGHT = 5.0
+_PAD_X, _PAD_Y = 1.5, 0.5
+# Where text wraps in a cell, by font, size, width and text: labels and most values
+# recur from one document to the next, and fpdf2 measures a line letter by letter.
+_WRAPPED: OrderedDict[tuple[str, float, float, str], tuple[str, ...]] = OrderedDict()
+_WRAPPED_KEEP = 8192
+
+# A cell: its text, its width in columns and its alignment (L, C or R).
+Cell = tuple[str, int, str]
+
+
+def _wrapped(pdf: _Page, text: str, width: float) -> tuple[str, ...]:
+    """The lines of ``text`` in a cell ``width`` wide, in the current font."""
+    room = width - 2 * _PAD_X
+    if pdf.get_string_width(text) <= room:
+        return (text,)
+    key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, room, text)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        found = pdf.multi_cell(
+            room, _LINE_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES
+        )
+        assert isinstance(found, list)
+        lines = _WRAPPED[key] = tuple(str(line) for line in found)
+        if len(_WRAPPED) > _WRAPPED_KEEP:
+            _WRAPPED.popitem(last=False)
+    return lines
+
+
+def _row(pdf: _Page, widths: tuple[float, ...], cells: list[Cell], fill: bool) -> None:
+    """One row of a section, laid out by hand: a cell holds one or more lines."""
+    x, spans = pdf.l_margin, []
+    column = 0
+    for text, span, align in cells:
+        width = sum(widths[column : column + span])
+        spans.append((x, width, _wrapped(pdf, text, width), align))
+        x, column = x + width, column + span
+    height = max(len(lines) for _, _, lines, _ in spans) * _LINE_HEIGHT + 2 * _PAD_Y
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    top = pdf.get_y()
+    if fill:
+        pdf.set_fill_color(*_GREY)
+        pdf.rect(pdf.l_margin, top, pdf.epw, height, style="F")
+    for left, width, lines, align in spans:
+        for i, line in enumerate(lines):
+            pdf.set_xy(left + _PAD_X, top + _PAD_Y + i * _LINE_HEIGHT)
+            pdf.cell(width - 2 * _PAD_X, _LINE_HEIGHT, line, align=align)
+    pdf.line(pdf.l_margin, top + height, pdf.l_margin + pdf.epw, top + height)
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _heading(section: Section, lang: str) -> list[Cell]:
+    if lang == "bilingual":
+        return [(section.title_fr, 2, "L"), (section.title_ar, 2, "R")]
+    if lang == "ar":
+        return [(section.title_ar, 2, "R")]
+    return [(section.title_fr, 2, "L")]
+
+
+def _cells(line: Line, lang: str) -> list[Cell]:
+    if lang == "ar":
+        return [(line.value_ar, 1, "R"), (line.label_ar, 1, "R")]
+    if lang == "fr":
+        return [(line.label_fr, 1, "L"), (line.value_fr, 1, "L")]
+    if line.value_ar == line.value_fr:
+        return [
+            (line.label_fr, 1, "L"),
+            (line.value_fr, 2, "C"),
+            (line.label_ar, 1, "R"),
+        ]
+    return [
+        (line.label_fr, 1, "L"),
+        (line.value_fr, 1, "L"),
+        (line.value_ar, 1, "R"),
+        (line.label_ar, 1, "R"),
+    ]
+
+
 def _section(pdf: _Page, section: Section, lang: str) -> None:
+    widths = _widths(lang)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.set_font("Amiri", "B", 11)
+    _row(pdf, widths, _heading(section, lang), fill=True)
     pdf.set_font("Amiri", "", 10)
-    aligns = {
-        "bilingual": ("LEFT", "LEFT", "RIGHT", "RIGHT"),
-        "ar": ("RIGHT", "RIGHT"),
-        "fr": ("LEFT", "LEFT"),
-    }[lang]
-    with pdf.table(
-        col_widths=_widths(lang),
-        text_align=aligns,
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        first_row_as_headings=False,
-        line_height=5.0,
-        padding=(0.5, 1.5),
-        width=pdf.epw,
-    ) as table:
-        head = table.row()
-        if lang == "bilingual":
-            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
-            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
-        elif lang == "ar":
-            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
-        else:
-            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
-        for line in section.lines:
-            row = table.row()
-            cells = {
-                "bilingual": (
-                    line.label_fr,
-                    line.value_fr,
-                    line.value_ar,
-                    line.label_ar,
-                ),
-                "ar": (line.value_ar, line.label_ar),
-                "fr": (line.label_fr, line.value_fr),
-            }[lang]
-            if lang == "bilingual" and line.value_ar == line.value_fr:
-                row.cell(line.label_fr)
-                row.cell(line.value_fr, colspan=2, align="CENTER")
-                row.cell(line.label_ar)
-                continue
-            for text in cells:
-                row.cell(text)
+    for line in section.lines:
+        _row(pdf, widths, _cells(line, lang), fill=False)
     pdf.ln(1.5)
 
 
 def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
-    """The seal as a vector QR code (error correction Q), runs of modules merged."""
-    code = segno.make(text, error="q", boost_error=False, micro=False)
+    """The seal as a vector QR code (error correction Q), runs of modules merged.
+
+    The data mask is fixed: any of the eight is valid for every reader, and scoring
+    all eight for the best took longer than the rest of the page.
+    """
+    code = segno.make(text, error="q", boost_error=False, micro=False, mask=_QR_MASK)
     rows = list(code.matrix_iter(scale=1, border=2))
     module = side / len(rows)
     pdf.set_fill_color(0, 0, 0)
@@ -235,4 +289,7 @@ def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
         modification_date=issued,
         creation_date=issued,
     )
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output(output_producer_class=SubsettingOutput))
+    finally:
+        forget_glyph_lookups()
