@@ -10,6 +10,7 @@ against the root certificate and reports whether the file changed after signing.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import logging
 from dataclasses import dataclass
@@ -101,6 +102,7 @@ def pem(certificate: x509.Certificate) -> bytes:
     return certificate.public_bytes(serialization.Encoding.PEM)
 
 
+@functools.lru_cache(maxsize=64)
 def _asn1(certificate_pem: bytes) -> Any:
     from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
 
@@ -110,36 +112,80 @@ def _asn1(certificate_pem: bytes) -> Any:
     return asn1_x509.Certificate.load(der)
 
 
+# Room kept in the file for the CMS signature: an Ed25519 signature, the office
+# certificate and the signed attributes take about 1.3 KB. Reserving it outright
+# spares pyHanko a dry-run signature to measure it, on every document.
+SIGNATURE_ROOM = 4096
+_REASON = "Document délivré par l'état civil — وثيقة مسلمة من الحالة المدنية"
+
+
+class PdfSigner:
+    """An office's PDF signer, set up once (certificate, CMS signer, metadata).
+
+    ``sign`` is called for every document; the office key signs through its
+    ``Signer`` and never leaves it.
+    """
+
+    def __init__(self, signer: SealSigner, certificate_pem: bytes) -> None:
+        from pyhanko.sign import fields, signers
+        from pyhanko_certvalidator.registry import (
+            SimpleCertificateStore,
+        )
+
+        class OfficeSigner(signers.Signer):
+            async def async_sign_raw(
+                self, data: bytes, digest_algorithm: str, dry_run: bool = False
+            ) -> bytes:
+                return bytes(64) if dry_run else signer.sign(data)
+
+        self.key_id = signer.key_id
+        self._cms_signer = OfficeSigner(
+            signing_cert=_asn1(certificate_pem),
+            cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
+        )
+        self._meta = signers.PdfSignatureMetadata(
+            field_name="Sijill",
+            subfilter=fields.SigSeedSubFilter.PADES,
+            md_algorithm="sha512",
+            reason=_REASON,
+        )
+
+    def sign(self, pdf: bytes) -> bytes:
+        """``pdf`` signed (PAdES baseline B) by the office key of the certificate."""
+        from pyhanko.pdf_utils.incremental_writer import (
+            IncrementalPdfFileWriter,
+        )
+        from pyhanko.sign import signers
+
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        out = io.BytesIO()
+        asyncio.run(
+            signers.async_sign_pdf(
+                writer,
+                self._meta,
+                signer=self._cms_signer,
+                bytes_reserved=SIGNATURE_ROOM,
+                output=out,
+            )
+        )
+        return out.getvalue()
+
+
+_SIGNERS: dict[tuple[str, bytes], PdfSigner] = {}
+
+
+def pdf_signer(signer: SealSigner, certificate_pem: bytes) -> PdfSigner:
+    """The PDF signer of an office key and certificate, set up on first use."""
+    key = (signer.key_id, certificate_pem)
+    found = _SIGNERS.get(key)
+    if found is None:
+        found = _SIGNERS[key] = PdfSigner(signer, certificate_pem)
+    return found
+
+
 def sign_pdf(pdf: bytes, signer: SealSigner, certificate_pem: bytes) -> bytes:
     """``pdf`` signed (PAdES baseline B) by the office key named in the certificate."""
-    from pyhanko.pdf_utils.incremental_writer import (
-        IncrementalPdfFileWriter,
-    )
-    from pyhanko.sign import fields, signers
-    from pyhanko_certvalidator.registry import (
-        SimpleCertificateStore,
-    )
-
-    class OfficeSigner(signers.Signer):
-        async def async_sign_raw(
-            self, data: bytes, digest_algorithm: str, dry_run: bool = False
-        ) -> bytes:
-            return bytes(64) if dry_run else signer.sign(data)
-
-    cms_signer = OfficeSigner(
-        signing_cert=_asn1(certificate_pem),
-        cert_registry=SimpleCertificateStore(),  # type: ignore[no-untyped-call]
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = io.BytesIO()
-    meta = signers.PdfSignatureMetadata(
-        field_name="Sijill",
-        subfilter=fields.SigSeedSubFilter.PADES,
-        md_algorithm="sha512",
-        reason="Document délivré par l'état civil — وثيقة مسلمة من الحالة المدنية",
-    )
-    asyncio.run(signers.async_sign_pdf(writer, meta, signer=cms_signer, output=out))
-    return out.getvalue()
+    return pdf_signer(signer, certificate_pem).sign(pdf)
 
 
 @dataclass(frozen=True)
