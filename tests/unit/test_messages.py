@@ -10,7 +10,7 @@ from sijill.domain.messages import CATALOGUE
 SRC = Path(__file__).resolve().parents[2] / "src" / "sijill"
 RAISED = re.compile(
     r"(?:Violation\([^,]+,\s*|(?:DomainError|InvalidInput|NotFound|Forbidden|Conflict|"
-    r"IntegrityAlarm)\(\s*)f?\"([a-z_]+\.[a-z_.{}]+)\""
+    r"IntegrityAlarm|Unauthenticated)\(\s*)f?\"([a-z_]+\.[a-z_.{}]+)\""
 )
 
 
@@ -19,4 +19,6 @@ def test_every_rule_raised_in_the_code_has_a_message_in_three_languages() -> Non
     missing = sorted(r for r in found if "{" not in r and r not in CATALOGUE)
     assert found, "the scan found no rule at all"
     assert missing == []
-    assert all(all(text.strip() for text in CATALOGUE[r]) for r in found if r in CATALOGUE)
+    assert all(
+        all(text.strip() for text in CATALOGUE[r]) for r in found if r in CATALOGUE
+    )

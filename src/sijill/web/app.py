@@ -29,6 +29,7 @@ from sijill.services import drafts, queries
 from sijill.services.context import Registry
 from sijill.web import errors
 from sijill.web.documents import documents_router
+from sijill.web.institutions import institutions_router
 from sijill.web.search import search_router
 
 HERE = Path(__file__).parent
@@ -205,6 +206,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(_api(reg))
     app.include_router(search_router(reg, WEB_VIEWER))
     app.include_router(documents_router(reg))
+    app.include_router(institutions_router(reg))
     app.include_router(_pages(reg))
     errors.install(app)
     return app
