@@ -29,7 +29,7 @@ from fpdf.output import OutputProducer
 
 # Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
 _KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
-_SHAPED_KEEP = 4096  # distinct (text, direction) pairs remembered per face
+_SHAPED_KEEP = 8192  # shapes (text and shaping parameters) remembered per face
 # Composite glyph flags (OpenType 'glyf'): how long each component record is.
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 
@@ -174,8 +174,17 @@ class Face:
         assert isinstance(template, TTFFont)
         _ = template.hbfont  # load the HarfBuzz face now, once
         self.template = template
-        self.shaped: OrderedDict[tuple[Any, ...], tuple[Any, Any]] = OrderedDict()
+        self._shaped: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.outlines = Outlines(path.read_bytes(), template.ttfont.getGlyphOrder())
+
+    def remembered(self, key: tuple[Any, ...]) -> Any:
+        """A shape remembered under ``key``, or None."""
+        return self._shaped.get(key)
+
+    def remember(self, key: tuple[Any, ...], shape: Any) -> None:
+        self._shaped[key] = shape
+        if len(self._shaped) > _SHAPED_KEEP:
+            self._shaped.popitem(last=False)
 
     def to_subset(self, glyph_names: Sequence[str]) -> ttLib.TTFont:
         """What fpdf2 subsets to ``glyph_names`` and writes into the PDF."""
@@ -193,28 +202,64 @@ class SharedFont(TTFFont):
         font_size_pt: float,
         text_shaping_params: dict[str, Any] | None,
     ) -> tuple[Any, Any]:
-        # Advances come back in font units whatever the size (Amiri has no tracking
-        # table), so a shape is remembered by text and shaping parameters only.
-        params = text_shaping_params or {}
-        direction = params.get("fragment_direction")
-        key = (
-            text,
-            direction.value if direction is not None else None,
-            params.get("script"),
-            params.get("language"),
-            tuple(sorted((params.get("features") or {}).items())),
-        )
-        shaped = self.face.shaped
-        found = shaped.get(key)
+        # Advances come back in font units whatever the size (neither face has a
+        # tracking table), so a shape is remembered by text and parameters only.
+        key = ("shape", text, *_shaping_key(text_shaping_params))
+        found = self.face.remembered(key)
         if found is None:
-            infos, positions = super().perform_harfbuzz_shaping(
+            found = super().perform_harfbuzz_shaping(
                 text, font_size_pt, text_shaping_params
-            )
-            found = (infos, positions)  # HarfBuzz gives None for nothing to draw
-            shaped[key] = found
-            if len(shaped) > _SHAPED_KEEP:
-                shaped.popitem(last=False)
-        return found
+            )  # HarfBuzz gives (None, None) for nothing to draw
+            self.face.remember(key, found)
+        return found  # type: ignore[no-any-return]
+
+    def shape_text(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> Sequence[dict[str, Any]]:
+        # Each shaped glyph's name, width, Unicode text and offsets are the same in
+        # every document and are remembered; only the code the glyph gets in this
+        # document's subset ("mapped_char") is taken here.
+        key = ("glyphs", text, *_shaping_key(text_shaping_params))
+        glyphs = self.face.remembered(key)
+        if glyphs is None:
+            subset = self.subset
+            assert isinstance(subset, _Subset)
+            subset.picked = []
+            try:
+                infos = super().shape_text(text, font_size_pt, text_shaping_params)
+                glyphs = list(zip(subset.picked, infos, strict=True))
+            finally:
+                subset.picked = None
+            self.face.remember(key, glyphs)
+        return [
+            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
+            for glyph, info in glyphs
+        ]
+
+
+class _Subset(SubsetMap):
+    """fpdf2's subset map, telling which glyphs a shaping picked, in order."""
+
+    picked: list[Any] | None = None
+
+    def pick_glyph(self, glyph: Any) -> int | None:
+        if self.picked is not None:
+            self.picked.append(glyph)
+        return super().pick_glyph(glyph)
+
+
+def _shaping_key(params: dict[str, Any] | None) -> tuple[Any, ...]:
+    params = params or {}
+    direction = params.get("fragment_direction")
+    return (
+        direction.value if direction is not None else None,
+        params.get("script"),
+        params.get("language"),
+        tuple(sorted((params.get("features") or {}).items())),
+    )
 
 
 def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
@@ -229,7 +274,7 @@ def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
     font.biggest_size_pt = 0
     font.missing_glyphs = []
     font.color_font = None
-    font.subset = SubsetMap(font)
+    font.subset = _Subset(font)
     return font
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections import OrderedDict
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -117,8 +118,8 @@ def _widths(lang: str) -> tuple[float, ...]:
 
 _LINE_HEIGHT = 5.0
 _PAD_X, _PAD_Y = 1.5, 0.5
-# Where text wraps in a cell, by font, size, width and text: labels and most values
-# recur from one document to the next, and fpdf2 measures a line letter by letter.
+# Where text wraps in a cell, by font, size, width and text: labels recur in every
+# document, and fpdf2 measures a line letter by letter.
 _WRAPPED: OrderedDict[tuple[str, float, float, str], tuple[str, ...]] = OrderedDict()
 _WRAPPED_KEEP = 8192
 
@@ -129,16 +130,18 @@ Cell = tuple[str, int, str]
 def _wrapped(pdf: _Page, text: str, width: float) -> tuple[str, ...]:
     """The lines of ``text`` in a cell ``width`` wide, in the current font."""
     room = width - 2 * _PAD_X
-    if pdf.get_string_width(text) <= room:
-        return (text,)
     key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, room, text)
     lines = _WRAPPED.get(key)
     if lines is None:
-        found = pdf.multi_cell(
-            room, _LINE_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES
-        )
-        assert isinstance(found, list)
-        lines = _WRAPPED[key] = tuple(str(line) for line in found)
+        if pdf.get_string_width(text) <= room:
+            lines = (text,)
+        else:
+            found = pdf.multi_cell(
+                room, _LINE_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES
+            )
+            assert isinstance(found, list)
+            lines = tuple(str(line) for line in found)
+        _WRAPPED[key] = lines
         if len(_WRAPPED) > _WRAPPED_KEEP:
             _WRAPPED.popitem(last=False)
     return lines
@@ -206,30 +209,45 @@ def _section(pdf: _Page, section: Section, lang: str) -> None:
     pdf.ln(1.5)
 
 
-def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
-    """The seal as a vector QR code (error correction Q), runs of modules merged.
+def _runs(row: Iterable[int]) -> list[tuple[int, int]]:
+    """The runs of dark modules in a row, as (first column, column after the last)."""
+    runs, start = [], None
+    for c, dark in enumerate([*row, 0]):
+        if dark and start is None:
+            start = c
+        elif not dark and start is not None:
+            runs.append((start, c))
+            start = None
+    return runs
 
+
+def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
+    """The seal as a vector QR code (error correction Q), as few rectangles as can be.
+
+    A run of dark modules continues the rectangle of the same run on the rows above.
     The data mask is fixed: any of the eight is valid for every reader, and scoring
     all eight for the best took longer than the rest of the page.
     """
     code = segno.make(text, error="q", boost_error=False, micro=False, mask=_QR_MASK)
-    rows = list(code.matrix_iter(scale=1, border=2))
+    rows = [_runs(row) for row in code.matrix_iter(scale=1, border=2)]
     module = side / len(rows)
     pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(rows):
-        start = None
-        for c, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = c
-            elif not dark and start is not None:
+    open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
+    for r, runs in enumerate([*rows, []]):
+        current = set(runs)
+        for run, top in list(open_.items()):
+            if run not in current:
+                del open_[run]
+                start, end = run
                 pdf.rect(
                     x + start * module,
-                    y + r * module,
-                    (c - start) * module,
-                    module,
+                    y + top * module,
+                    (end - start) * module,
+                    (r - top) * module,
                     style="F",
                 )
-                start = None
+        for run in runs:
+            open_.setdefault(run, r)
 
 
 def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None:
