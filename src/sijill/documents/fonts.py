@@ -29,7 +29,7 @@ from fpdf.output import OutputProducer
 
 # Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
 _KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
-_SHAPED_KEEP = 8192  # shapes (text and shaping parameters) remembered per face
+_SHAPED_KEEP = 2048  # shapes remembered per face: labels and frequent names
 # Composite glyph flags (OpenType 'glyf'): how long each component record is.
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 

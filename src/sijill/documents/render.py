@@ -121,7 +121,7 @@ _PAD_X, _PAD_Y = 1.5, 0.5
 # Where text wraps in a cell, by font, size, width and text: labels recur in every
 # document, and fpdf2 measures a line letter by letter.
 _WRAPPED: OrderedDict[tuple[str, float, float, str], tuple[str, ...]] = OrderedDict()
-_WRAPPED_KEEP = 8192
+_WRAPPED_KEEP = 2048
 
 # A cell: its text, its width in columns and its alignment (L, C or R).
 Cell = tuple[str, int, str]
