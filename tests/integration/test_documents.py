@@ -162,6 +162,56 @@ def test_documents_in_a_row_each_show_their_own_names_and_tifinagh(
     assert words_third == words_first
 
 
+def test_documents_rendered_in_parallel_threads_read_as_rendered_alone(
+    setting: Setting, registry: Registry
+) -> None:
+    """Threads share the parsed fonts and the remembered shapes, never a document's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pypdf import PdfReader
+
+    from sijill.documents.content import Issue, build_content, claims_of
+    from sijill.documents.render import render_pdf
+    from sijill.documents.seal import seal
+    from sijill.services import queries
+
+    refs = [setting.ref] + [
+        signed_birth(
+            registry, setting.fes, child__first_name_ar=ar, child__first_name_lat=lat
+        )
+        for ar, lat in (("سلمى", "Salma"), ("إدريس", "Driss"), ("ليلى", "Leila"))
+    ]
+    views = [
+        queries.get_act(registry, actor=setting.fes.clerk, ref=str(r)) for r in refs
+    ]
+    signer = registry.keys.signer(setting.fes.code)
+
+    def text_of(i: int) -> str:
+        view = views[i % len(views)]
+        issue = Issue(
+            f"{setting.fes.code}:2026:{i + 1:06d}:PARALL",
+            registry.now().date(),
+            setting.fes.code,
+            "فاس",
+            "Fès",
+            "عبد الرحيم الفاسي",
+            "Abderrahim El Fassi",
+        )
+        sealed = seal(claims_of(view, kind="extract", issue=issue), signer)
+        pdf = render_pdf(
+            build_content(view, kind="extract", issue=issue),
+            seal=sealed,
+            lang="bilingual",
+        )
+        return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+    alone = [text_of(i) for i in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(text_of, range(8)))
+    assert together == alone
+    assert "Leila" in alone[3] and "Leila" not in alone[2]
+
+
 def test_document_numbers_are_unique_journaled_and_survive_a_rebuild(
     setting: Setting,
 ) -> None:

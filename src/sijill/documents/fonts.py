@@ -1,4 +1,4 @@
-"""The PDF fonts, parsed once per thread and shared by every document.
+"""The PDF fonts, parsed once per process and shared by every document.
 
 fpdf2 parses a TrueType file for every ``FPDF`` it is added to, shapes the same
 labels with HarfBuzz again for every document (and for every character while it
@@ -278,21 +278,22 @@ def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
     return font
 
 
-class _Faces(threading.local):
-    """The faces of this thread: HarfBuzz faces and shape caches are not shared."""
-
-    def __init__(self) -> None:
-        self.by_path: dict[Path, Face] = {}
-
-
-_FACES = _Faces()
+_FACES: dict[Path, Face] = {}
+_FACES_LOCK = threading.Lock()
 
 
 def face(path: Path) -> Face:
-    """The face of the font file at ``path``, parsed on first use in this thread."""
-    found = _FACES.by_path.get(path)
+    """The face of the font file at ``path``, parsed on first use in this process.
+
+    Threads share it: after parsing, the character map, metrics and HarfBuzz face
+    are only read, and each document has its own subset map.
+    """
+    found = _FACES.get(path)
     if found is None:
-        found = _FACES.by_path[path] = Face(path)
+        with _FACES_LOCK:
+            found = _FACES.get(path)
+            if found is None:
+                found = _FACES[path] = Face(path)
     return found
 
 
