@@ -15,6 +15,7 @@ subset map, the widths and the ToUnicode map are still fpdf2's."""
 
 from __future__ import annotations
 
+import itertools
 import struct
 import threading
 from collections import OrderedDict
@@ -95,12 +96,13 @@ class Outlines:
     def subset(self, glyph_names: Sequence[str]) -> bytes:
         """A TrueType font with the named glyphs (and .notdef), same glyph ids."""
         keep = self.closure({self.gid[name] for name in glyph_names})
-        glyf, loca = bytearray(), [0]
-        for gid in range(len(self.offsets) - 1):
-            if gid in keep:
-                glyf += self.glyph(gid)
-                glyf += bytes(-len(glyf) % 4)
-            loca.append(len(glyf))
+        glyf = bytearray()
+        lengths = [0] * (len(self.offsets) - 1)  # each glyph's room; 0 when left out
+        for gid in sorted(keep):
+            data = self.glyph(gid)
+            lengths[gid] = len(data) + (-len(data) % 4)
+            glyf += data + bytes(-len(data) % 4)
+        loca = [0, *itertools.accumulate(lengths)]
         head = bytearray(self.tables[b"head"])
         head[8:12] = bytes(4)  # checkSumAdjustment, set once the file is laid out
         struct.pack_into(">h", head, 50, 1)  # long loca offsets
