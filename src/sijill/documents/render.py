@@ -19,7 +19,7 @@ from pathlib import Path
 import segno
 from fpdf import FPDF
 from fpdf.bidi import BidiParagraph, auto_detect_base_direction
-from fpdf.enums import MethodReturnValue, TextDirection
+from fpdf.enums import MethodReturnValue, RenderStyle, TextDirection
 from fpdf.line_break import Fragment
 
 from sijill.documents.content import DocumentContent, Line, Section
@@ -202,7 +202,7 @@ def _row(pdf: _Page, widths: tuple[float, ...], cells: list[Cell], fill: bool) -
     top = pdf.get_y()
     if fill:
         pdf.set_fill_color(*_GREY)
-        pdf.rect(pdf.l_margin, top, pdf.epw, height, style="F")
+        pdf.rect(pdf.l_margin, top, pdf.epw, height, style=RenderStyle.F)
     for left, width, lines, align in spans:
         for i, line in enumerate(lines):
             pdf.set_xy(left + _PAD_X, top + _PAD_Y + i * _LINE_HEIGHT)
@@ -285,7 +285,7 @@ def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
                     y + top * module,
                     (end - start) * module,
                     (r - top) * module,
-                    style="F",
+                    style=RenderStyle.F,
                 )
         for run in runs:
             open_.setdefault(run, r)
