@@ -1,8 +1,8 @@
 """Documents: PDFs rendered, rendered and signed, and seals verified, per second per core.
 
 Sets up one office on SQLite with generated births (names, parents and places all
-different, so that no cache sees the same document twice), a marriage mention on the
-first, and a ministry root key certifying the office key; then, in this one process
+different; documents go through them in turn, each with its own number, so the
+caches see what a day's documents would), a marriage mention on the first, and a ministry root key certifying the office key; then, in this one process
 (one core):
 
 - content + seal + PDF (bilingual extract), without the database;
