@@ -24,43 +24,59 @@ def _glyph_names(text: str) -> list[str]:
     return [font.cmap[ord(c)] for c in text if ord(c) in font.cmap]
 
 
-def test_a_subset_keeps_the_glyphs_asked_for_with_their_ids_and_outlines(
+def _cut(outlines: Outlines, names: list[str]) -> tuple[ttLib.TTFont, dict[int, int]]:
+    program, renumbered = outlines.subset(names)
+    return ttLib.TTFont(io.BytesIO(program)), renumbered
+
+
+def test_a_subset_holds_the_glyphs_asked_for_with_their_outlines_and_widths(
     outlines: Outlines,
 ) -> None:
     names = _glyph_names("محمد Mohamed")
-    cut = ttLib.TTFont(io.BytesIO(outlines.subset(names)))
+    cut, renumbered = _cut(outlines, names)
     original = ttLib.TTFont(str(amiri("Regular")))
     order, glyf = cut.getGlyphOrder(), cut["glyf"]
-    assert len(order) == len(original.getGlyphOrder())  # glyph ids are kept
+    assert len(order) < 60  # only what was asked for, .notdef and components
     for name in names:
-        gid = outlines.gid[name]
-        mine = glyf[order[gid]].getCoordinates(glyf)[0]
-        theirs = original["glyf"][name].getCoordinates(original["glyf"])[0]
-        assert list(mine) == list(theirs), name
+        mine = order[renumbered[outlines.gid[name]]]
+        theirs = original["glyf"][name]
+        coordinates = glyf[mine].getCoordinates(glyf)[0]
+        assert list(coordinates) == list(theirs.getCoordinates(original["glyf"])[0])
+        assert cut["hmtx"][mine] == original["hmtx"][name]
 
 
-def test_a_subset_leaves_out_the_glyphs_no_one_asked_for(outlines: Outlines) -> None:
-    cut = ttLib.TTFont(io.BytesIO(outlines.subset(_glyph_names("Ali"))))
-    order, glyf = cut.getGlyphOrder(), cut["glyf"]
-    unused = outlines.gid[_glyph_names("z")[0]]
-    assert glyf[order[unused]].numberOfContours == 0
-    assert glyf[order[0]].numberOfContours > 0  # .notdef is always there
+def test_notdef_stays_first(outlines: Outlines) -> None:
+    cut, renumbered = _cut(outlines, _glyph_names("Ali"))
+    assert renumbered[0] == 0
+    assert cut["glyf"][cut.getGlyphOrder()[0]].numberOfContours > 0
 
 
-def test_the_components_of_a_composite_glyph_come_with_it(outlines: Outlines) -> None:
+def test_the_components_of_a_composite_glyph_come_with_it_renumbered(
+    outlines: Outlines,
+) -> None:
     composite = next(
         gid for gid in range(len(outlines.offsets) - 1) if outlines.components(gid)
     )
     name = next(n for n, gid in outlines.gid.items() if gid == composite)
-    cut = ttLib.TTFont(io.BytesIO(outlines.subset([name])))
+    cut, renumbered = _cut(outlines, [name])
+    original = ttLib.TTFont(str(amiri("Regular")))
     order, glyf = cut.getGlyphOrder(), cut["glyf"]
-    for component in outlines.components(composite):
-        assert outlines.glyph(component)
-        assert glyf[order[component]].numberOfContours != 0
+    glyph = glyf[order[renumbered[composite]]]
+    assert glyph.isComposite()
+    parts = [c.glyphName for c in glyph.components]
+    expected = [order[renumbered[gid]] for _, gid in outlines.components(composite)]
+    assert parts == expected
+    for part in parts:
+        assert glyf[part].numberOfContours != 0
+    # drawn as the original: same points once the components are resolved
+    mine = glyph.getCoordinates(glyf)[0]
+    theirs = original["glyf"][name].getCoordinates(original["glyf"])[0]
+    assert list(mine) == list(theirs)
 
 
 def test_the_subset_file_has_valid_checksums(outlines: Outlines) -> None:
-    data = outlines.subset(_glyph_names("Fès فاس"))
-    font = ttLib.TTFont(io.BytesIO(data), checkChecksums=2)  # raises on a mismatch
+    program, renumbered = outlines.subset(_glyph_names("Fès فاس"))
+    font = ttLib.TTFont(io.BytesIO(program), checkChecksums=2)  # raises on a mismatch
+    font.ensureDecompiled()  # every table reads as a well-formed one
     assert font["head"].indexToLocFormat == 1
-    assert font["maxp"].numGlyphs == len(outlines.offsets) - 1
+    assert font["maxp"].numGlyphs == len(renumbered) == font["hhea"].numberOfHMetrics

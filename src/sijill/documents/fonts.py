@@ -10,7 +10,7 @@ Here each face is parsed once and lent to each document as a ``SharedFont`` — 
 same character map, metrics and HarfBuzz face, with the document's own subset map
 — shaping results are remembered, and the font program written into the PDF is cut
 by ``Outlines`` from the file's raw bytes: the glyphs the document uses (and their
-components) keep their ids and are copied as they are, nothing is recompiled. The
+components) are copied as they are and numbered anew, nothing is recompiled. The
 subset map, the widths and the ToUnicode map are still fpdf2's."""
 
 from __future__ import annotations
@@ -38,9 +38,10 @@ _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 class Outlines:
     """The raw tables of a TrueType file, from which a subset is cut by copying bytes.
 
-    The subset keeps the font's glyph ids (unused glyphs are empty), so nothing is
-    renumbered or recompiled: the glyphs a document uses, and the components of its
-    composite glyphs, are copied as they are.
+    The glyphs a document uses, and the components of its composite glyphs, are
+    copied as they are and numbered anew in their original order (.notdef first);
+    only the component numbers inside composite glyphs are rewritten. Nothing is
+    decompiled or recompiled.
     """
 
     def __init__(self, data: bytes, glyph_order: Sequence[str]) -> None:
@@ -58,19 +59,33 @@ class Outlines:
             else tuple(2 * o for o in struct.unpack_from(f">{n + 1}H", loca))
         )
         self.gid = {name: i for i, name in enumerate(glyph_order)}
+        self._metrics = self._horizontal_metrics(n)
+
+    def _horizontal_metrics(self, n: int) -> list[bytes]:
+        """Each glyph's advance width and left side bearing, 4 bytes each."""
+        hmtx = self.tables[b"hmtx"]
+        long_metrics = struct.unpack_from(">H", self.tables[b"hhea"], 34)[0]
+        metrics = [hmtx[4 * i : 4 * i + 4] for i in range(long_metrics)]
+        advance = metrics[-1][:2]
+        bearings = hmtx[4 * long_metrics :]
+        metrics += [
+            advance + bearings[2 * i : 2 * i + 2] for i in range(n - long_metrics)
+        ]
+        return metrics
 
     def glyph(self, gid: int) -> bytes:
         glyf = self.tables[b"glyf"]
         return glyf[self.offsets[gid] : self.offsets[gid + 1]]
 
-    def components(self, gid: int) -> list[int]:
+    def components(self, gid: int) -> list[tuple[int, int]]:
+        """The glyphs a composite glyph is made of, with where each is named in it."""
         data = self.glyph(gid)
         if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
             return []
         found, at = [], 10
         while True:
             flags, component = struct.unpack_from(">HH", data, at)
-            found.append(component)
+            found.append((at + 2, component))
             at += 4 + (4 if flags & _ARG_WORDS else 2)
             at += (
                 8
@@ -90,27 +105,40 @@ class Outlines:
             gid = todo.pop()
             if gid not in done:
                 done.add(gid)
-                todo += self.components(gid)
+                todo += [component for _, component in self.components(gid)]
         return done
 
-    def subset(self, glyph_names: Sequence[str]) -> bytes:
-        """A TrueType font with the named glyphs (and .notdef), same glyph ids."""
-        keep = self.closure({self.gid[name] for name in glyph_names})
-        glyf = bytearray()
-        lengths = [0] * (len(self.offsets) - 1)  # each glyph's room; 0 when left out
-        for gid in sorted(keep):
-            data = self.glyph(gid)
-            lengths[gid] = len(data) + (-len(data) % 4)
-            glyf += data + bytes(-len(data) % 4)
+    def subset(self, glyph_names: Sequence[str]) -> tuple[bytes, dict[int, int]]:
+        """A TrueType font with the named glyphs (and .notdef), and the new glyph ids."""
+        order = sorted(self.closure({self.gid[name] for name in glyph_names}))
+        renumbered = {old: new for new, old in enumerate(order)}
+        glyf, lengths = bytearray(), []
+        for gid in order:
+            data = bytearray(self.glyph(gid))
+            for at, component in self.components(gid):
+                struct.pack_into(">H", data, at, renumbered[component])
+            data += bytes(-len(data) % 4)
+            glyf += data
+            lengths.append(len(data))
         loca = [0, *itertools.accumulate(lengths)]
         head = bytearray(self.tables[b"head"])
         head[8:12] = bytes(4)  # checkSumAdjustment, set once the file is laid out
         struct.pack_into(">h", head, 50, 1)  # long loca offsets
+        hhea, maxp = bytearray(self.tables[b"hhea"]), bytearray(self.tables[b"maxp"])
+        struct.pack_into(">H", hhea, 34, len(order))  # a full metric for each glyph
+        struct.pack_into(">H", maxp, 4, len(order))
         tables = {tag: self.tables[tag] for tag in _KEPT if tag in self.tables}
-        tables[b"head"] = bytes(head)
-        tables[b"glyf"] = bytes(glyf)
-        tables[b"loca"] = struct.pack(f">{len(loca)}I", *loca)
-        return _sfnt(tables)
+        tables.update(
+            {
+                b"head": bytes(head),
+                b"hhea": bytes(hhea),
+                b"maxp": bytes(maxp),
+                b"hmtx": b"".join(self._metrics[gid] for gid in order),
+                b"glyf": bytes(glyf),
+                b"loca": struct.pack(f">{len(loca)}I", *loca),
+            }
+        )
+        return _sfnt(tables), renumbered
 
 
 def _checksum(data: bytes) -> int:
@@ -131,35 +159,33 @@ def _sfnt(tables: dict[bytes, bytes]) -> bytes:
         power.bit_length() - 1,
         len(tags) * 16 - power * 16,
     )
-    directory, body = bytearray(), bytearray()
+    directory, body, at = bytearray(), bytearray(), {}
     offset = len(header) + 16 * len(tags)
     for tag in tags:
         data = tables[tag]
-        directory += struct.pack(
-            ">4sIII", tag, _checksum(data), offset + len(body), len(data)
-        )
+        at[tag] = offset + len(body)
+        directory += struct.pack(">4sIII", tag, _checksum(data), at[tag], len(data))
         body += data + bytes(-len(data) % 4)
     font = bytearray(header + directory + body)
-    head = font.index(tables[b"head"][:8], len(header) + len(directory))
     adjustment = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
-    struct.pack_into(">I", font, head + 8, adjustment)
+    struct.pack_into(">I", font, at[b"head"] + 8, adjustment)
     return bytes(font)
 
 
 class _CutFont(ttLib.TTFont):  # type: ignore[misc]
     """What fpdf2 subsets and saves: already cut, with no table for fontTools to subset.
 
-    Glyph ids are the original font's, which the cut font keeps.
+    fpdf2 asks it for the glyph ids its glyphs have in the cut font, and its bytes.
     """
 
     def __init__(self, outlines: Outlines, glyph_names: Sequence[str]) -> None:
         super().__init__()
         self.outlines = outlines
         self.setGlyphOrder([".notdef", *(n for n in glyph_names if n != ".notdef")])
-        self.program = outlines.subset(glyph_names)
+        self.program, self.renumbered = outlines.subset(glyph_names)
 
     def getGlyphID(self, glyphName: str) -> int:
-        return self.outlines.gid[glyphName]
+        return self.renumbered[self.outlines.gid[glyphName]]
 
     def save(self, file: Any, reorderTables: Any = True) -> None:
         file.write(self.program)
