@@ -418,6 +418,33 @@ def test_the_pdf_is_signed_and_a_reader_detects_any_change(setting: Setting) -> 
     assert check_pdf(b"%PDF-1.7 not really", root).status == CHANGED
 
 
+def test_every_pdf_an_office_signs_validates_not_only_the_first(
+    setting: Setting,
+) -> None:
+    """The first signature is pyHanko's; the next ones are filled into its template."""
+    from sijill.documents.pades import pdf_signer
+
+    reg = setting.reg
+    root = TrustStore(service.trust_directory(reg)).root_certificate_pem()
+    assert root is not None
+    docs = [
+        service.issue_document(
+            reg, actor=setting.fes.clerk, ref=str(setting.ref), kind=kind, lang=lang
+        )
+        for kind, lang in (("extract", "fr"), ("full_copy", "ar"), ("extract", "ar"))
+    ]
+    signer = reg.keys.signer(setting.fes.code)
+    certificate = TrustStore(service.trust_directory(reg)).office_certificate_pem(
+        signer.key_id
+    )
+    assert certificate is not None
+    assert pdf_signer(signer, certificate).uses_template
+    assert [check_pdf(d.pdf, root).status for d in docs] == [INTACT] * 3
+    at = docs[2].pdf.find(b"stream", len(docs[2].pdf) // 3) + 200
+    edited = docs[2].pdf[:at] + bytes([docs[2].pdf[at] ^ 1]) + docs[2].pdf[at + 1 :]
+    assert check_pdf(edited, root).status == CHANGED
+
+
 def test_a_request_for_an_unknown_kind_or_language_is_refused(setting: Setting) -> None:
     for kind, lang, requested_for in (
         ("birth_certificate", "ar", None),
