@@ -61,7 +61,10 @@ def _paths(value: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
 def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 4))):
-        path = draw(st.sampled_from(_paths(data)))
+        paths = _paths(data)
+        if not paths:  # every key was removed already: nothing is left to mutate
+            break
+        path = draw(st.sampled_from(paths))
         node = data
         for key in path[:-1]:
             node = (
