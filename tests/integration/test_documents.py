@@ -130,6 +130,88 @@ def test_a_full_copy_reproduces_the_act_and_every_mention_in_order(
     assert verify_seal(doc.seal, setting.trust).claims.names[2] == "Yousef"  # type: ignore[union-attr]
 
 
+def test_documents_in_a_row_each_show_their_own_names_and_tifinagh(
+    setting: Setting, tmp_path: Path
+) -> None:
+    """Fonts and shapes are shared between documents: nothing leaks from one to the next."""
+    other = signed_birth(
+        setting.reg,
+        setting.fes,
+        child__first_name_ar="إيدير",
+        child__first_name_lat="Idir",
+        child__first_name_tfng="ⵉⴷⵉⵔ",
+        mother__first_name_ar="تودة",
+        mother__first_name_lat="Touda",
+    )
+    first = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    second = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(other), kind="extract"
+    )
+    third = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    text = _pdf_text(second.pdf, tmp_path)
+    for registered in ("إيدير", "ⵉⴷⵉⵔ", "Idir", "تودة", "Touda"):
+        assert registered in text, registered
+    assert "يوسف" not in text
+    assert "يوسف" in _pdf_text(first.pdf, tmp_path)
+    words_first = _pdf_text(first.pdf, tmp_path).replace(first.number, "").split()
+    words_third = _pdf_text(third.pdf, tmp_path).replace(third.number, "").split()
+    assert words_third == words_first
+
+
+def test_documents_rendered_in_parallel_threads_read_as_rendered_alone(
+    setting: Setting, registry: Registry
+) -> None:
+    """Threads share the parsed fonts and the remembered shapes, never a document's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pypdf import PdfReader
+
+    from sijill.documents.content import Issue, build_content, claims_of
+    from sijill.documents.render import render_pdf
+    from sijill.documents.seal import seal
+    from sijill.services import queries
+
+    refs = [setting.ref] + [
+        signed_birth(
+            registry, setting.fes, child__first_name_ar=ar, child__first_name_lat=lat
+        )
+        for ar, lat in (("سلمى", "Salma"), ("إدريس", "Driss"), ("ليلى", "Leila"))
+    ]
+    views = [
+        queries.get_act(registry, actor=setting.fes.clerk, ref=str(r)) for r in refs
+    ]
+    signer = registry.keys.signer(setting.fes.code)
+
+    def text_of(i: int) -> str:
+        view = views[i % len(views)]
+        issue = Issue(
+            f"{setting.fes.code}:2026:{i + 1:06d}:PARALL",
+            registry.now().date(),
+            setting.fes.code,
+            "فاس",
+            "Fès",
+            "عبد الرحيم الفاسي",
+            "Abderrahim El Fassi",
+        )
+        sealed = seal(claims_of(view, kind="extract", issue=issue), signer)
+        pdf = render_pdf(
+            build_content(view, kind="extract", issue=issue),
+            seal=sealed,
+            lang="bilingual",
+        )
+        return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+    alone = [text_of(i) for i in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(text_of, range(8)))
+    assert together == alone
+    assert "Leila" in alone[3] and "Leila" not in alone[2]
+
+
 def test_document_numbers_are_unique_journaled_and_survive_a_rebuild(
     setting: Setting,
 ) -> None:
@@ -334,6 +416,33 @@ def test_the_pdf_is_signed_and_a_reader_detects_any_change(setting: Setting) -> 
     writer.write(appended)
     assert check_pdf(appended.getvalue(), root).status == CHANGED
     assert check_pdf(b"%PDF-1.7 not really", root).status == CHANGED
+
+
+def test_every_pdf_an_office_signs_validates_not_only_the_first(
+    setting: Setting,
+) -> None:
+    """The first signature is pyHanko's; the next ones are filled into its template."""
+    from sijill.documents.pades import pdf_signer
+
+    reg = setting.reg
+    root = TrustStore(service.trust_directory(reg)).root_certificate_pem()
+    assert root is not None
+    docs = [
+        service.issue_document(
+            reg, actor=setting.fes.clerk, ref=str(setting.ref), kind=kind, lang=lang
+        )
+        for kind, lang in (("extract", "fr"), ("full_copy", "ar"), ("extract", "ar"))
+    ]
+    signer = reg.keys.signer(setting.fes.code)
+    certificate = TrustStore(service.trust_directory(reg)).office_certificate_pem(
+        signer.key_id
+    )
+    assert certificate is not None
+    assert pdf_signer(signer, certificate).uses_template
+    assert [check_pdf(d.pdf, root).status for d in docs] == [INTACT] * 3
+    at = docs[2].pdf.find(b"stream", len(docs[2].pdf) // 3) + 200
+    edited = docs[2].pdf[:at] + bytes([docs[2].pdf[at] ^ 1]) + docs[2].pdf[at + 1 :]
+    assert check_pdf(edited, root).status == CHANGED
 
 
 def test_a_request_for_an_unknown_kind_or_language_is_refused(setting: Setting) -> None:

@@ -62,7 +62,7 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     data = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 4))):
         paths = _paths(data)
-        if not paths:  # every field already removed
+        if not paths:  # every key was removed already: nothing is left to mutate
             break
         path = draw(st.sampled_from(paths))
         node = data

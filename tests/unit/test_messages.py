@@ -10,7 +10,7 @@ from sijill.domain.messages import CATALOGUE
 SRC = Path(__file__).resolve().parents[2] / "src" / "sijill"
 RAISED = re.compile(
     r"(?:Violation\([^,]+,\s*|(?:DomainError|InvalidInput|NotFound|Forbidden|Conflict|"
-    r"IntegrityAlarm)\(\s*)f?\"([a-z_]+\.[a-z_.{}]+)\""
+    r"IntegrityAlarm|Unauthenticated)\(\s*)f?\"([a-z_]+\.[a-z_.{}]+)\""
 )
 
 

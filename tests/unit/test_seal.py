@@ -268,3 +268,33 @@ def test_a_rotated_key_still_verifies_what_it_sealed(tmp_path: Path) -> None:
     trust = ministry.store.publish(at=NOW, passphrase=PASS)
     assert verify_seal(old_seal, trust).valid
     assert verify_seal(seal(CLAIMS, new_key), trust).valid
+
+
+def test_the_printed_qr_code_is_small_at_error_correction_q_and_reads_back(
+    ministry: Ministry,
+) -> None:
+    import zxingcpp
+    from PIL import Image
+
+    from sijill.documents.render import qr_modules
+
+    text = seal(CLAIMS, ministry.fes)
+    rows = qr_modules(text)
+    assert len(rows) <= 69 and all(len(row) == len(rows) for row in rows)  # version 13
+    side, scale = len(rows) + 8, 4
+    image = Image.new("L", (side * scale, side * scale), 255)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if not value:
+                image.paste(
+                    0,
+                    (
+                        (c + 4) * scale,
+                        (r + 4) * scale,
+                        (c + 5) * scale,
+                        (r + 5) * scale,
+                    ),
+                )
+    (found,) = zxingcpp.read_barcodes(image)
+    assert found.text == text
+    assert found.ec_level == "Q"

@@ -27,6 +27,7 @@ EXIT_CODES = {
     "invalid": 2,
     "not_found": 3,
     "forbidden": 4,
+    "unauthenticated": 4,
     "conflict": 5,
     "integrity": 6,
 }

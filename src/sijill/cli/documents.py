@@ -24,8 +24,13 @@ keys_app = typer.Typer(
 document_app = typer.Typer(
     help="Extracts and full copies, sealed.", no_args_is_help=True
 )
+institution_app = typer.Typer(
+    help="Notaries, consulates and banks that check data against an act (COMEDEC).",
+    no_args_is_help=True,
+)
 documents_app.add_typer(keys_app, name="keys")
 documents_app.add_typer(document_app, name="document")
+documents_app.add_typer(institution_app, name="institution")
 
 AsUser = Annotated[
     str | None, typer.Option("--as", help="User name of the member of staff acting.")
@@ -287,3 +292,129 @@ def verify(
         ok = ok and answer.status in ("valid", "superseded")
     if not ok:
         raise typer.Exit(6)
+
+
+@institution_app.command("add")
+def institution_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The institution's name.")],
+    kind: Annotated[str, typer.Option("--kind", help="notary, consulate or bank.")],
+    as_user: AsUser = None,
+) -> None:
+    """Authorize an institution; its API token is printed this once, never again."""
+    from sijill.documents.institutions import register_institution
+
+    reg = state(ctx).registry()
+    actor = run(lambda: actor_for(reg, as_user))
+    added = run(lambda: register_institution(reg, actor=actor, name=name, kind=kind))
+    console.print(
+        f"institution {added.name} ({added.kind}) registered: {added.institution_id}"
+    )
+    console.print("its token (shown once; the registry keeps only its SHA-256):")
+    print(added.token)
+
+
+@institution_app.command("list")
+def institution_list(ctx: typer.Context, as_user: AsUser = None) -> None:
+    """The institutions registered, revoked ones included."""
+    from sijill.documents.institutions import list_institutions
+
+    reg = state(ctx).registry()
+    actor = run(lambda: actor_for(reg, as_user))
+    table = Table("id", "name", "kind", "registered at", "revoked at")
+    for r in run(lambda: list_institutions(reg, actor=actor)):
+        table.add_row(
+            r["institution_id"],
+            r["name"],
+            r["kind"],
+            r["registered_at"],
+            r["revoked_at"] or "",
+        )
+    console.print(table)
+
+
+@institution_app.command("revoke")
+def institution_revoke(
+    ctx: typer.Context,
+    institution_id: Annotated[str, typer.Argument(help="The institution's id.")],
+    as_user: AsUser = None,
+) -> None:
+    """Withdraw an institution's authorization: its token is refused from now on."""
+    from sijill.documents.institutions import revoke_institution
+
+    reg = state(ctx).registry()
+    actor = run(lambda: actor_for(reg, as_user))
+    run(lambda: revoke_institution(reg, actor=actor, institution_id=institution_id))
+    console.print(f"institution {institution_id} revoked")
+
+
+def _given(**values: str | None) -> dict[str, str]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+@institution_app.command("check")
+def institution_check(
+    ctx: typer.Context,
+    purpose: Annotated[
+        str, typer.Option("--purpose", help="Why the data are checked.")
+    ],
+    token: Annotated[
+        str,
+        typer.Option(
+            "--token",
+            envvar="SIJILL_INSTITUTION_TOKEN",
+            help="The institution's token (or SIJILL_INSTITUTION_TOKEN).",
+        ),
+    ],
+    act: Annotated[
+        str | None, typer.Option("--act", help="The act's reference.")
+    ] = None,
+    civil_id: Annotated[
+        str | None, typer.Option("--civil-id", help="The person's civil identifier.")
+    ] = None,
+    first_name: Annotated[str | None, typer.Option("--first-name")] = None,
+    family_name: Annotated[str | None, typer.Option("--family-name")] = None,
+    birth_date: Annotated[
+        str | None, typer.Option("--birth-date", help="YYYY-MM-DD.")
+    ] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="M or F.")] = None,
+    father: Annotated[
+        str | None, typer.Option("--father", help="The father's full name.")
+    ] = None,
+    mother: Annotated[
+        str | None, typer.Option("--mother", help="The mother's full name.")
+    ] = None,
+    detail: Annotated[
+        bool, typer.Option("--detail", help="Say which data match and which do not.")
+    ] = False,
+) -> None:
+    """Check the data an institution holds against an act: match or no match."""
+    from sijill.documents.institutions import check_act_data, institution_actor
+
+    reg = state(ctx).registry()
+    actor = run(lambda: institution_actor(reg, token))
+    data = _given(
+        first_name=first_name,
+        family_name=family_name,
+        birth_date=birth_date,
+        sex=sex,
+        father=father,
+        mother=mother,
+    )
+    answer = run(
+        lambda: check_act_data(
+            reg,
+            actor=actor,
+            act=act,
+            civil_id=civil_id,
+            purpose=purpose,
+            data=data,
+            detail=detail,
+        )
+    )
+    verdict = "[green]match[/green]" if answer.match else "[red]no match[/red]"
+    console.print(f"{verdict} — check {answer.check_id} at {answer.checked_at}")
+    for key, outcome in answer.fields.items():
+        console.print(f"  {key}: {outcome}")
+    if not answer.match:
+        raise typer.Exit(1)

@@ -27,3 +27,9 @@ class DocumentInvalid(DomainError):
     """A request for a document that names an unknown kind or language."""
 
     code = "invalid"
+
+
+class Unauthenticated(DomainError):
+    """A request that names no one the registry knows: a missing, unknown or revoked token."""
+
+    code = "unauthenticated"

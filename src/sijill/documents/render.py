@@ -11,15 +11,24 @@ decoding an image.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import segno
+import zxingcpp
 from fpdf import FPDF
-from fpdf.enums import TableBordersLayout
-from fpdf.fonts import FontFace
+from fpdf.bidi import BidiParagraph, auto_detect_base_direction
+from fpdf.enums import MethodReturnValue, RenderStyle, TextDirection
+from fpdf.line_break import Fragment
 
-from sijill.documents.content import DocumentContent, Section
+from sijill.documents.content import DocumentContent, Line, Section
+from sijill.documents.fonts import (
+    SubsettingOutput,
+    add_shared_font,
+    forget_glyph_lookups,
+)
 
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
@@ -28,9 +37,9 @@ FONT_DIRS = (
 TIFINAGH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SEAL_ATTACHMENT = "sijill-seal.txt"
 QR_SIDE_MM = 36.0
+_QR_QUIET = 2  # modules of white margin inside the printed square
 _GREY = (236, 236, 236)
 _INK = (20, 30, 60)
-_HEADING = FontFace(emphasis="BOLD", fill_color=_GREY, size_pt=11)
 
 
 class FontMissing(RuntimeError):
@@ -59,6 +68,18 @@ def _has_tifinagh(content: DocumentContent) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=2048)
+def _bidi_runs(
+    text: str, direction: TextDirection | None, alias: str
+) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
+    """The paragraph direction of ``text`` and its runs of one direction each."""
+    paragraph = direction or auto_detect_base_direction(text)
+    runs = BidiParagraph(
+        text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
+    ).get_bidi_fragments()
+    return paragraph, runs
+
+
 class _Page(FPDF):
     """An A4 page with the registry's fonts and shaping switched on."""
 
@@ -66,14 +87,41 @@ class _Page(FPDF):
         super().__init__(format="A4", unit="mm")
         self.set_margins(15, 14, 15)
         self.set_auto_page_break(True, margin=16)
-        self.add_font("Amiri", "", amiri("Regular"))
-        self.add_font("Amiri", "B", amiri("Bold"))
+        add_shared_font(self, "Amiri", "", amiri("Regular"))
+        add_shared_font(self, "Amiri", "B", amiri("Bold"))
         if _has_tifinagh(content) and TIFINAGH_FONT.exists():
-            self.add_font("DejaVu", "", TIFINAGH_FONT)
+            add_shared_font(self, "DejaVu", "", TIFINAGH_FONT)
             self.set_fallback_fonts(["DejaVu"])
         self.set_text_shaping(use_shaping_engine=True)
         self.set_text_color(*_INK)
         self.footer_text = f"{content.issue.number} — {content.ref}"
+
+    def _preload_bidirectional_text(
+        self, text: str, markdown: bool
+    ) -> Sequence[Fragment]:
+        # fpdf2's own steps (fpdf2 2.8.9), the bidirectional runs of each text being
+        # remembered: the Unicode bidi algorithm ran again for every label of every
+        # page, a quarter of the time spent laying a document out.
+        if not self.text_shaping:
+            return super()._preload_bidirectional_text(text, markdown)
+        direction, runs = _bidi_runs(
+            text, self.text_shaping["direction"], self.str_alias_nb_pages
+        )
+        self.text_shaping["paragraph_direction"] = direction
+        emphasis = (
+            "B" in self.font_style,
+            "I" in self.font_style,
+            self.strikethrough,
+            self.underline,
+        )
+        fragments: list[Fragment] = []
+        for run, run_direction in runs:
+            self.text_shaping["fragment_direction"] = run_direction
+            fragments += self._preload_font_styles(
+                run, markdown, _initial_emphasis=emphasis
+            )
+            emphasis = getattr(self, "_markdown_emphasis", emphasis)
+        return tuple(fragments)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -110,72 +158,150 @@ def _widths(lang: str) -> tuple[float, ...]:
     return {"bilingual": (37, 53, 53, 37), "ar": (125, 55), "fr": (55, 125)}[lang]
 
 
-def _section(pdf: _Page, section: Section, lang: str) -> None:
-    pdf.set_font("Amiri", "", 10)
-    aligns = {
-        "bilingual": ("LEFT", "LEFT", "RIGHT", "RIGHT"),
-        "ar": ("RIGHT", "RIGHT"),
-        "fr": ("LEFT", "LEFT"),
-    }[lang]
-    with pdf.table(
-        col_widths=_widths(lang),
-        text_align=aligns,
-        borders_layout=TableBordersLayout.HORIZONTAL_LINES,
-        first_row_as_headings=False,
-        line_height=5.0,
-        padding=(0.5, 1.5),
-        width=pdf.epw,
-    ) as table:
-        head = table.row()
-        if lang == "bilingual":
-            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
-            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
-        elif lang == "ar":
-            head.cell(section.title_ar, colspan=2, style=_HEADING, align="RIGHT")
+_LINE_HEIGHT = 5.0
+_PAD_X, _PAD_Y = 1.5, 0.5
+# Where text wraps in a cell, by font, size, width and text: labels recur in every
+# document, and fpdf2 measures a line letter by letter.
+_WRAPPED: OrderedDict[tuple[str, float, float, str], tuple[str, ...]] = OrderedDict()
+_WRAPPED_KEEP = 2048
+
+# A cell: its text, its width in columns and its alignment (L, C or R).
+Cell = tuple[str, int, str]
+
+
+def _wrapped(pdf: _Page, text: str, width: float) -> tuple[str, ...]:
+    """The lines of ``text`` in a cell ``width`` wide, in the current font."""
+    room = width - 2 * _PAD_X
+    key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, room, text)
+    lines = _WRAPPED.get(key)
+    if lines is None:
+        if pdf.get_string_width(text) <= room:
+            lines = (text,)
         else:
-            head.cell(section.title_fr, colspan=2, style=_HEADING, align="LEFT")
-        for line in section.lines:
-            row = table.row()
-            cells = {
-                "bilingual": (
-                    line.label_fr,
-                    line.value_fr,
-                    line.value_ar,
-                    line.label_ar,
-                ),
-                "ar": (line.value_ar, line.label_ar),
-                "fr": (line.label_fr, line.value_fr),
-            }[lang]
-            if lang == "bilingual" and line.value_ar == line.value_fr:
-                row.cell(line.label_fr)
-                row.cell(line.value_fr, colspan=2, align="CENTER")
-                row.cell(line.label_ar)
-                continue
-            for text in cells:
-                row.cell(text)
+            found = pdf.multi_cell(
+                room, _LINE_HEIGHT, text, dry_run=True, output=MethodReturnValue.LINES
+            )
+            assert isinstance(found, list)
+            lines = tuple(str(line) for line in found)
+        _WRAPPED[key] = lines
+        if len(_WRAPPED) > _WRAPPED_KEEP:
+            _WRAPPED.popitem(last=False)
+    return lines
+
+
+def _row(pdf: _Page, widths: tuple[float, ...], cells: list[Cell], fill: bool) -> None:
+    """One row of a section, laid out by hand: a cell holds one or more lines."""
+    x, spans = pdf.l_margin, []
+    column = 0
+    for text, span, align in cells:
+        width = sum(widths[column : column + span])
+        spans.append((x, width, _wrapped(pdf, text, width), align))
+        x, column = x + width, column + span
+    height = max(len(lines) for _, _, lines, _ in spans) * _LINE_HEIGHT + 2 * _PAD_Y
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+    top = pdf.get_y()
+    if fill:
+        pdf.set_fill_color(*_GREY)
+        pdf.rect(pdf.l_margin, top, pdf.epw, height, style=RenderStyle.F)
+    for left, width, lines, align in spans:
+        for i, line in enumerate(lines):
+            pdf.set_xy(left + _PAD_X, top + _PAD_Y + i * _LINE_HEIGHT)
+            pdf.cell(width - 2 * _PAD_X, _LINE_HEIGHT, line, align=align)
+    pdf.line(pdf.l_margin, top + height, pdf.l_margin + pdf.epw, top + height)
+    pdf.set_xy(pdf.l_margin, top + height)
+
+
+def _heading(section: Section, lang: str) -> list[Cell]:
+    if lang == "bilingual":
+        return [(section.title_fr, 2, "L"), (section.title_ar, 2, "R")]
+    if lang == "ar":
+        return [(section.title_ar, 2, "R")]
+    return [(section.title_fr, 2, "L")]
+
+
+def _cells(line: Line, lang: str) -> list[Cell]:
+    if lang == "ar":
+        return [(line.value_ar, 1, "R"), (line.label_ar, 1, "R")]
+    if lang == "fr":
+        return [(line.label_fr, 1, "L"), (line.value_fr, 1, "L")]
+    if line.value_ar == line.value_fr:
+        return [
+            (line.label_fr, 1, "L"),
+            (line.value_fr, 2, "C"),
+            (line.label_ar, 1, "R"),
+        ]
+    return [
+        (line.label_fr, 1, "L"),
+        (line.value_fr, 1, "L"),
+        (line.value_ar, 1, "R"),
+        (line.label_ar, 1, "R"),
+    ]
+
+
+def _section(pdf: _Page, section: Section, lang: str) -> None:
+    widths = _widths(lang)
+    pdf.set_draw_color(0, 0, 0)
+    pdf.set_line_width(0.2)
+    pdf.set_font("Amiri", "B", 11)
+    _row(pdf, widths, _heading(section, lang), fill=True)
+    pdf.set_font("Amiri", "", 10)
+    for line in section.lines:
+        _row(pdf, widths, _cells(line, lang), fill=False)
     pdf.ln(1.5)
 
 
+def _runs(row: bytes) -> list[tuple[int, int]]:
+    """The runs of dark modules (0) in a row, as (first column, column after the last)."""
+    runs, start = [], None
+    for c, light in enumerate([*row, 255]):
+        if not light and start is None:
+            start = c
+        elif light and start is not None:
+            runs.append((start, c))
+            start = None
+    return runs
+
+
+def qr_modules(text: str) -> list[bytes]:
+    """The QR code of ``text`` at error correction Q, one byte a module (0 is dark).
+
+    zxing-cpp encodes it (and chooses the best data mask) in C++, a few times faster
+    than a Python encoder; it also reads the code back from photos (``reader``).
+    """
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
+    image: Any = code.to_image(scale=1, add_quiet_zones=False)  # a buffer, H x W
+    pixels = memoryview(image)
+    side = pixels.shape[1] if pixels.shape else 0
+    data = pixels.tobytes()
+    return [data[i : i + side] for i in range(0, len(data), side)]
+
+
 def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
-    """The seal as a vector QR code (error correction Q), runs of modules merged."""
-    code = segno.make(text, error="q", boost_error=False, micro=False)
-    rows = list(code.matrix_iter(scale=1, border=2))
-    module = side / len(rows)
+    """The seal as a vector QR code (error correction Q), as few rectangles as can be.
+
+    A run of dark modules continues the rectangle of the same run on the rows above.
+    """
+    rows = [_runs(row) for row in qr_modules(text)]
+    module = side / (len(rows) + 2 * _QR_QUIET)
+    x, y = x + _QR_QUIET * module, y + _QR_QUIET * module
     pdf.set_fill_color(0, 0, 0)
-    for r, row in enumerate(rows):
-        start = None
-        for c, dark in enumerate([*row, 0]):
-            if dark and start is None:
-                start = c
-            elif not dark and start is not None:
+    open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
+    for r, runs in enumerate([*rows, []]):
+        current = set(runs)
+        for run, top in list(open_.items()):
+            if run not in current:
+                del open_[run]
+                start, end = run
                 pdf.rect(
                     x + start * module,
-                    y + r * module,
-                    (c - start) * module,
-                    module,
-                    style="F",
+                    y + top * module,
+                    (end - start) * module,
+                    (r - top) * module,
+                    style=RenderStyle.F,
                 )
-                start = None
+        for run in runs:
+            open_.setdefault(run, r)
 
 
 def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None:
@@ -235,4 +361,7 @@ def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
         modification_date=issued,
         creation_date=issued,
     )
-    return bytes(pdf.output())
+    try:
+        return bytes(pdf.output(output_producer_class=SubsettingOutput))
+    finally:
+        forget_glyph_lookups()

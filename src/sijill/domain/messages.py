@@ -382,6 +382,68 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "الرسم {ref} ملغى: لا تسلم منه أي وثيقة",
         "l'acte {ref} est annulé : aucun document n'en est délivré",
     ),
+    "institution.exists": (
+        "an institution named {name} is already registered",
+        "توجد مؤسسة مسجلة باسم {name}",
+        "une institution nommée {name} est déjà enregistrée",
+    ),
+    "institution.unknown": (
+        "no institution has the id {id}",
+        "لا توجد مؤسسة بالمعرف {id}",
+        "aucune institution n'a l'identifiant {id}",
+    ),
+    "institution.already_revoked": (
+        "institution {name} was already revoked on {at}",
+        "سبق سحب ترخيص المؤسسة {name} بتاريخ {at}",
+        "l'institution {name} a déjà été révoquée le {at}",
+    ),
+    "institution.no_token": (
+        "an institution token is required (header Authorization: Bearer TOKEN)",
+        "يلزم رمز المؤسسة (Authorization: Bearer TOKEN)",
+        "un jeton d'institution est exigé (en-tête Authorization: Bearer TOKEN)",
+    ),
+    "institution.unknown_token": (
+        "this institution token is not known to the registry",
+        "رمز المؤسسة هذا غير معروف لدى السجل",
+        "ce jeton d'institution est inconnu du registre",
+    ),
+    "institution.revoked": (
+        "the token of institution {name} was revoked on {at}",
+        "سحب رمز المؤسسة {name} بتاريخ {at}",
+        "le jeton de l'institution {name} a été révoqué le {at}",
+    ),
+    "forbidden.unknown_institution": (
+        "{username} is not an institution authorized by the ministry",
+        "{username} ليست مؤسسة مرخصا لها من طرف الوزارة",
+        "{username} n'est pas une institution autorisée par le ministère",
+    ),
+    "check.act_or_civil_id": (
+        "name the act by its reference (act) or by the person's civil identifier "
+        "(civil_id)",
+        "حدد الرسم بمرجعه (act) أو بالمعرف المدني للشخص (civil_id)",
+        "désignez l'acte par sa référence (act) ou par l'identifiant civil de la "
+        "personne (civil_id)",
+    ),
+    "check.nothing_to_check": (
+        "give at least one of the data to check: {fields}",
+        "قدم معطى واحدا على الأقل للتحقق منه: {fields}",
+        "donnez au moins une des données à vérifier : {fields}",
+    ),
+    "check.unknown_field": (
+        "is not a datum that can be checked; use one of: {fields}",
+        "ليس معطى قابلا للتحقق؛ استعمل أحد: {fields}",
+        "n'est pas une donnée vérifiable ; utilisez l'une de : {fields}",
+    ),
+    "check.unknown_civil_id": (
+        "no birth act has the civil identifier {civil_id}",
+        "لا يوجد رسم ولادة بالمعرف المدني {civil_id}",
+        "aucun acte de naissance n'a l'identifiant civil {civil_id}",
+    ),
+    "check.annulled": (
+        "act {ref} is annulled: nothing is checked against it",
+        "الرسم {ref} ملغى: لا يتم التحقق بناء عليه",
+        "l'acte {ref} est annulé : rien n'est vérifié sur lui",
+    ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",
         "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",

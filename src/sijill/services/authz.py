@@ -19,6 +19,8 @@ SENDERS = frozenset({"hospital", "local_authority", "citizen"})
 # The digitization teams of an office: they key, adjudicate and review legacy acts.
 DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer"})
 SIGNERS = frozenset({"officer", "delegate"})
+# A notary, consulate or bank authorized by the ministry: its token names it.
+INSTITUTION = "institution"
 
 POLICY: dict[str, frozenset[str]] = {
     "office.create": NATIONAL,
@@ -33,6 +35,9 @@ POLICY: dict[str, frozenset[str]] = {
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
+    "institution.register": NATIONAL,
+    "institution.revoke": NATIONAL,
+    "institution.check": frozenset({INSTITUTION}),
     "journal.verify": NATIONAL,
     "journal.rebuild": frozenset({"system"}),
     "digitize.import": NATIONAL | SIGNERS | {"keyer", "supervisor"},
@@ -53,6 +58,17 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
     """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
+    if actor.role == INSTITUTION:
+        active = uow.conn.execute(
+            select(t.institutions.c.institution_id).where(
+                t.institutions.c.institution_id == actor.username,
+                t.institutions.c.revoked_at.is_(None),
+            )
+        ).first()
+        if active is None:
+            raise Forbidden(
+                "forbidden.unknown_institution", {"username": actor.username}
+            )
     if actor.role in STAFF | DIGITIZERS:
         if office is not None and actor.office != office:
             raise Forbidden(

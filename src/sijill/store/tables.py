@@ -304,6 +304,23 @@ alarms = Table(
     Column("detail", Text, nullable=False),
 )
 
+# --- institutions --------------------------------------------------------------------
+
+# Notaries, consulates and banks the ministry authorizes to check the data they were
+# given against an act. Their API token is shown once; only its SHA-256 is kept.
+institutions = Table(
+    "institutions",
+    metadata,
+    Column("institution_id", String(36), primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("kind", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("registered_at", Stamp, nullable=False),
+    Column("registered_by", String(40), nullable=False),
+    Column("revoked_at", Stamp),
+    Column("revoked_by", String(40)),
+)
+
 APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (

@@ -32,6 +32,7 @@ from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.documents import documents_router
+from sijill.web.institutions import institutions_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 
@@ -225,6 +226,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(search_router(reg, WEB_VIEWER))
     app.include_router(documents_router(reg))
     app.include_router(stats_router(reg, WEB_VIEWER, _page))
+    app.include_router(institutions_router(reg))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

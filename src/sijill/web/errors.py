@@ -11,6 +11,7 @@ from sijill.domain.errors import DomainError, InvalidInput
 STATUS = {
     "invalid": 422,
     "not_found": 404,
+    "unauthenticated": 401,
     "forbidden": 403,
     "conflict": 409,
     "integrity": 500,

@@ -1,0 +1,360 @@
+"""The PDF fonts, parsed once per process and shared by every document.
+
+fpdf2 parses a TrueType file for every ``FPDF`` it is added to, shapes the same
+labels with HarfBuzz again for every document (and for every character while it
+breaks a line), and when it writes the file subsets the whole font with fontTools,
+decompiling its large layout tables first. Amiri is 560 KB and 6,782 glyphs: that
+was most of the time spent on a document.
+
+Here each face is parsed once and lent to each document as a ``SharedFont`` — the
+same character map, metrics and HarfBuzz face, with the document's own subset map
+— shaping results are remembered, and the font program written into the PDF is cut
+by ``Outlines`` from the file's raw bytes: the glyphs the document uses (and their
+components) are copied as they are and numbered anew, nothing is recompiled. The
+subset map, the widths and the ToUnicode map are still fpdf2's."""
+
+from __future__ import annotations
+
+import itertools
+import struct
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from fontTools import ttLib  # type: ignore[import-untyped]
+from fpdf import FPDF
+from fpdf.fonts import SubsetMap, TTFFont
+from fpdf.output import OutputProducer
+
+# Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
+_KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
+_SHAPED_KEEP = 2048  # shapes remembered per face: labels and frequent names
+# Composite glyph flags (OpenType 'glyf'): how long each component record is.
+_ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
+
+
+class Outlines:
+    """The raw tables of a TrueType file, from which a subset is cut by copying bytes.
+
+    The glyphs a document uses, and the components of its composite glyphs, are
+    copied as they are and numbered anew in their original order (.notdef first);
+    only the component numbers inside composite glyphs are rewritten. Nothing is
+    decompiled or recompiled.
+    """
+
+    def __init__(self, data: bytes, glyph_order: Sequence[str]) -> None:
+        count = struct.unpack_from(">H", data, 4)[0]
+        self.tables: dict[bytes, bytes] = {}
+        for i in range(count):
+            tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
+            self.tables[tag] = data[offset : offset + length]
+        long_loca = struct.unpack_from(">h", self.tables[b"head"], 50)[0] == 1
+        loca = self.tables[b"loca"]
+        n = struct.unpack_from(">H", self.tables[b"maxp"], 4)[0]
+        self.offsets = (
+            struct.unpack_from(f">{n + 1}I", loca)
+            if long_loca
+            else tuple(2 * o for o in struct.unpack_from(f">{n + 1}H", loca))
+        )
+        self.gid = {name: i for i, name in enumerate(glyph_order)}
+        self._metrics = self._horizontal_metrics(n)
+
+    def _horizontal_metrics(self, n: int) -> list[bytes]:
+        """Each glyph's advance width and left side bearing, 4 bytes each."""
+        hmtx = self.tables[b"hmtx"]
+        long_metrics = struct.unpack_from(">H", self.tables[b"hhea"], 34)[0]
+        metrics = [hmtx[4 * i : 4 * i + 4] for i in range(long_metrics)]
+        advance = metrics[-1][:2]
+        bearings = hmtx[4 * long_metrics :]
+        metrics += [
+            advance + bearings[2 * i : 2 * i + 2] for i in range(n - long_metrics)
+        ]
+        return metrics
+
+    def glyph(self, gid: int) -> bytes:
+        glyf = self.tables[b"glyf"]
+        return glyf[self.offsets[gid] : self.offsets[gid + 1]]
+
+    def components(self, gid: int) -> list[tuple[int, int]]:
+        """The glyphs a composite glyph is made of, with where each is named in it."""
+        data = self.glyph(gid)
+        if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
+            return []
+        found, at = [], 10
+        while True:
+            flags, component = struct.unpack_from(">HH", data, at)
+            found.append((at + 2, component))
+            at += 4 + (4 if flags & _ARG_WORDS else 2)
+            at += (
+                8
+                if flags & _TWO_BY_TWO
+                else 4
+                if flags & _XY_SCALE
+                else 2
+                if flags & _SCALE
+                else 0
+            )
+            if not flags & _MORE:
+                return found
+
+    def closure(self, gids: set[int]) -> set[int]:
+        todo, done = list(gids | {0}), set()
+        while todo:
+            gid = todo.pop()
+            if gid not in done:
+                done.add(gid)
+                todo += [component for _, component in self.components(gid)]
+        return done
+
+    def subset(self, glyph_names: Sequence[str]) -> tuple[bytes, dict[int, int]]:
+        """A TrueType font with the named glyphs (and .notdef), and the new glyph ids."""
+        order = sorted(self.closure({self.gid[name] for name in glyph_names}))
+        renumbered = {old: new for new, old in enumerate(order)}
+        glyf, lengths = bytearray(), []
+        for gid in order:
+            data = bytearray(self.glyph(gid))
+            for at, component in self.components(gid):
+                struct.pack_into(">H", data, at, renumbered[component])
+            data += bytes(-len(data) % 4)
+            glyf += data
+            lengths.append(len(data))
+        loca = [0, *itertools.accumulate(lengths)]
+        head = bytearray(self.tables[b"head"])
+        head[8:12] = bytes(4)  # checkSumAdjustment, set once the file is laid out
+        struct.pack_into(">h", head, 50, 1)  # long loca offsets
+        hhea, maxp = bytearray(self.tables[b"hhea"]), bytearray(self.tables[b"maxp"])
+        struct.pack_into(">H", hhea, 34, len(order))  # a full metric for each glyph
+        struct.pack_into(">H", maxp, 4, len(order))
+        tables = {tag: self.tables[tag] for tag in _KEPT if tag in self.tables}
+        tables.update(
+            {
+                b"head": bytes(head),
+                b"hhea": bytes(hhea),
+                b"maxp": bytes(maxp),
+                b"hmtx": b"".join(self._metrics[gid] for gid in order),
+                b"glyf": bytes(glyf),
+                b"loca": struct.pack(f">{len(loca)}I", *loca),
+            }
+        )
+        return _sfnt(tables), renumbered
+
+
+def _checksum(data: bytes) -> int:
+    padded = data + bytes(-len(data) % 4)
+    words: tuple[int, ...] = struct.unpack(f">{len(padded) // 4}I", padded)
+    return sum(words) & 0xFFFFFFFF
+
+
+def _sfnt(tables: dict[bytes, bytes]) -> bytes:
+    """A TrueType file holding ``tables``, with its directory and checksums."""
+    tags = sorted(tables)
+    power = 1 << (len(tags).bit_length() - 1)
+    header = struct.pack(
+        ">IHHHH",
+        0x00010000,
+        len(tags),
+        power * 16,
+        power.bit_length() - 1,
+        len(tags) * 16 - power * 16,
+    )
+    directory, body, at = bytearray(), bytearray(), {}
+    offset = len(header) + 16 * len(tags)
+    for tag in tags:
+        data = tables[tag]
+        at[tag] = offset + len(body)
+        directory += struct.pack(">4sIII", tag, _checksum(data), at[tag], len(data))
+        body += data + bytes(-len(data) % 4)
+    font = bytearray(header + directory + body)
+    adjustment = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
+    struct.pack_into(">I", font, at[b"head"] + 8, adjustment)
+    return bytes(font)
+
+
+class _CutFont(ttLib.TTFont):  # type: ignore[misc]
+    """What fpdf2 subsets and saves: already cut, with no table for fontTools to subset.
+
+    fpdf2 asks it for the glyph ids its glyphs have in the cut font, and its bytes.
+    """
+
+    def __init__(self, outlines: Outlines, glyph_names: Sequence[str]) -> None:
+        super().__init__()
+        self.outlines = outlines
+        self.setGlyphOrder([".notdef", *(n for n in glyph_names if n != ".notdef")])
+        self.program, self.renumbered = outlines.subset(glyph_names)
+
+    def getGlyphID(self, glyphName: str) -> int:
+        return self.renumbered[self.outlines.gid[glyphName]]
+
+    def save(self, file: Any, reorderTables: Any = True) -> None:
+        file.write(self.program)
+
+
+class Face:
+    """One font file: parsed once, its shapes remembered, its outlines kept raw."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        scratch = FPDF()
+        scratch.add_font("face", "", path)
+        template = scratch.fonts["face"]
+        assert isinstance(template, TTFFont)
+        _ = template.hbfont  # load the HarfBuzz face now, once
+        self.template = template
+        self._shaped: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self.outlines = Outlines(path.read_bytes(), template.ttfont.getGlyphOrder())
+
+    def remembered(self, key: tuple[Any, ...]) -> Any:
+        """A shape remembered under ``key``, or None."""
+        return self._shaped.get(key)
+
+    def remember(self, key: tuple[Any, ...], shape: Any) -> None:
+        self._shaped[key] = shape
+        if len(self._shaped) > _SHAPED_KEEP:
+            self._shaped.popitem(last=False)
+
+    def to_subset(self, glyph_names: Sequence[str]) -> ttLib.TTFont:
+        """What fpdf2 subsets to ``glyph_names`` and writes into the PDF."""
+        return _CutFont(self.outlines, glyph_names)
+
+
+class SharedFont(TTFFont):
+    """A document's use of a shared ``Face``: its own subset map, shared metrics."""
+
+    face: Face
+
+    def perform_harfbuzz_shaping(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> tuple[Any, Any]:
+        # Advances come back in font units whatever the size (neither face has a
+        # tracking table), so a shape is remembered by text and parameters only.
+        key = ("shape", text, *_shaping_key(text_shaping_params))
+        found = self.face.remembered(key)
+        if found is None:
+            found = super().perform_harfbuzz_shaping(
+                text, font_size_pt, text_shaping_params
+            )  # HarfBuzz gives (None, None) for nothing to draw
+            self.face.remember(key, found)
+        return found  # type: ignore[no-any-return]
+
+    def shape_text(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> Sequence[dict[str, Any]]:
+        # Each shaped glyph's name, width, Unicode text and offsets are the same in
+        # every document and are remembered; only the code the glyph gets in this
+        # document's subset ("mapped_char") is taken here.
+        key = ("glyphs", text, *_shaping_key(text_shaping_params))
+        glyphs = self.face.remembered(key)
+        if glyphs is None:
+            subset = self.subset
+            assert isinstance(subset, _Subset)
+            subset.picked = []
+            try:
+                infos = super().shape_text(text, font_size_pt, text_shaping_params)
+                glyphs = list(zip(subset.picked, infos, strict=True))
+            finally:
+                subset.picked = None
+            self.face.remember(key, glyphs)
+        return [
+            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
+            for glyph, info in glyphs
+        ]
+
+
+class _Subset(SubsetMap):
+    """fpdf2's subset map, telling which glyphs a shaping picked, in order."""
+
+    picked: list[Any] | None = None
+
+    def pick_glyph(self, glyph: Any) -> int | None:
+        if self.picked is not None:
+            self.picked.append(glyph)
+        return super().pick_glyph(glyph)
+
+
+def _shaping_key(params: dict[str, Any] | None) -> tuple[Any, ...]:
+    params = params or {}
+    direction = params.get("fragment_direction")
+    return (
+        direction.value if direction is not None else None,
+        params.get("script"),
+        params.get("language"),
+        tuple(sorted((params.get("features") or {}).items())),
+    )
+
+
+def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
+    font = SharedFont.__new__(SharedFont)
+    for slot in TTFFont.__slots__:
+        if hasattr(face.template, slot):
+            setattr(font, slot, getattr(face.template, slot))
+    font.face = face
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = fontkey
+    font.emphasis = type(face.template.emphasis).coerce(style)
+    font.biggest_size_pt = 0
+    font.missing_glyphs = []
+    font.color_font = None
+    font.subset = _Subset(font)
+    return font
+
+
+_FACES: dict[Path, Face] = {}
+_FACES_LOCK = threading.Lock()
+
+
+def face(path: Path) -> Face:
+    """The face of the font file at ``path``, parsed on first use in this process.
+
+    Threads share it: after parsing, the character map, metrics and HarfBuzz face
+    are only read, and each document has its own subset map.
+    """
+    found = _FACES.get(path)
+    if found is None:
+        with _FACES_LOCK:
+            found = _FACES.get(path)
+            if found is None:
+                found = _FACES[path] = Face(path)
+    return found
+
+
+def add_shared_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
+    """``pdf.add_font(family, style, path)``, lending the face parsed once."""
+    fontkey = f"{family.lower()}{style}"
+    pdf.fonts[fontkey] = _lend(face(path), pdf, fontkey, style)
+
+
+class SubsettingOutput(OutputProducer):
+    """Writes a PDF whose shared fonts are cut by ``Outlines``, not by fontTools.
+
+    fpdf2 subsets ``font.ttfont`` in place, then asks it for glyph ids and its
+    bytes; a ``_CutFont`` stands in for it, already cut, for the time of the write.
+    """
+
+    def _add_fonts(self, *args: Any, **kwargs: Any) -> Any:
+        lent: list[tuple[SharedFont, Any]] = []
+        for font in self.fpdf.fonts.values():
+            if isinstance(font, SharedFont):
+                names = font.subset.get_all_glyph_names()
+                lent.append((font, font.ttfont))
+                font.ttfont = font.face.to_subset(names)
+        try:
+            return super()._add_fonts(*args, **kwargs)
+        finally:
+            for font, shared in lent:
+                font.ttfont = shared
+
+
+def forget_glyph_lookups() -> None:
+    """Empty fpdf2's per-class memo of subset lookups, which holds every document's."""
+    for method in (SubsetMap.pick, SubsetMap.get_glyph):
+        clear: Callable[[], None] | None = getattr(method, "cache_clear", None)
+        if clear is not None:
+            clear()
