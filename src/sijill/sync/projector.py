@@ -117,9 +117,8 @@ def _chunk(
             return 0, False
         whole = uow.conn.begin_nested()
         try:
-            for entry_seq, event in pending:
-                projection.apply(uow.conn, office, event)
-                applied_seq = entry_seq
+            projection.apply_many(uow.conn, office, (event for _, event in pending))
+            applied_seq = pending[-1][0]
         except (IntegrityError, DBAPIError, KeyError, TypeError, ValueError):
             # Rare: find the entry that does not fit, one savepoint at a time.
             whole.rollback()
