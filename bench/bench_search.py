@@ -146,7 +146,8 @@ class Corpus:
 
 
 def load(url: str, corpus: Corpus) -> None:
-    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+    url = url.replace("+psycopg", "")
+    with psycopg.connect(url) as conn:
         for statement in (
             "DROP INDEX ix_name_keys_probe",
             "ALTER TABLE name_keys DROP CONSTRAINT pk_name_keys",
@@ -167,21 +168,24 @@ def load(url: str, corpus: Corpus) -> None:
                     o.setting,
                 ),
             )
-        with conn.cursor() as cur:
-            with (
-                cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
-            ):
-                keys_buffer: list[tuple[Any, ...]] = []
-                for act, keys in corpus.rows():
-                    acts.write_row(act)
-                    keys_buffer += keys
-            with cur.copy(
-                "COPY name_keys (office_code, act_id, role, part, kind, key, event_date) "
-                "FROM STDIN"
-            ) as copy:
-                for row in keys_buffer:
-                    copy.write_row(row)
         conn.commit()
+    # Acts and their keys stream at once through two connections: at millions of
+    # acts the keys would not fit in memory.
+    with (
+        psycopg.connect(url) as acts_conn,
+        psycopg.connect(url) as keys_conn,
+        acts_conn.cursor() as acts_cur,
+        keys_conn.cursor() as keys_cur,
+        acts_cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
+        keys_cur.copy(
+            "COPY name_keys (office_code, act_id, role, part, kind, key, event_date) "
+            "FROM STDIN"
+        ) as copy,
+    ):
+        for act, keys in corpus.rows():
+            acts.write_row(act)
+            for row in keys:
+                copy.write_row(row)
 
 
 def build_indexes(url: str) -> None:
@@ -283,10 +287,39 @@ def measure(url: str, corpus: Corpus, count: int) -> None:
     )
 
 
-def dedup(count: int) -> None:
-    """Batch detection over ``count`` births plus 5 % second keyings of some of them."""
+def dedup(count: int, pool_size: int) -> None:
+    """Batch detection over ``count`` births plus 5 % second keyings of some of them.
+
+    The births recombine a pool of generated ones (the child's first name and sex
+    from one, the family name from another, each parent's first and family names
+    from others, a day of one year), so that a million distinct persons cost
+    seconds to make.
+    """
+    first = ("first_name_ar", "first_name_lat")
+    family = ("family_name_ar", "family_name_lat")
     gen, rng = Generator(11), random.Random(3)
-    births = [d for _, d in gen.births(count, date(2018, 1, 1), date(2018, 12, 31))]
+    pool = [d for _, d in gen.births(pool_size, date(2018, 1, 1), date(2018, 12, 31))]
+    births = []
+    for _ in range(count):
+        a, b, c, d, e = (rng.choice(pool) for _ in range(5))
+        child = {
+            **{f: a["child"][f] for f in first},
+            **{f: b["child"][f] for f in family},
+        }
+        father = b.get("father") and e.get("father")
+        if father:
+            father = {**father, **{f: b["father"][f] for f in family}}
+        mother = {**c["mother"], **{f: d["mother"][f] for f in family}}
+        day = date(2018, 1, 1) + timedelta(days=rng.randrange(365))
+        births.append(
+            {
+                **a,
+                "child": child,
+                "father": father,
+                "mother": mother,
+                "birth_date": day.isoformat(),
+            }
+        )
     people = [(f"a{i}", person_of("birth", d)) for i, d in enumerate(births)]
     truth: set[frozenset[str]] = set()
     for k, i in enumerate(rng.sample(range(count), count // 20)):
@@ -317,6 +350,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=20_000, help="distinct births")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--dedup", type=int, default=20_000, help="births (0: skip)")
+    parser.add_argument("--dedup-only", action="store_true", help="skip the search")
     parser.add_argument(
         "--pg",
         default=os.environ.get(
@@ -324,6 +358,9 @@ def main() -> None:
         ),
     )
     args = parser.parse_args()
+    if args.dedup_only:
+        dedup(args.dedup, min(args.pool, args.dedup))
+        return
     print(f"search benchmark: {args.acts:,} births on PostgreSQL", flush=True)
     corpus = timed(
         f"generating a pool of {min(args.pool, args.acts):,} births",
@@ -348,7 +385,7 @@ def main() -> None:
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
     if args.dedup:
-        dedup(args.dedup)
+        dedup(args.dedup, min(args.pool, args.dedup))
     sys.stdout.flush()
 
 
