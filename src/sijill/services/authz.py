@@ -43,6 +43,7 @@ POLICY: dict[str, frozenset[str]] = {
     "digitize.load": NATIONAL | SIGNERS,
     "digitize.report": NATIONAL | SIGNERS | DIGITIZERS | {"supervisor"},
     "digitize.quality": NATIONAL | SIGNERS | {"supervisor"},
+    "quality.read": NATIONAL | STAFF | {"supervisor"},
 }
 
 
