@@ -136,6 +136,26 @@ def test_a_prefix_finds_the_names_that_begin_with_it_and_ali_is_not_alaoui(
     assert _refs(registry, registers.fes.clerk, name="Ali") == [str(registers.ali)]
 
 
+def test_two_words_are_found_in_any_order_and_with_a_prefix(
+    registry: Registry, registers: Registers
+) -> None:
+    both = {str(registers.mohammed), str(registers.rabat_mohamed)}
+    assert set(_refs(registry, NATIONAL, name="Alaoui Mohamed")) == both
+    assert set(_refs(registry, NATIONAL, name="العلوي محمد")) == both
+    assert _refs(registry, registers.fes.clerk, name="Mohamed Ala*") == [
+        str(registers.mohammed)
+    ]
+    assert _refs(registry, registers.fes.clerk, name="Ali Alaoui") == []
+    with registry.engine.connect() as conn:
+        pairs = conn.execute(
+            select(name_keys.c.kind, name_keys.c.key).where(
+                name_keys.c.part == "pair", name_keys.c.role == "person"
+            )
+        ).all()
+    assert ("lat2", "muhamad alaui") in pairs
+    assert ("lat2", "alaui muhamad") in pairs
+
+
 def test_parents_names_are_searched_in_their_own_role(
     registry: Registry, registers: Registers
 ) -> None:

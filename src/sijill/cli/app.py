@@ -702,6 +702,10 @@ from sijill.cli.search import search_app  # noqa: E402
 app.add_typer(names_app, name="names")
 app.add_typer(search_app, name="search")
 
+from sijill.cli.quality import quality_app  # noqa: E402
+
+app.add_typer(quality_app, name="quality")
+
 
 from sijill.cli.documents import documents_app  # noqa: E402
 

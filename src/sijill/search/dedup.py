@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, intersect, select
@@ -63,6 +64,7 @@ class Person:
         return _block_key(self.family_ar or self.family_lat)
 
 
+@lru_cache(maxsize=1 << 20)
 def _block_key(name: str) -> str:
     # ى and ي at the end are one keying apart (العلوى, العلوي): one block for both.
     return skeleton(name.replace("ى", "ي"))
@@ -102,8 +104,10 @@ def score(a: Person, b: Person, freq: Frequencies) -> tuple[float, float, list[s
         _name("family name", a, b, "family", freq),
         _birth_date(a.birth_date, b.birth_date),
         _sex(a.sex, b.sex),
-        _parent("father", a.father, b.father),
-        _parent("mother", a.mother, b.mother),
+        # A father bears the child's family name: agreeing says little more than the
+        # family name did, only that the first names (Mohamed, often) agree.
+        _parent("father", a.father, b.father, 0.1),
+        _parent("mother", a.mother, b.mother, 0.02),
         _place(a.place, b.place),
     ]
     weight = sum(w for w, _ in parts)
@@ -136,12 +140,27 @@ def _name(
 
 def _verdict(a: str, b: str) -> str:
     """``compare``'s verdict, without its edit distance when the keys already tell."""
-    if script(a) == script(b):
-        key = arabic_key if script(a) == "ar" else latin_key
-        if key(a) == key(b):
-            return "same"
-    if not skeletons(a) & skeletons(b) and _dice(skeleton(a), skeleton(b)) < 0.4:
+    if a == b:
+        return "same"
+    written_a, own_a, main_a, alternatives_a = _keys(a)
+    written_b, own_b, main_b, alternatives_b = _keys(b)
+    if written_a == written_b and own_a == own_b:
+        return "same"
+    if not alternatives_a & alternatives_b and _dice(main_a, main_b) < 0.4:
         return "different"
+    return _compared(a, b)
+
+
+@lru_cache(maxsize=1 << 20)
+def _keys(name: str) -> tuple[str, str, str, frozenset[str]]:
+    # Each name of a batch is keyed once, however many pairs it is part of.
+    written = script(name)
+    own = arabic_key(name) if written == "ar" else latin_key(name)
+    return written, own, skeleton(name), skeletons(name)
+
+
+@lru_cache(maxsize=1 << 18)
+def _compared(a: str, b: str) -> str:
     return compare(a, b).verdict
 
 
@@ -168,15 +187,16 @@ def _sex(a: str, b: str) -> tuple[float, str]:
     return _log(0.01, 0.5), "sex differs"
 
 
-def _parent(label: str, a: str, b: str) -> tuple[float, str]:
+def _parent(label: str, a: str, b: str, by_chance: float) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
     verdict = _verdict(a, b)
     if verdict == "same":
-        return _log(0.9, 0.02), f"{label} agrees"
+        return _log(0.9, by_chance), f"{label} agrees"
     if verdict == "maybe":
         return _log(0.05, 0.04), f"{label} close"
-    return _log(0.01, 0.95), f"{label} differs"
+    # A second keying copies the parents: another parent is strong evidence.
+    return _log(0.002, 0.95), f"{label} differs"
 
 
 def _place(a: str, b: str) -> tuple[float, str]:
@@ -336,8 +356,11 @@ def find_duplicates(
 ) -> list[Pair]:
     """Pairs of ``acts`` (ref, person) at or above ``threshold``, best first.
 
-    Blocks: same first- and family-name skeletons and birth year; a second pass on
-    family name and exact birth date catches a first name keyed beyond recognition.
+    Blocks, each small whatever the size of the batch: the same first- and
+    family-name skeletons born the same week (two overlapping calendars of weeks, so
+    birth dates up to three days apart meet); the same family name, or the same first
+    name, born the same day of a mother of the same first name, which catches a name
+    keyed beyond recognition.
     """
     people = list(acts)
     freq = Frequencies(
@@ -345,13 +368,10 @@ def find_duplicates(
         Counter(p.family_key for _, p in people),
         len(people),
     )
-    blocks: dict[tuple[str, ...], list[int]] = {}
+    blocks: dict[tuple[object, ...], list[int]] = {}
     for i, (_, p) in enumerate(people):
-        year = str(p.birth_date.year) if p.birth_date else ""
-        day = p.birth_date.isoformat() if p.birth_date else ""
-        blocks.setdefault(("n", p.first_key, p.family_key, year), []).append(i)
-        if day:
-            blocks.setdefault(("d", p.family_key, day), []).append(i)
+        for block in _blocks(p):
+            blocks.setdefault(block, []).append(i)
     seen: set[tuple[int, int]] = set()
     pairs = []
     for members in blocks.values():
@@ -366,6 +386,19 @@ def find_duplicates(
                         Pair(people[i][0], people[j][0], probability, weight, reasons)
                     )
     return sorted(pairs, key=lambda p: -p.weight)
+
+
+def _blocks(p: Person) -> list[tuple[object, ...]]:
+    if p.birth_date is None:
+        return [("n", p.first_key, p.family_key)]
+    day = p.birth_date.toordinal()
+    mother = p.mother.split(" ", 1)[0]
+    return [
+        ("w", p.first_key, p.family_key, day // 7),
+        ("v", p.first_key, p.family_key, (day + 3) // 7),
+        ("d", p.family_key, day, mother),
+        ("f", p.first_key, day, mother),
+    ]
 
 
 def office_persons(

@@ -1,9 +1,18 @@
-"""Keeping the name keys of signed acts: one call per signed act, and a full reindex."""
+"""Keeping the name keys of signed acts: one call per signed act, and a full reindex.
+
+Besides the key of each name and each word (kinds ``ar``, ``lat``, ``sk``), a person
+gets the keys of every pair of his words, in both orders (kinds ``ar2``, ``lat2``,
+``sk2``): a search for "Mohamed Alaoui" is then one probe of the index on a key far
+rarer than either word. Each row carries the act's date, so the index hands the
+newest acts first and a search stops at its limit.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
 from functools import lru_cache
+from itertools import permutations
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select
@@ -22,6 +31,7 @@ from sijill.store import tables as t
 from sijill.store.bulk import insert_tuples
 
 KEY_LENGTH = 120
+PAIR = "2"  # the suffix of the kinds of pair keys: ar2, lat2, sk2
 
 
 def index_act(conn: Connection, office: str, event: ActSigned) -> None:
@@ -29,7 +39,7 @@ def index_act(conn: Connection, office: str, event: ActSigned) -> None:
     index_acts(conn, office, [(event.act_id, event.kind, event.data)])
 
 
-COLUMNS = ("office_code", "act_id", "role", "part", "kind", "key")
+COLUMNS = ("office_code", "act_id", "role", "part", "kind", "key", "event_date")
 
 
 def index_acts(
@@ -37,8 +47,9 @@ def index_acts(
 ) -> None:
     """Write the name keys of many acts at once: (act id, kind, data) each."""
     rows = [
-        (office, act_id, *keys)
+        (office, act_id, *keys, day)
         for act_id, kind, data in acts
+        for day in (event_date(kind, data),)
         for keys in act_keys(kind, data)
     ]
     insert_tuples(conn, name_keys, COLUMNS, rows)
@@ -53,7 +64,7 @@ def reindex(conn: Connection, office: str | None = None) -> int:
         wipe = wipe.where(name_keys.c.office_code == office)
     conn.execute(wipe)
     count = 0
-    batch: list[dict[str, str]] = []
+    batch: list[dict[str, Any]] = []
     for row in conn.execute(acts):
         batch += act_key_rows(row.office_code, row.act_id, row.kind, row.data)
         count += 1
@@ -67,37 +78,68 @@ def reindex(conn: Connection, office: str | None = None) -> int:
 
 def act_key_rows(
     office: str, act_id: str, kind: str, data: Mapping[str, Any]
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, Any]]:
     """The rows of ``name_keys`` for one act, without duplicates."""
-    seen: set[tuple[str, str, str, str]] = set()
-    for role, part, name in act_names(kind, data):
-        for key_kind, key in field_keys(name):
-            if (role, part, key_kind, key) not in seen:
-                seen.add((role, part, key_kind, key))
-                yield {
-                    "office_code": office,
-                    "act_id": act_id,
-                    "role": role,
-                    "part": part,
-                    "kind": key_kind,
-                    "key": key,
-                }
+    day = event_date(kind, data)
+    for role, part, key_kind, key in act_keys(kind, data):
+        yield {
+            "office_code": office,
+            "act_id": act_id,
+            "role": role,
+            "part": part,
+            "kind": key_kind,
+            "key": key,
+            "event_date": day,
+        }
+
+
+def pair_keys(found: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
+    """(``pair``, kind, key) for each ordered pair of a person's distinct keys."""
+    pairs = set()
+    for key_kind in ("ar", "lat", "sk"):
+        keys = {key for _, k, key in found if k == key_kind}
+        for a, b in permutations(sorted(keys), 2):
+            pairs.add(("pair", key_kind + PAIR, pair_key(a, b)))
+    return pairs
+
+
+def pair_key(a: str, b: str) -> str:
+    """The key of two words of one person, in this order."""
+    return f"{a} {b}"[:KEY_LENGTH]
+
+
+def event_date(kind: str, data: Mapping[str, Any]) -> date | None:
+    """The date that orders acts in a search: the birth's or the death's."""
+    day = data.get("birth_date" if kind == "birth" else "death_date")
+    try:
+        return date.fromisoformat(str(day)) if day else None
+    except ValueError:
+        return None
 
 
 def act_keys(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(role, part, kind of key, key) for each name key of an act, without duplicates."""
-    keys: dict[tuple[str, str, str, str], None] = {}
+    """(role, part, kind of key, key) of an act, pairs included, without duplicates."""
+    by_role: dict[str, set[tuple[str, str, str]]] = {}
     for role, part, name in act_names(kind, data):
-        keys.update(_name_keys(role, part, name))
-    return list(keys)
+        by_role.setdefault(role, set()).update(_part_keys(part, name))
+    return [
+        (role, part, key_kind, key)
+        for role, found in by_role.items()
+        for part, key_kind, key in _with_pairs(frozenset(found))
+    ]
 
 
 @lru_cache(maxsize=1 << 16)
-def _name_keys(
-    role: str, part: str, name: str
-) -> dict[tuple[str, str, str, str], None]:
+def _part_keys(part: str, name: str) -> frozenset[tuple[str, str, str]]:
     # Names repeat a lot within a register: the keys of each are computed once.
-    return {(role, part, kind, key): None for kind, key in field_keys(name)}
+    return frozenset((part, kind, key) for kind, key in field_keys(name))
+
+
+@lru_cache(maxsize=1 << 16)
+def _with_pairs(
+    found: frozenset[tuple[str, str, str]],
+) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted(found | pair_keys(set(found))))
 
 
 def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from sijill.domain.namekeys import MAYBE, compare
@@ -29,8 +30,14 @@ def _spellings(person: Mapping[str, Any]) -> list[str]:
     return [n for n in out if n]
 
 
-def best_match(words: list[str], names: list[str]) -> tuple[float, str]:
+def best_match(words: Sequence[str], names: Sequence[str]) -> tuple[float, str]:
     """How well the asked ``words`` match the best of ``names`` (0–1), and why."""
+    # The candidates of a search mostly share their spellings: each is weighed once.
+    return _best_match(tuple(words), tuple(names))
+
+
+@lru_cache(maxsize=1 << 14)
+def _best_match(words: tuple[str, ...], names: tuple[str, ...]) -> tuple[float, str]:
     if not names:
         return 0.0, "no name recorded"
     asked = [w.rstrip("*") for w in words]

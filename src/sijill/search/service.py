@@ -96,7 +96,7 @@ def search_acts(
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", scope)
-        rows = uow.conn.execute(candidates(criteria, scope)).all()
+        rows = uow.conn.execute(candidates(uow.conn, criteria, scope)).all()
         ranked = _ranked(criteria, list(rows[:CANDIDATES]))
         start = (criteria.page - 1) * criteria.page_size
         hits = ranked[start : start + criteria.page_size]

@@ -3,7 +3,10 @@
 One row per key of a name: for each person of an act (``person`` — the child or the
 deceased — ``father``, ``mother``), each name field (``first``, ``family``, or
 ``full`` when only a full name is known), each kind of key (``ar``, ``lat``, ``sk`` —
-see ``sijill.domain.namekeys``) and each key: the whole field's, and each word's.
+see ``sijill.domain.namekeys``) and each key: the whole field's, and each word's;
+and for each pair of a person's keys of one kind, a pair key (``ar2``, ``lat2``,
+``sk2``; part ``pair``). The act's date is copied so that the lookup index, which
+covers a search, hands the newest acts first.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     Float,
     Index,
     String,
@@ -30,7 +34,16 @@ name_keys = Table(
     Column("part", String(8), primary_key=True),
     Column("kind", String(4), primary_key=True),
     Column("key", String(120), primary_key=True),
-    Index("ix_name_keys_lookup", "kind", "key", "role"),
+    Column("event_date", Date),
+    Index(
+        "ix_name_keys_probe",
+        "role",
+        "kind",
+        "key",
+        "event_date",
+        "office_code",
+        "act_id",
+    ),
 )
 
 # The review queue of suspected duplicates. Not a projection: decisions are made by

@@ -51,6 +51,7 @@ POLICY: dict[str, frozenset[str]] = {
     # Vital statistics: the public sees suppressed tables only (stats.service).
     "stats.read": NATIONAL | {"supervisor", "public"},
     "stats.completeness": NATIONAL | {"supervisor"},
+    "quality.read": NATIONAL | STAFF | {"supervisor"},
 }
 
 

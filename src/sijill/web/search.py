@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from sijill.domain.offices import Actor
+from sijill.quality.figures import quality_report
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
 
@@ -54,5 +55,10 @@ def search_router(reg: Registry, viewer: Actor) -> APIRouter:
             page_size=page_size or 20,
         )
         return result.as_dict()
+
+    @router.get("/quality")
+    def quality(by: Text = "office", office: Text = None) -> list[dict[str, Any]]:
+        """Data-quality figures per office, province, digitization batch or keyer."""
+        return quality_report(reg, actor=viewer, by=by or "office", office=office)
 
     return router

@@ -1,0 +1,1 @@
+"""Data-quality figures of the registry: per office, province, batch and keyer."""

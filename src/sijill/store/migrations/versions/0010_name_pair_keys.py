@@ -1,0 +1,47 @@
+"""Search answered from selective keys: pair keys, the act's date, a covering index.
+
+The lookup index becomes (role, kind, key, event_date, office_code, act_id): a probe
+reads the newest acts of one key and stops at the search's limit, without touching
+the table. Prefixes hop that index from key to key, so the trigram index goes. Every
+signed act is reindexed to get its pair keys and its date.
+
+Revision ID: 0010
+Revises: 0009
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0010"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_name_keys_trgm")
+    op.drop_index("ix_name_keys_lookup", table_name="name_keys")
+    op.add_column("name_keys", sa.Column("event_date", sa.Date(), nullable=True))
+    from sijill.search.index import reindex
+
+    reindex(op.get_bind())
+    op.create_index(
+        "ix_name_keys_probe",
+        "name_keys",
+        ["role", "kind", "key", "event_date", "office_code", "act_id"],
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_name_keys_probe", table_name="name_keys")
+    op.execute("DELETE FROM name_keys WHERE part = 'pair'")
+    with op.batch_alter_table("name_keys") as batch:
+        batch.drop_column("event_date")
+    op.create_index("ix_name_keys_lookup", "name_keys", ["kind", "key", "role"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE INDEX ix_name_keys_trgm ON name_keys USING gin (key gin_trgm_ops)"
+        )
