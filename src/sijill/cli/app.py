@@ -711,3 +711,7 @@ app.add_typer(documents_app)
 from sijill.cli.digitize import digitize_app  # noqa: E402
 
 app.add_typer(digitize_app, name="digitize")
+
+from sijill.cli.audit import audit_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")

@@ -382,6 +382,51 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "الرسم {ref} ملغى: لا تسلم منه أي وثيقة",
         "l'acte {ref} est annulé : aucun document n'en est délivré",
     ),
+    "audit.unchained": (
+        "an audit entry has no place in the chain (inserted)",
+        "قيد في سجل التدقيق بلا مكان في السلسلة (مدرج)",
+        "une entrée d'audit n'a pas de place dans la chaîne (insérée)",
+    ),
+    "audit.missing": (
+        "audit entry {seq} is missing (deleted)",
+        "قيد التدقيق {seq} مفقود (محذوف)",
+        "l'entrée d'audit {seq} manque (supprimée)",
+    ),
+    "audit.duplicate": (
+        "audit entry {seq} appears twice (inserted)",
+        "قيد التدقيق {seq} مكرر (مدرج)",
+        "l'entrée d'audit {seq} figure deux fois (insérée)",
+    ),
+    "audit.link": (
+        "audit entry {seq} does not follow the entry before it",
+        "قيد التدقيق {seq} لا يتبع القيد الذي قبله",
+        "l'entrée d'audit {seq} ne suit pas l'entrée précédente",
+    ),
+    "audit.changed": (
+        "audit entry {seq} was changed after it was written",
+        "قيد التدقيق {seq} عُدّل بعد تسجيله",
+        "l'entrée d'audit {seq} a été modifiée après son écriture",
+    ),
+    "audit.head": (
+        "the end of the audit chain is not entry {seq} as recorded",
+        "نهاية سلسلة التدقيق ليست القيد {seq} كما هو مسجل",
+        "la fin de la chaîne d'audit n'est pas l'entrée {seq} enregistrée",
+    ),
+    "audit.checkpoint_signature": (
+        "the checkpoint at audit entry {seq} is not signed by a trusted key",
+        "نقطة المراقبة عند القيد {seq} غير موقعة بمفتاح موثوق",
+        "le point de contrôle à l'entrée {seq} n'est pas signé par une clé de confiance",
+    ),
+    "audit.checkpoint_mismatch": (
+        "audit entry {seq} is not the one its signed checkpoint names",
+        "قيد التدقيق {seq} ليس هو الذي تحدده نقطة المراقبة الموقعة",
+        "l'entrée d'audit {seq} n'est pas celle que nomme son point de contrôle signé",
+    ),
+    "audit.unknown_person": (
+        "no act is known by {person}",
+        "لا يوجد رسم معروف بـ{person}",
+        "aucun acte n'est connu sous {person}",
+    ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",
         "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",

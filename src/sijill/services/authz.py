@@ -43,6 +43,8 @@ POLICY: dict[str, frozenset[str]] = {
     "digitize.load": NATIONAL | SIGNERS,
     "digitize.report": NATIONAL | SIGNERS | DIGITIZERS | {"supervisor"},
     "digitize.quality": NATIONAL | SIGNERS | {"supervisor"},
+    "audit.verify": NATIONAL,
+    "audit.query": NATIONAL | {"supervisor"},
 }
 
 
@@ -85,6 +87,7 @@ def authorize(
         uow.after_rollback(
             lambda conn: write_audit(
                 conn,
+                uow.keys,
                 uow.now,
                 actor,
                 action,

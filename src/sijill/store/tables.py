@@ -202,6 +202,39 @@ audit_log = Table(
     Column("personal_data", Boolean, nullable=False),
     Column("outcome", String(12), nullable=False),
     Column("detail", JSON, nullable=False),
+    # Why personal data was touched (Law 09-08), and whether the citizen may be told who.
+    Column("purpose", String(20), nullable=False, server_default="registration"),
+    Column("confidential", Boolean, nullable=False, server_default="0"),
+    # The hash chain (domain.audit): a place in it, the link back, the entry's hash.
+    Column("seq", Integer),
+    Column("prev_hash", String(64)),
+    Column("entry_hash", String(64)),
+    Index("uq_audit_log_seq", "seq", unique=True),
+    Index("ix_audit_log_username_at", "username", "at"),
+    Index("ix_audit_log_target", "target"),
+)
+
+# The end of the audit chain, locked by every transaction that appends to it.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("chain", String(8), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("checkpoint_seq", Integer, nullable=False),
+)
+
+# Signed checkpoints: "the audit chain up to seq ends in entry_hash", by a local key.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("signer", Code, nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
 )
 
 # --- the network -------------------------------------------------------------------
@@ -301,7 +334,14 @@ alarms = Table(
     Column("detail", Text, nullable=False),
 )
 
-APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
+APPEND_ONLY = (
+    "acts",
+    "mentions",
+    "journal",
+    "audit_log",
+    "audit_checkpoints",
+    "alarms",
+)
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
     "legacy_acts",
