@@ -9,7 +9,7 @@ from sijill.domain.messages import CATALOGUE
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "sijill"
 RAISED = re.compile(
-    r"(?:Violation\([^,]+,\s*|(?:DomainError|InvalidInput|NotFound|Forbidden|Conflict|"
+    r"(?:Violation\([^,]+,\s*|(?:DomainError|InvalidInput|NotFound|Forbidden|Conflict|Unauthenticated|"
     r"IntegrityAlarm)\(\s*)f?\"([a-z_]+\.[a-z_.{}]+)\""
 )
 

@@ -427,6 +427,56 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "لا يوجد رسم معروف بـ{person}",
         "aucun acte n'est connu sous {person}",
     ),
+    "auth.failed": (
+        "wrong user name, password or code",
+        "اسم المستخدم أو كلمة المرور أو الرمز غير صحيح",
+        "identifiant, mot de passe ou code incorrect",
+    ),
+    "auth.locked": (
+        "too many failed attempts: the account is locked for {minutes} minutes",
+        "محاولات فاشلة كثيرة: الحساب مقفل لمدة {minutes} دقيقة",
+        "trop d'échecs : le compte est verrouillé pendant {minutes} minutes",
+    ),
+    "auth.bad_code": (
+        "this one-time code is wrong, used or expired",
+        "هذا الرمز المؤقت غير صحيح أو مستعمل أو منتهي الصلاحية",
+        "ce code à usage unique est faux, déjà utilisé ou expiré",
+    ),
+    "auth.required": (
+        "please sign in",
+        "يرجى تسجيل الدخول",
+        "veuillez vous connecter",
+    ),
+    "auth.csrf": (
+        "this form has expired or did not come from this site; reload the page",
+        "انتهت صلاحية هذه الاستمارة أو لم تصدر عن هذا الموقع؛ أعد تحميل الصفحة",
+        "ce formulaire a expiré ou ne vient pas de ce site ; rechargez la page",
+    ),
+    "account.unknown": (
+        "no account has the user name {username}",
+        "لا يوجد حساب باسم المستخدم {username}",
+        "aucun compte n'a l'identifiant {username}",
+    ),
+    "account.civil_id": (
+        "a citizen's account needs their 10-digit civil identifier",
+        "حساب المواطن يتطلب معرفه المدني المكون من 10 أرقام",
+        "le compte d'un citoyen demande son identifiant civil à 10 chiffres",
+    ),
+    "password.too_short": (
+        "must be at least {min} characters long",
+        "يجب ألا تقل عن {min} حرفا",
+        "doit compter au moins {min} caractères",
+    ),
+    "password.has_username": (
+        "may not contain the user name",
+        "لا يجوز أن تتضمن اسم المستخدم",
+        "ne doit pas contenir l'identifiant",
+    ),
+    "token.unknown": (
+        "no API token has the id {id}",
+        "لا يوجد رمز وصول بالمعرف {id}",
+        "aucun jeton d'API n'a l'identifiant {id}",
+    ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",
         "سجل العمليات للمكتب {office} مكسور عند القيد {seq}: {reason}",

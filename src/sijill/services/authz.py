@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from sijill.domain.errors import Forbidden
 from sijill.domain.offices import Actor
+from sijill.domain.roles import APPOINTED_ROLES, OFFICE, PROVINCE, ROLE_SCOPES
 from sijill.store import tables as t
 from sijill.store.uow import UnitOfWork, write_audit
 
@@ -45,19 +46,31 @@ POLICY: dict[str, frozenset[str]] = {
     "digitize.quality": NATIONAL | SIGNERS | {"supervisor"},
     "audit.verify": NATIONAL,
     "audit.query": NATIONAL | {"supervisor"},
+    "account.manage": NATIONAL,
+    "token.manage": NATIONAL,
 }
 
 
 def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> None:
-    """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
+    """Raise Forbidden unless ``actor`` may do ``action`` for ``office``.
+
+    The role must be allowed the action (``POLICY``), and the office must lie within
+    the role's scope (``ROLE_SCOPES``): its own office, its province, or the nation.
+    """
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
-    if actor.role in STAFF | DIGITIZERS:
-        if office is not None and actor.office != office:
-            raise Forbidden(
-                "forbidden.office",
-                {"username": actor.username, "own": actor.office, "office": office},
-            )
+    scope = ROLE_SCOPES.get(actor.role, OFFICE)
+    outside = office is not None and (
+        (actor.role in STAFF | DIGITIZERS and actor.office != office)
+        or (scope == OFFICE and actor.office is not None and actor.office != office)
+        or (scope == PROVINCE and not _same_province(uow, actor.office, office))
+    )
+    if outside:
+        raise Forbidden(
+            "forbidden.office",
+            {"username": actor.username, "own": actor.office, "office": office},
+        )
+    if actor.role in APPOINTED_ROLES:
         row = uow.conn.execute(
             select(t.staff.c.role).where(
                 t.staff.c.username == actor.username,
@@ -70,6 +83,17 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
                 "forbidden.unknown_actor",
                 {"username": actor.username, "office": actor.office},
             )
+
+
+def _same_province(uow: UnitOfWork, own: str | None, office: str) -> bool:
+    rows = dict(
+        uow.conn.execute(
+            select(t.offices.c.code, t.offices.c.province_code).where(
+                t.offices.c.code.in_([own or "", office])
+            )
+        ).all()
+    )
+    return rows.get(own) is not None and rows.get(own) == rows.get(office)
 
 
 def authorize(

@@ -237,6 +237,63 @@ audit_checkpoints = Table(
     Column("signature", LargeBinary, nullable=False),
 )
 
+# --- sign-in: accounts, sessions, machine tokens (operational, never journaled) ------
+
+# Who may sign in, with what: an Argon2 password hash and, for officers, supervisors
+# and the ministry, a TOTP secret. Staff accounts take their role and office from
+# ``staff`` (so relieving someone ends their access); the others carry their own.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(40), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("office_code", Code),
+    Column("civil_id", String(10)),
+    Column("password_hash", String(200)),
+    Column("totp_secret", String(64)),
+    Column("reset_code_hash", String(64)),
+    Column("reset_expires_at", Stamp),
+    Column("created_at", Stamp, nullable=False),
+    Column("disabled_at", Stamp),
+)
+
+# Every failed sign-in, to lock an account after repeated failures.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("failure_id", String(36), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Index("ix_login_failures_username_at", "username", "at"),
+)
+
+# Web sessions: the cookie holds a random token; only its SHA-256 is stored.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(40), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("expires_at", Stamp, nullable=False),
+    Column("closed_at", Stamp),
+)
+
+# Tokens for machines (hospitals, partner administrations, scripts): random, stored
+# hashed, scoped to one role and office, revocable.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(16), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("office_code", Code),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("revoked_at", Stamp),
+)
+
 # --- the network -------------------------------------------------------------------
 
 # At the centre: the offices whose journals it accepts, and with which keys.

@@ -26,18 +26,16 @@ from sijill.domain.labels import (
     label,
 )
 from sijill.domain.mentions import MENTION_KINDS
-from sijill.domain.offices import Actor
 from sijill.services import drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
+from sijill.web.auth import auth_router
+from sijill.web.deps import CurrentActor, session_of
 from sijill.web.documents import documents_router
 from sijill.web.search import search_router
 
 HERE = Path(__file__).parent
-# Until sign-in arrives, the pages run as one national read-only viewer; every read
-# it makes is written to the audit log under this name.
-WEB_VIEWER = Actor("web-viewer", "ministry", None)
 
 
 def _templates() -> Jinja2Templates:
@@ -70,7 +68,9 @@ def _lang(request: Request) -> str:
 def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
     lang = _lang(request)
     templates: Jinja2Templates = request.app.state.templates
-    response = templates.TemplateResponse(request, name, {"lang": lang, **context})
+    response = templates.TemplateResponse(
+        request, name, {"lang": lang, "session": session_of(request), **context}
+    )
     if request.query_params.get("lang") in ("ar", "fr"):
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
@@ -80,11 +80,11 @@ def _pages(reg: Registry) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse)
 
     @router.get("/")
-    def home(request: Request) -> Response:
+    def home(request: Request, actor: CurrentActor) -> Response:
         return _page(request, "offices.html", {"offices": queries.list_offices(reg)})
 
     @router.get("/offices/{code}")
-    def office(request: Request, code: str) -> Response:
+    def office(request: Request, code: str, actor: CurrentActor) -> Response:
         found = [o for o in queries.list_offices(reg) if o["code"] == code]
         if not found:
             from sijill.domain.errors import NotFound
@@ -102,12 +102,13 @@ def _pages(reg: Registry) -> APIRouter:
         code: str,
         year: int,
         kind: str,
+        actor: CurrentActor,
         page: Annotated[int, Query(ge=1)] = 1,
     ) -> Response:
         size = 50
         rows = queries.list_acts(
             reg,
-            actor=WEB_VIEWER,
+            actor=actor,
             office=code,
             year=year,
             kind=kind,
@@ -128,8 +129,8 @@ def _pages(reg: Registry) -> APIRouter:
         )
 
     @router.get("/acts/{ref:path}")
-    def act(request: Request, ref: str) -> Response:
-        view = queries.get_act(reg, actor=WEB_VIEWER, ref=ref)
+    def act(request: Request, ref: str, actor: CurrentActor) -> Response:
+        view = queries.get_act(reg, actor=actor, ref=ref)
         return _page(request, "act.html", {"act": view})
 
     return router
@@ -139,7 +140,7 @@ def _centre_pages(reg: Registry) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse)
 
     @router.get("/centre")
-    def network(request: Request) -> Response:
+    def network(request: Request, actor: CurrentActor) -> Response:
         from sijill.sync.centre import network_status
 
         return _page(request, "centre.html", {"status": network_status(reg)})
@@ -155,8 +156,8 @@ def _api(reg: Registry) -> APIRouter:
         return queries.list_offices(reg)
 
     @router.get("/acts/{ref:path}")
-    def act(ref: str) -> dict[str, Any]:
-        view = queries.get_act(reg, actor=WEB_VIEWER, ref=ref)
+    def act(ref: str, actor: CurrentActor) -> dict[str, Any]:
+        view = queries.get_act(reg, actor=actor, ref=ref)
         return {
             "ref": view.ref,
             "kind": view.kind,
@@ -174,11 +175,11 @@ def _api(reg: Registry) -> APIRouter:
 
     @router.post("/offices/{code}/predeclarations", status_code=201)
     def predeclare(
-        code: str, body: Annotated[dict[str, Any], Body()]
+        code: str, body: Annotated[dict[str, Any], Body()], actor: CurrentActor
     ) -> dict[str, str]:
-        """A hospital, local authority or citizen pre-declares a birth or death."""
+        """A hospital, local authority or citizen pre-declares a birth or death (with
+        an API token, or signed in)."""
         sender_kind = str(body.get("sender_kind", ""))
-        actor = Actor(str(body.get("sender_ref", "anonymous"))[:40], sender_kind, None)
         predeclaration_id = drafts.submit_predeclaration(
             reg,
             actor=actor,
@@ -213,6 +214,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
         lifespan=lifespan,
     )
     app.state.templates = _templates()
+    app.state.registry = reg
     app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if projector is not None:
@@ -221,7 +223,8 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
     app.include_router(_api(reg))
-    app.include_router(search_router(reg, WEB_VIEWER))
+    app.include_router(auth_router())
+    app.include_router(search_router(reg))
     app.include_router(documents_router(reg))
     app.include_router(_pages(reg))
     errors.install(app)

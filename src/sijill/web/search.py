@@ -6,19 +6,20 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from sijill.domain.offices import Actor
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
+from sijill.web.deps import CurrentActor
 
 Text = Annotated[str | None, Query(max_length=1000)]
 
 
-def search_router(reg: Registry, viewer: Actor) -> APIRouter:
-    """The search API, reading as ``viewer`` (audited under that name)."""
+def search_router(reg: Registry) -> APIRouter:
+    """The search API, reading as the signed-in user (audited under their name)."""
     router = APIRouter(prefix="/api")
 
     @router.get("/search")
     def search(
+        actor: CurrentActor,
         name: Text = None,
         father: Text = None,
         mother: Text = None,
@@ -38,7 +39,7 @@ def search_router(reg: Registry, viewer: Actor) -> APIRouter:
         """
         result = search_acts(
             reg,
-            actor=viewer,
+            actor=actor,
             name=name,
             father=father,
             mother=mother,

@@ -1,4 +1,5 @@
-"""The audit log as a hash chain with signed checkpoints, and the purpose of each access.
+"""The audit log as a hash chain with signed checkpoints, the purpose of each access;
+accounts, web sessions and machine tokens.
 
 Revision ID: 0007
 Revises: 0006
@@ -57,6 +58,57 @@ def upgrade() -> None:
     )
     _chain_existing_entries()
     _protect("audit_checkpoints")
+    _sign_in_tables()
+
+
+def _sign_in_tables() -> None:
+    op.create_table(
+        "accounts",
+        sa.Column("username", sa.String(length=40), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("office_code", sa.String(length=24), nullable=True),
+        sa.Column("civil_id", sa.String(length=10), nullable=True),
+        sa.Column("password_hash", sa.String(length=200), nullable=True),
+        sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("reset_code_hash", sa.String(length=64), nullable=True),
+        sa.Column("reset_expires_at", sa.String(length=32), nullable=True),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("disabled_at", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("username", name=op.f("pk_accounts")),
+    )
+    op.create_table(
+        "login_failures",
+        sa.Column("failure_id", sa.String(length=36), nullable=False),
+        sa.Column("username", sa.String(length=40), nullable=False),
+        sa.Column("at", sa.String(length=32), nullable=False),
+        sa.PrimaryKeyConstraint("failure_id", name=op.f("pk_login_failures")),
+    )
+    op.create_index(
+        "ix_login_failures_username_at", "login_failures", ["username", "at"]
+    )
+    op.create_table(
+        "web_sessions",
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("username", sa.String(length=40), nullable=False),
+        sa.Column("csrf_token", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("expires_at", sa.String(length=32), nullable=False),
+        sa.Column("closed_at", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("token_hash", name=op.f("pk_web_sessions")),
+    )
+    op.create_index("ix_web_sessions_username", "web_sessions", ["username"])
+    op.create_table(
+        "api_tokens",
+        sa.Column("token_id", sa.String(length=16), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("role", sa.String(length=20), nullable=False),
+        sa.Column("office_code", sa.String(length=24), nullable=True),
+        sa.Column("created_by", sa.String(length=40), nullable=False),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("revoked_at", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("token_id", name=op.f("pk_api_tokens")),
+    )
 
 
 def _chain_existing_entries() -> None:
@@ -152,6 +204,8 @@ def _unprotect(table: str) -> None:
 
 
 def downgrade() -> None:
+    for table in ("api_tokens", "web_sessions", "login_failures", "accounts"):
+        op.drop_table(table)
     _unprotect("audit_checkpoints")
     op.drop_table("audit_checkpoints")
     op.drop_table("audit_head")
