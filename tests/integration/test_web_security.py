@@ -278,3 +278,75 @@ def test_names_are_rendered_escaped_in_arabic_and_latin(
     page = client.get(f"/acts/{ref}").text
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page or "&#34;&gt;&lt;img" in page
+
+
+def test_a_citizen_sees_their_trail_in_the_browser_pages(
+    client: TestClient, site: Site
+) -> None:
+    from sijill.services import queries
+
+    civil_id = queries.get_act(site.reg, actor=site.fes.clerk, ref=site.ref).civil_id
+    enrolment = accounts.open_account(
+        site.reg, actor=SYSTEM, username="youssef", role="citizen", civil_id=civil_id
+    )
+    accounts.choose_password(
+        site.reg, username="youssef", code=enrolment.code, password=PASSWORD
+    )
+    sign_in(client, "youssef")
+    page = client.get("/me/trail?lang=fr")
+    assert page.status_code == 200
+    assert site.fes.clerk.username in page.text and site.ref in page.text
+    # ... and nobody else's acts
+    assert client.get(f"/acts/{site.ref}").status_code == 403
+
+
+INJECTIONS = (
+    "' OR '1'='1",
+    "'; DROP TABLE acts; --",
+    '" OR ""="',
+    "%' UNION SELECT username, password_hash FROM accounts --",
+    "1; DELETE FROM audit_log",
+    "\\' OR 1=1 /*",
+    "*",
+    "%_%",
+)
+SEARCH_FIELDS = (
+    "name",
+    "father",
+    "mother",
+    "sex",
+    "kind",
+    "date_from",
+    "date_to",
+    "place",
+    "ref",
+    "civil_id",
+    "office",
+    "page",
+    "page_size",
+)
+
+
+@pytest.mark.parametrize("field", SEARCH_FIELDS)
+def test_sql_injection_through_every_search_field_is_inert(
+    client: TestClient, site: Site, field: str
+) -> None:
+    from sqlalchemy import func, select
+
+    from sijill.store import tables as t
+
+    ministry = tokens.issue_token(site.reg, actor=SYSTEM, name="desk", role="ministry")
+    auth = {"authorization": f"Bearer {ministry}"}
+    for payload in INJECTIONS:
+        params = {field: payload}
+        if field not in ("name", "father", "mother", "ref", "civil_id"):
+            params["name"] = "Youssef"
+        answer = client.get("/api/search", params=params, headers=auth)
+        assert answer.status_code in (200, 422), (field, payload, answer.text)
+        if answer.status_code == 200:
+            leaked = answer.text
+            assert "$argon2" not in leaked and "password_hash" not in leaked
+            assert len(answer.json()["hits"]) <= 1  # the one Youssef, at most
+    with site.reg.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.acts)).scalar() == 1
+        assert conn.execute(select(func.count()).select_from(t.accounts)).scalar() == 4

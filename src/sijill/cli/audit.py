@@ -115,3 +115,15 @@ def audit_unusual(
             u.username, u.role, u.actor_office or "-", u.day, str(u.acts_outside)
         )
     console.print(table)
+
+
+@audit_app.command("trail")
+def audit_trail(ctx: typer.Context, as_user: AsUser = None) -> None:
+    """A citizen's own trail: who accessed their record, when and why."""
+    reg = state(ctx).registry()
+    accesses = run(lambda: audit.citizen_trail(reg, actor=actor_for(reg, as_user)))
+    table = Table("at", "who", "office", "action", "act", "purpose")
+    for a in accesses:
+        who = f"{a.username} ({a.role})" if a.username else "— (confidential)"
+        table.add_row(a.at, who, a.office or "-", a.action, a.target or "-", a.purpose)
+    console.print(table)

@@ -49,8 +49,14 @@ _DEFAULT_PURPOSE = (
 )
 
 
-def default_purpose(action: str) -> str:
+# Roles whose reads serve an inquiry unless they say otherwise.
+INVESTIGATORS = frozenset({"court", "prosecutor"})
+
+
+def default_purpose(action: str, role: str | None = None) -> str:
     """The purpose an action serves when its caller names none."""
+    if role in INVESTIGATORS and action in ("act.read", "act.search", "register.read"):
+        return "investigation"
     for prefix, purpose in _DEFAULT_PURPOSE:
         if action.startswith(prefix):
             return purpose

@@ -190,3 +190,67 @@ def unusual_access(
             detail={"day": start, "threshold": threshold, "found": len(found)},
         )
     return found
+
+
+@dataclass(frozen=True)
+class Access:
+    """One access to a citizen's record, as the citizen is shown it."""
+
+    at: str
+    action: str
+    purpose: str
+    outcome: str
+    office: str | None
+    target: str | None
+    # None when the purpose is confidential (an inquiry the law protects).
+    username: str | None
+    role: str | None
+
+
+def citizen_trail(reg: Registry, *, actor: Actor) -> list[Access]:
+    """Who accessed the signed-in citizen's own acts, when and why.
+
+    Investigators are not named when their purpose is flagged confidential; the
+    access itself, its date and its purpose are still shown.
+    """
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "citizen.trail", None)
+        civil_id = uow.conn.execute(
+            select(t.accounts.c.civil_id).where(t.accounts.c.username == actor.username)
+        ).scalar()
+        refs = (
+            list(
+                uow.conn.execute(
+                    select(t.acts.c.ref).where(t.acts.c.civil_id == civil_id)
+                ).scalars()
+            )
+            if civil_id
+            else []
+        )
+        log = t.audit_log
+        rows = uow.conn.execute(
+            select(log)
+            .where(log.c.target.in_(refs), log.c.personal_data.is_(True))
+            .order_by(log.c.seq)
+        ).all()
+        uow.audit(
+            actor,
+            "citizen.trail",
+            office=None,
+            target=refs[0] if refs else None,
+            detail={"count": len(rows)},
+        )
+    return [
+        Access(
+            at=r.at,
+            action=r.action,
+            purpose=r.purpose,
+            outcome=r.outcome,
+            office=None if r.confidential else r.office_code,
+            target=r.target,
+            username=None if r.confidential else r.username,
+            role=None if r.confidential else r.role,
+        )
+        for r in rows
+    ]

@@ -20,6 +20,8 @@ SENDERS = frozenset({"hospital", "local_authority", "citizen"})
 # The digitization teams of an office: they key, adjudicate and review legacy acts.
 DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer"})
 SIGNERS = frozenset({"officer", "delegate"})
+# Courts and prosecutors read acts for their inquiries (a confidential purpose).
+JUSTICE = frozenset({"court", "prosecutor"})
 
 POLICY: dict[str, frozenset[str]] = {
     "office.create": NATIONAL,
@@ -30,7 +32,7 @@ POLICY: dict[str, frozenset[str]] = {
     "act.sign": frozenset({"officer", "delegate"}),
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
-    "act.read": NATIONAL | STAFF,
+    "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
@@ -48,6 +50,7 @@ POLICY: dict[str, frozenset[str]] = {
     "audit.query": NATIONAL | {"supervisor"},
     "account.manage": NATIONAL,
     "token.manage": NATIONAL,
+    "citizen.trail": frozenset({"citizen"}),
 }
 
 

@@ -70,7 +70,7 @@ def append_audit(conn: Connection, keys: KeyStore, pending: list[Pending]) -> No
     seq = max(seq, conn.execute(select(func.max(t.audit_log.c.seq))).scalar() or 0)
     for p in pending:
         seq += 1
-        purpose = p.actor.purpose or default_purpose(p.action)
+        purpose = p.actor.purpose or default_purpose(p.action, p.actor.role)
         entry = AuditEntry(
             seq=seq,
             prev_hash=last_hash,

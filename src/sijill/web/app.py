@@ -26,7 +26,7 @@ from sijill.domain.labels import (
     label,
 )
 from sijill.domain.mentions import MENTION_KINDS
-from sijill.services import drafts, queries
+from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
@@ -126,6 +126,13 @@ def _pages(reg: Registry) -> APIRouter:
                 "page": page,
                 "more": len(rows) > size,
             },
+        )
+
+    @router.get("/me/trail")
+    def trail(request: Request, actor: CurrentActor) -> Response:
+        """A citizen's own trail: who accessed their record, when and why."""
+        return _page(
+            request, "trail.html", {"accesses": audit.citizen_trail(reg, actor=actor)}
         )
 
     @router.get("/acts/{ref:path}")
