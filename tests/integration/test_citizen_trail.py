@@ -49,3 +49,31 @@ def test_a_citizen_with_no_act_sees_an_empty_trail(registry: Registry) -> None:
         registry, actor=SYSTEM, username="amina", role="citizen", civil_id="1234567890"
     )
     assert audit.citizen_trail(registry, actor=Actor("amina", "citizen")) == []
+
+
+def test_only_investigators_may_flag_their_purpose_confidential(
+    registry: Registry,
+) -> None:
+    import dataclasses
+
+    office = open_office(registry)
+    ref = str(signed_birth(registry, office))
+    hiding = dataclasses.replace(office.clerk, purpose="investigation")
+    with pytest.raises(Forbidden) as refused:
+        queries.get_act(registry, actor=hiding, ref=ref)
+    assert refused.value.rule == "forbidden.purpose"
+    with pytest.raises(Forbidden):
+        queries.get_act(
+            registry,
+            actor=dataclasses.replace(office.clerk, purpose="curiosity"),
+            ref=ref,
+        )
+    civil_id = queries.get_act(registry, actor=office.clerk, ref=ref).civil_id
+    accounts.open_account(
+        registry, actor=SYSTEM, username="youssef", role="citizen", civil_id=civil_id
+    )
+    # A court reading openly, for a named purpose, is shown by name.
+    court = Actor("tribunal.fes", "court", None, purpose="service")
+    queries.get_act(registry, actor=court, ref=ref)
+    trail = audit.citizen_trail(registry, actor=Actor("youssef", "citizen"))
+    assert ("tribunal.fes", "service") in [(a.username, a.purpose) for a in trail]

@@ -53,6 +53,13 @@ _DEFAULT_PURPOSE = (
 INVESTIGATORS = frozenset({"court", "prosecutor"})
 
 
+def purpose_allowed(role: str, purpose: str) -> bool:
+    """A known purpose; a confidential one only for those who lead inquiries."""
+    if purpose not in PURPOSES:
+        return False
+    return purpose not in CONFIDENTIAL_PURPOSES or role in INVESTIGATORS
+
+
 def default_purpose(action: str, role: str | None = None) -> str:
     """The purpose an action serves when its caller names none."""
     if role in INVESTIGATORS and action in ("act.read", "act.search", "register.read"):

@@ -177,6 +177,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "لا يحق لـ{role} القيام بـ{action}",
         "un {role} ne peut pas {action}",
     ),
+    "forbidden.purpose": (
+        "a {role} may not act for the purpose {purpose}",
+        "لا يحق لـ{role} العمل لغرض {purpose}",
+        "un {role} ne peut pas agir pour la finalité {purpose}",
+    ),
     "forbidden.office": (
         "{username} works for office {own}, not {office}",
         "{username} يعمل بالمكتب {own} وليس {office}",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sijill.domain.audit import purpose_allowed
 from sijill.domain.errors import Forbidden
 from sijill.domain.offices import Actor
 from sijill.domain.roles import APPOINTED_ROLES, OFFICE, PROVINCE, ROLE_SCOPES
@@ -62,6 +63,10 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
     """
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
+    if actor.purpose is not None and not purpose_allowed(actor.role, actor.purpose):
+        raise Forbidden(
+            "forbidden.purpose", {"role": actor.role, "purpose": actor.purpose}
+        )
     scope = ROLE_SCOPES.get(actor.role, OFFICE)
     outside = office is not None and (
         (actor.role in STAFF | DIGITIZERS and actor.office != office)

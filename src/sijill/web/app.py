@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Query, Request
+from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -35,7 +35,7 @@ from sijill.web.deps import CurrentActor, session_of
 from sijill.web.documents import documents_router
 from sijill.web.search import search_router
 
-HERE = Path(__file__).parent
+HERE = FilePath(__file__).parent
 
 
 def _templates() -> Jinja2Templates:
@@ -100,10 +100,10 @@ def _pages(reg: Registry) -> APIRouter:
     def register(
         request: Request,
         code: str,
-        year: int,
+        year: Annotated[int, Path(ge=1, le=9999)],
         kind: str,
         actor: CurrentActor,
-        page: Annotated[int, Query(ge=1)] = 1,
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     ) -> Response:
         size = 50
         rows = queries.list_acts(

@@ -3,6 +3,7 @@ machine token (``Authorization: Bearer``). Pages ask for ``CurrentActor``."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -43,7 +44,14 @@ def session_of(request: Request) -> sessions.Session | None:
 
 
 async def signed_in(request: Request) -> Actor:
-    """The actor of the request; a change through a session must carry its CSRF token."""
+    """The actor of the request, with the purpose it states (``X-Purpose``, checked by
+    the services); a change through a session must carry its CSRF token."""
+    actor = await _identified(request)
+    purpose = request.headers.get("x-purpose")
+    return actor if not purpose else dataclasses.replace(actor, purpose=purpose[:20])
+
+
+async def _identified(request: Request) -> Actor:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         actor = tokens.token_actor(registry(request), header[7:].strip())
