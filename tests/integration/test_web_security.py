@@ -327,9 +327,8 @@ SEARCH_FIELDS = (
 )
 
 
-@pytest.mark.parametrize("field", SEARCH_FIELDS)
 def test_sql_injection_through_every_search_field_is_inert(
-    client: TestClient, site: Site, field: str
+    client: TestClient, site: Site
 ) -> None:
     from sqlalchemy import func, select
 
@@ -337,16 +336,17 @@ def test_sql_injection_through_every_search_field_is_inert(
 
     ministry = tokens.issue_token(site.reg, actor=SYSTEM, name="desk", role="ministry")
     auth = {"authorization": f"Bearer {ministry}"}
-    for payload in INJECTIONS:
-        params = {field: payload}
-        if field not in ("name", "father", "mother", "ref", "civil_id"):
-            params["name"] = "Youssef"
-        answer = client.get("/api/search", params=params, headers=auth)
-        assert answer.status_code in (200, 422), (field, payload, answer.text)
-        if answer.status_code == 200:
-            leaked = answer.text
-            assert "$argon2" not in leaked and "password_hash" not in leaked
-            assert len(answer.json()["hits"]) <= 1  # the one Youssef, at most
+    for field in SEARCH_FIELDS:
+        for payload in INJECTIONS:
+            params = {field: payload}
+            if field not in ("name", "father", "mother", "ref", "civil_id"):
+                params["name"] = "Youssef"
+            answer = client.get("/api/search", params=params, headers=auth)
+            assert answer.status_code in (200, 422), (field, payload, answer.text)
+            if answer.status_code == 200:
+                leaked = answer.text
+                assert "$argon2" not in leaked and "password_hash" not in leaked
+                assert len(answer.json()["hits"]) <= 1  # the one Youssef, at most
     with site.reg.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.acts)).scalar() == 1
         assert conn.execute(select(func.count()).select_from(t.accounts)).scalar() == 4
