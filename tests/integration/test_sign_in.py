@@ -200,3 +200,49 @@ def test_a_machine_token_is_scoped_stored_hashed_and_revocable(
     assert tokens.token_actor(registry, token) is None
     with pytest.raises(InvalidInput):
         tokens.issue_token(registry, actor=SYSTEM, name="x", role="officer")
+
+
+def test_a_totp_code_is_good_once(registry: Registry, clock: FakeClock) -> None:
+    office = open_office(registry)
+    enrolment = _enrol(registry, office.officer.username, "officer")
+    code = _code(registry, enrolment.totp_secret)
+    accounts.authenticate(
+        registry, username=office.officer.username, password=PASSWORD, totp=code
+    )
+    with pytest.raises(Unauthenticated):  # replayed within its 30 seconds
+        accounts.authenticate(
+            registry, username=office.officer.username, password=PASSWORD, totp=code
+        )
+    clock.advance(seconds=30)
+    assert accounts.authenticate(
+        registry,
+        username=office.officer.username,
+        password=PASSWORD,
+        totp=_code(registry, enrolment.totp_secret),
+    )
+
+
+def test_a_session_ends_after_a_working_day(
+    registry: Registry, clock: FakeClock
+) -> None:
+    _enrol(registry, "citizen.two", "citizen", civil_id="1234567891")
+    session = sessions.sign_in(registry, username="citizen.two", password=PASSWORD)
+    clock.advance(hours=9, minutes=59)
+    assert sessions.current(registry, session.token) is not None
+    clock.advance(minutes=2)
+    assert sessions.current(registry, session.token) is None
+
+
+def test_sign_ins_and_their_failures_are_audited(registry: Registry) -> None:
+    from tests.integration.test_audit import _audit
+
+    _enrol(registry, "citizen.three", "citizen", civil_id="1234567892")
+    with pytest.raises(Unauthenticated):
+        accounts.authenticate(registry, username="citizen.three", password="x" * 12)
+    accounts.authenticate(registry, username="citizen.three", password=PASSWORD)
+    logins = [a for a in _audit(registry) if a.action == "session.login"]
+    assert [(a.username, a.outcome, a.detail) for a in logins] == [
+        ("citizen.three", "denied", {"rule": "auth.failed"}),
+        ("citizen.three", "ok", {}),
+    ]
+    assert all(PASSWORD not in str(a.detail) for a in logins)

@@ -350,3 +350,49 @@ def test_sql_injection_through_every_search_field_is_inert(
     with site.reg.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.acts)).scalar() == 1
         assert conn.execute(select(func.count()).select_from(t.accounts)).scalar() == 4
+
+
+def test_sign_in_never_redirects_off_the_site(client: TestClient, site: Site) -> None:
+    for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        form = client.get("/login", params={"next": target})
+        answer = client.post(
+            "/login",
+            data={
+                "username": site.fes.clerk.username,
+                "password": PASSWORD,
+                "csrf_token": _form_token(form.text),
+                "next": target,
+            },
+            follow_redirects=False,
+        )
+        assert answer.status_code == 303 and answer.headers["location"] == "/"
+
+
+def test_a_user_chooses_a_password_with_the_administrators_code(
+    client: TestClient, site: Site
+) -> None:
+    reset = accounts.reset_account(
+        site.reg, actor=SYSTEM, username=site.fes.clerk.username
+    )
+    form = client.get("/account/password?lang=fr")
+    short = client.post(
+        "/account/password",
+        data={
+            "username": site.fes.clerk.username,
+            "code": reset.code,
+            "password": "short",
+            "csrf_token": _form_token(form.text),
+        },
+    )
+    assert short.status_code == 422 and "12 caractères" in short.text
+    done = client.post(
+        "/account/password",
+        data={
+            "username": site.fes.clerk.username,
+            "code": reset.code.lower(),
+            "password": PASSWORD,
+            "csrf_token": _form_token(short.text),
+        },
+    )
+    assert done.status_code == 200 and "password-done" in done.text
+    sign_in(client, site.fes.clerk.username)

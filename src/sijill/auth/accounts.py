@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import pyotp
 from sqlalchemy import Connection, func, insert, select, update
@@ -230,10 +231,17 @@ def authenticate(
         ).first()
         good_password = password_matches(row.password_hash if row else None, password)
         actor = account_actor(uow.conn, username) if row is not None else None
+        step = _second_factor(row, totp, now)
         if failures >= MAX_FAILURES:
             refusal = Unauthenticated("auth.locked", {"minutes": 15})
-        elif actor is None or not good_password or not _second_factor(row, totp, now):
+        elif actor is None or not good_password or step is None:
             refusal = Unauthenticated("auth.failed")
+        elif step:
+            uow.conn.execute(
+                update(t.accounts)
+                .where(t.accounts.c.username == username)
+                .values(totp_last_step=step)
+            )
         someone = actor or Actor(username[:40], row.role if row else "unknown", None)
         if refusal is not None:
             uow.conn.execute(
@@ -255,13 +263,18 @@ def authenticate(
     return actor
 
 
-def _second_factor(row: object, totp: str | None, now: object) -> bool:
-    secret = getattr(row, "totp_secret", None)
-    if getattr(row, "role", None) not in SECOND_FACTOR_ROLES:
-        return True
-    if secret is None or not totp:
-        return False
-    from datetime import datetime
-
-    assert isinstance(now, datetime)
-    return pyotp.TOTP(secret).verify(totp.strip(), for_time=now, valid_window=1)
+def _second_factor(row: Any, totp: str | None, now: datetime) -> int | None:
+    """The TOTP time step the code matches (0 when no second factor is needed), or
+    None; a step already used is refused, so a code seen over a shoulder is spent."""
+    if row is None or row.role not in SECOND_FACTOR_ROLES:
+        return 0
+    if row.totp_secret is None or not totp:
+        return None
+    generator = pyotp.TOTP(row.totp_secret)
+    current = generator.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if step > (row.totp_last_step or 0) and same(
+            generator.generate_otp(step), totp.strip()
+        ):
+            return step
+    return None

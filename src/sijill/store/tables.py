@@ -251,6 +251,7 @@ accounts = Table(
     Column("civil_id", String(10)),
     Column("password_hash", String(200)),
     Column("totp_secret", String(64)),
+    Column("totp_last_step", Integer),  # a TOTP code is good once
     Column("reset_code_hash", String(64)),
     Column("reset_expires_at", Stamp),
     Column("created_at", Stamp, nullable=False),

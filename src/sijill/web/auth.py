@@ -48,6 +48,8 @@ def _form(
         secure=request.url.scheme == "https",
         max_age=3600,
     )
+    if request.query_params.get("lang") in ("ar", "fr"):
+        response.set_cookie("lang", _lang(request), max_age=365 * 86400, samesite="lax")
     return response
 
 

@@ -70,6 +70,7 @@ def _sign_in_tables() -> None:
         sa.Column("civil_id", sa.String(length=10), nullable=True),
         sa.Column("password_hash", sa.String(length=200), nullable=True),
         sa.Column("totp_secret", sa.String(length=64), nullable=True),
+        sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("reset_code_hash", sa.String(length=64), nullable=True),
         sa.Column("reset_expires_at", sa.String(length=32), nullable=True),
         sa.Column("created_at", sa.String(length=32), nullable=False),
