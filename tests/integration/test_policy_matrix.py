@@ -19,6 +19,9 @@ from sijill.services.policy import policy_table
 from tests.builders import FES, RABAT, Staffed, open_office
 
 AIN_BIDA = "03.231.81.03"  # a rural commune of the province of Fès
+# Use cases called for the whole nation: no office to be outside of (a supervisor's
+# answers are narrowed to his province instead).
+NATIONAL_CALLS = frozenset({"audit.query", "audit.verify", "citizen.trail"})
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -135,3 +138,99 @@ def test_reading_an_act_through_the_use_case_follows_the_table(
         allowed = True
     inside = ROLE_SCOPES[role] != "province"  # a supervisor's office reads Fès
     assert allowed == _declared(role, "act.read", inside)
+
+
+def test_the_use_cases_themselves_follow_the_table_for_every_role(
+    registry: Registry,
+) -> None:
+    """Not only the gate: the real use cases, called by every role, inside its scope
+    (Fès; Aïn Bida's province for a supervisor) and outside it (Rabat)."""
+    from datetime import timedelta
+    from itertools import count
+    from typing import Any
+
+    from sijill.services import acts, audit, drafts, journal, queries
+    from tests.builders import birth, marriage, signed_birth
+
+    actors = _staffed_registry(registry)
+    fes = Staffed(FES, actors["officer"], actors["delegate"], actors["clerk"])
+    rabat = Staffed(
+        RABAT,
+        Actor("officer.04421010", "officer", RABAT),
+        Actor("delegate.04421010", "delegate", RABAT),
+        Actor("clerk.04421010", "clerk", RABAT),
+    )
+    teams = {FES: fes, RABAT: rabat}
+    refs = {code: str(signed_birth(registry, team)) for code, team in teams.items()}
+    born = registry.now().date() - timedelta(days=2)
+    serial = count()
+
+    def draft(office: str) -> str:
+        return drafts.register_birth(
+            registry, actor=teams[office].clerk, office=office, data=birth(born)
+        )
+
+    cases: dict[str, Any] = {
+        "act.read": lambda a, o: queries.get_act(registry, actor=a, ref=refs[o]),
+        "draft.write": lambda a, o: drafts.register_birth(
+            registry, actor=a, office=o, data=birth(born)
+        ),
+        "act.sign": lambda a, o: acts.sign_act(
+            registry, actor=a, office=o, draft_id=draft(o)
+        ),
+        "mention.add": lambda a, o: acts.add_mention(
+            registry, actor=a, ref=refs[o], data=marriage(born)
+        ),
+        "staff.appoint": lambda a, o: offices.appoint_staff(
+            registry,
+            actor=a,
+            office=o,
+            username=f"new{next(serial)}.staff",
+            role="clerk",
+            full_name_ar="سعيد العمراني",
+            full_name_fr="Said El Amrani",
+        ),
+        "predeclaration.submit": lambda a, o: drafts.submit_predeclaration(
+            registry,
+            actor=a,
+            office=o,
+            kind="birth",
+            sender_kind=a.role
+            if a.role in ("hospital", "local_authority", "citizen")
+            else "hospital",
+            sender_name="CHU",
+            sender_ref="CHU-1",
+            data={"sex": "F"},
+        ),
+        "journal.verify": lambda a, o: journal.verify_journal(
+            registry, actor=a, office=o
+        ),
+        "audit.query": lambda a, o: audit.query_audit(
+            registry, actor=a, person=refs[o]
+        ),
+        "audit.verify": lambda a, o: audit.verify_audit(registry, actor=a),
+        "citizen.trail": lambda a, o: audit.citizen_trail(registry, actor=a),
+    }
+    differences, outcomes = [], []
+    for action, call in cases.items():
+        for role, actor in sorted(actors.items()):
+            for where, office in (("inside", FES), ("outside", RABAT)):
+                try:
+                    call(actor, office)
+                except Forbidden:
+                    allowed = False
+                except Exception:
+                    allowed = True
+                else:
+                    allowed = True
+                expected = (
+                    role in POLICY[action]
+                    if action in NATIONAL_CALLS
+                    else _declared(role, action, where == "inside")
+                )
+                if allowed != expected:
+                    differences.append((action, role, where))
+                outcomes.append(allowed)
+    assert differences == []
+    assert len(outcomes) == len(cases) * len(ROLE_SCOPES) * 2
+    assert 0 < sum(outcomes) < len(outcomes)
