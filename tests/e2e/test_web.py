@@ -28,13 +28,15 @@ def populated(tmp_path: Path) -> Path:
     acts.add_mention(
         reg, actor=fes.officer, ref=str(ref), data=marriage(reg.now().date())
     )
-    for staff in (fes.clerk,):
+    for staff in (fes.clerk, fes.officer):
         enrolment = accounts.open_account(
             reg, actor=SYSTEM, username=staff.username, role=staff.role
         )
         accounts.choose_password(
             reg, username=staff.username, code=enrolment.code, password=PASSWORD
         )
+        if enrolment.totp_secret:
+            (tmp_path / f"{staff.username}.totp").write_text(enrolment.totp_secret)
     for name, role, office in (
         ("hospital", "hospital", fes.code),
         ("ministry", "ministry", None),
@@ -145,3 +147,28 @@ def test_a_hospital_predeclares_a_birth_through_the_api(
         "sender_name": "required",
         "data": "type.object",
     }
+
+
+def test_an_officer_signs_in_in_french_with_his_totp_code(
+    populated: Path, serve: Any, browser: Any
+) -> None:
+    import pyotp
+
+    server = serve(populated)
+    secret = (populated / "officer.03231010.totp").read_text()
+    page = browser.new_page()
+    page.goto(server.url + "/login?lang=fr")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.get_by_label("Identifiant").fill("officer.03231010")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    assert "incorrect" in page.locator("#login-error").inner_text()  # no code
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Code de vérification", exact=False).fill(
+        pyotp.TOTP(secret).now()
+    )
+    page.get_by_role("button", name="Se connecter").click()
+    assert "officer.03231010" in page.locator("#signed-in").inner_text()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["sijill_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
