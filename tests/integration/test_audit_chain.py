@@ -260,3 +260,69 @@ def test_an_actor_opening_many_acts_outside_their_office_is_reported(
         )
         == []
     )
+
+
+def test_entries_written_before_the_chain_are_chained_by_the_migration(
+    database_url: str, tmp_path: Any
+) -> None:
+    """A registry that ran before revision 0007 keeps its audit log, now chained."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from sijill.store.engine import make_engine
+    from sijill.store.keys import KeyStore
+    from sijill.store.schema import alembic_config, upgrade
+
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        config = alembic_config(engine)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    before = sa.table(
+        "audit_log",
+        *(sa.column(name) for name in _OLD_COLUMNS),
+        sa.column("detail", sa.JSON),
+    )
+    with engine.begin() as conn:
+        for i in range(3):
+            conn.execute(
+                sa.insert(before).values(
+                    audit_id=f"old-{i}",
+                    at=f"2025-01-0{i + 1}T09:00:00.000000Z",
+                    username="clerk.fes",
+                    role="clerk",
+                    actor_office="03.231.01.0",
+                    action="act.read",
+                    office_code="03.231.01.0",
+                    target=f"03.231.01.0/2024/N/{i + 1}",
+                    personal_data=True,
+                    outcome="ok",
+                    detail={"count": i},
+                )
+            )
+    upgrade(engine)
+    reg = Registry(engine=engine, keys=KeyStore(tmp_path / "keys"))
+    rows = _entries(reg)
+    assert [(r.seq, r.audit_id, r.purpose) for r in rows] == [
+        (1, "old-0", "service"),
+        (2, "old-1", "service"),
+        (3, "old-2", "service"),
+    ]
+    assert audit.verify_audit(reg, actor=SYSTEM).ok
+    with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log"))
+    engine.dispose()
+
+
+_OLD_COLUMNS = (
+    "audit_id",
+    "at",
+    "username",
+    "role",
+    "actor_office",
+    "action",
+    "office_code",
+    "target",
+    "personal_data",
+    "outcome",
+)
