@@ -396,3 +396,20 @@ def test_a_user_chooses_a_password_with_the_administrators_code(
     )
     assert done.status_code == 200 and "password-done" in done.text
     sign_in(client, site.fes.clerk.username)
+
+
+def test_the_ministry_queries_the_audit_and_a_clerk_may_not(
+    client: TestClient, site: Site
+) -> None:
+    ministry = tokens.issue_token(site.reg, actor=SYSTEM, name="desk", role="ministry")
+    auth = {"authorization": f"Bearer {ministry}"}
+    page = client.get(
+        "/audit", params={"person": site.ref, "day": "2026-11-25"}, headers=auth
+    )
+    assert page.status_code == 200
+    assert "act.sign" in page.text and site.fes.officer.username in page.text
+    assert 'id="unusual"' in page.text
+    bad = client.get("/audit", params={"day": "soon"}, headers=auth)
+    assert bad.status_code == 422
+    sign_in(client, site.fes.clerk.username)
+    assert client.get("/audit").status_code == 403

@@ -76,6 +76,15 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
     return response
 
 
+def _day(field: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        from sijill.domain.errors import InvalidInput, Violation
+
+        raise InvalidInput([Violation(field, "date.format")]) from None
+
+
 def _pages(reg: Registry) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse)
 
@@ -125,6 +134,44 @@ def _pages(reg: Registry) -> APIRouter:
                 "acts": rows[:size],
                 "page": page,
                 "more": len(rows) > size,
+            },
+        )
+
+    @router.get("/audit")
+    def audit_page(
+        request: Request,
+        actor: CurrentActor,
+        person: Annotated[str | None, Query(max_length=48)] = None,
+        username: Annotated[str | None, Query(max_length=40)] = None,
+        since: Annotated[str | None, Query(max_length=32)] = None,
+        until: Annotated[str | None, Query(max_length=32)] = None,
+        day: Annotated[str | None, Query(max_length=10)] = None,
+        threshold: Annotated[int, Query(ge=0, le=100_000)] = 50,
+    ) -> Response:
+        """Supervisors and the ministry: who touched what, and unusual access."""
+        entries = audit.query_audit(
+            reg,
+            actor=actor,
+            person=person or None,
+            username=username or None,
+            since=since or None,
+            until=until or None,
+            limit=200,
+        )
+        unusual = (
+            audit.unusual_access(
+                reg, actor=actor, day=_day("day", day), threshold=threshold
+            )
+            if day
+            else None
+        )
+        return _page(
+            request,
+            "audit.html",
+            {
+                "entries": entries,
+                "unusual": unusual,
+                "query": dict(request.query_params),
             },
         )
 
