@@ -413,3 +413,15 @@ def test_the_ministry_queries_the_audit_and_a_clerk_may_not(
     assert bad.status_code == 422
     sign_in(client, site.fes.clerk.username)
     assert client.get("/audit").status_code == 403
+
+
+def test_pages_forbid_framing_foreign_scripts_and_caching(
+    client: TestClient, site: Site
+) -> None:
+    sign_in(client, site.fes.clerk.username)
+    page = client.get(f"/acts/{site.ref}")
+    assert "script-src" not in page.headers["content-security-policy"]
+    assert "default-src 'self'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["cache-control"] == "no-store"
