@@ -154,3 +154,27 @@ def test_verify_names_the_entry_whose_payload_was_changed_in_the_database(
     assert "✓ 03.231.01.0" in verified.stdout
     rebuilt = cli(tmp_path, "journal", "rebuild")
     assert rebuilt.returncode == 6 and "04.421.01.0" in rebuilt.stderr
+
+
+def test_audit_verify_names_an_audit_entry_changed_in_the_database(
+    tmp_path: Path,
+) -> None:
+    registry_at(tmp_path).engine.dispose()
+    assert cli(tmp_path, "office", "create", "--commune", "03.231.01.0").returncode == 0
+    assert cli(tmp_path, "audit", "checkpoint").returncode == 0
+    verified = cli(tmp_path, "audit", "verify")
+    assert verified.returncode == 0, verified.stderr
+    assert (
+        "audit intact" in verified.stdout and "1 signed checkpoint" in verified.stdout
+    )
+    listed = cli(tmp_path, "audit", "query", "--actor", "system")
+    assert listed.returncode == 0 and "office.create" in listed.stdout
+
+    db = sqlite3.connect(tmp_path / "sijill.db")
+    db.execute("DROP TRIGGER audit_log_no_update")
+    db.execute("UPDATE audit_log SET action = 'office.view' WHERE seq = 1")
+    db.commit()
+    db.close()
+    verified = cli(tmp_path, "audit", "verify")
+    assert verified.returncode == 6
+    assert "entry 1" in verified.stderr and "was changed" in verified.stderr

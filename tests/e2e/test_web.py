@@ -8,11 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
+from sijill.auth import accounts, tokens
+from sijill.domain.offices import SYSTEM
 from sijill.services import acts
 from tests.builders import RABAT, marriage, open_office, signed_birth
 from tests.e2e.conftest import registry_at
 
 pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -24,8 +28,29 @@ def populated(tmp_path: Path) -> Path:
     acts.add_mention(
         reg, actor=fes.officer, ref=str(ref), data=marriage(reg.now().date())
     )
+    for staff in (fes.clerk, fes.officer):
+        enrolment = accounts.open_account(
+            reg, actor=SYSTEM, username=staff.username, role=staff.role
+        )
+        accounts.choose_password(
+            reg, username=staff.username, code=enrolment.code, password=PASSWORD
+        )
+        if enrolment.totp_secret:
+            (tmp_path / f"{staff.username}.totp").write_text(enrolment.totp_secret)
+    for name, role, office in (
+        ("hospital", "hospital", fes.code),
+        ("ministry", "ministry", None),
+    ):
+        token = tokens.issue_token(
+            reg, actor=SYSTEM, name=name, role=role, office=office
+        )
+        (tmp_path / f"{name}.token").write_text(token)
     reg.engine.dispose()
     return tmp_path
+
+
+def _bearer(data_dir: Path, name: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {(data_dir / f'{name}.token').read_text()}"}
 
 
 def test_a_clerk_browses_from_the_offices_to_an_act_in_arabic_and_french(
@@ -34,6 +59,16 @@ def test_a_clerk_browses_from_the_offices_to_an_act_in_arabic_and_french(
     server = serve(populated)
     page = browser.new_page()
     page.goto(server.url + "/")
+    # Sent to sign in first, in Arabic; back where he was going afterwards.
+    assert "/login" in page.url
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    page.get_by_label("اسم المستخدم").fill("clerk.03231010")
+    page.get_by_label("كلمة المرور").fill("wrong password!")
+    page.get_by_role("button", name="دخول").click()
+    assert "غير صحيح" in page.locator("#login-error").inner_text()
+    page.get_by_label("كلمة المرور").fill(PASSWORD)
+    page.get_by_role("button", name="دخول").click()
+    assert "clerk.03231010" in page.locator("#signed-in").inner_text()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("#offices").inner_text().count("فاس") == 1
     page.get_by_role("link", name="فاس").click()
@@ -51,15 +86,24 @@ def test_a_clerk_browses_from_the_offices_to_an_act_in_arabic_and_french(
     assert "mariage" in page.locator("#mentions").inner_text()
     page.goto(server.url + "/")  # the choice of language is remembered
     assert page.locator("html").get_attribute("lang") == "fr"
+    # Rabat's register is not his to read: a clear page, in both languages.
+    answer = page.goto(server.url + "/offices/04.421.01.0/registers/2026/birth")
+    assert answer is not None and answer.status == 403
+    assert "travaille au bureau" in page.locator("#error-message").inner_text()
+    page.get_by_role("button", name="Déconnexion").click()
+    assert "/login" in page.url
+    page.goto(server.url + "/acts/03.231.01.0/2026/N/1")
+    assert "/login" in page.url
 
 
 def test_an_unknown_act_gets_a_clear_page_and_the_api_a_clear_error(
     populated: Path, serve: Any
 ) -> None:
     server = serve(populated)
-    page = httpx.get(server.url + "/acts/03.231.01.0/2026/N/99")
+    ministry = _bearer(populated, "ministry")
+    page = httpx.get(server.url + "/acts/03.231.01.0/2026/N/99", headers=ministry)
     assert page.status_code == 404 and "لا يوجد رسم بالمرجع" in page.text
-    api = httpx.get(server.url + "/api/acts/nonsense")
+    api = httpx.get(server.url + "/api/acts/nonsense", headers=ministry)
     assert api.status_code == 422
     assert api.json()["violations"][0]["rule"] == "act.ref_format"
 
@@ -68,8 +112,14 @@ def test_a_hospital_predeclares_a_birth_through_the_api(
     populated: Path, serve: Any
 ) -> None:
     server = serve(populated)
+    hospital = _bearer(populated, "hospital")
+    anonymous = httpx.post(
+        server.url + "/api/offices/03.231.01.0/predeclarations", json={}
+    )
+    assert anonymous.status_code == 401
     good = httpx.post(
-        server.url + "/api/offices/03.231.01.0/predeclarations",
+        headers=hospital,
+        url=server.url + "/api/offices/03.231.01.0/predeclarations",
         json={
             "kind": "birth",
             "sender_kind": "hospital",
@@ -80,7 +130,8 @@ def test_a_hospital_predeclares_a_birth_through_the_api(
     )
     assert good.status_code == 201 and len(good.json()["predeclaration_id"]) == 36
     bad = httpx.post(
-        server.url + "/api/offices/03.231.01.0/predeclarations",
+        headers=hospital,
+        url=server.url + "/api/offices/03.231.01.0/predeclarations",
         json={
             "kind": "marriage",
             "sender_kind": "hospital",
@@ -96,3 +147,28 @@ def test_a_hospital_predeclares_a_birth_through_the_api(
         "sender_name": "required",
         "data": "type.object",
     }
+
+
+def test_an_officer_signs_in_in_french_with_his_totp_code(
+    populated: Path, serve: Any, browser: Any
+) -> None:
+    import pyotp
+
+    server = serve(populated)
+    secret = (populated / "officer.03231010.totp").read_text()
+    page = browser.new_page()
+    page.goto(server.url + "/login?lang=fr")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    page.get_by_label("Identifiant").fill("officer.03231010")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    assert "incorrect" in page.locator("#login-error").inner_text()  # no code
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_label("Code de vérification", exact=False).fill(
+        pyotp.TOTP(secret).now()
+    )
+    page.get_by_role("button", name="Se connecter").click()
+    assert "officer.03231010" in page.locator("#signed-in").inner_text()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    session = cookies["sijill_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"

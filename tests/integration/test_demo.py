@@ -38,3 +38,42 @@ def test_the_pilot_network_is_six_offices_synced_with_the_centre(
     assert {(2024, "birth"), (2025, "death")} <= closed
     assert all(r.ok for r in journal.verify_journal(fes, actor=SYSTEM))
     fes.engine.dispose()
+
+
+def test_the_demo_opens_accounts_one_can_sign_in_with(
+    registry: Registry, tmp_path: Path
+) -> None:
+    import pyotp
+
+    from sijill.auth.accounts import authenticate
+    from sijill.demo_accounts import DEMO_PASSWORD, open_demo_accounts
+    from sijill.services import offices
+
+    offices.create_office(registry, actor=SYSTEM, commune_code="03.231.01.0")
+    for username, role in (
+        ("officer0.03231010", "officer"),
+        ("clerk2.03231010", "clerk"),
+    ):
+        offices.appoint_staff(
+            registry,
+            actor=SYSTEM,
+            office="03.231.01.0",
+            username=username,
+            role=role,
+            full_name_ar="سعيد فاس",
+            full_name_fr="Said Fes",
+        )
+    opened = open_demo_accounts(registry, tmp_path / "demo-accounts.txt")
+    assert [(u, r) for u, r, _ in opened] == [
+        ("ministry.demo", "ministry"),
+        ("clerk2.03231010", "clerk"),
+        ("officer0.03231010", "officer"),
+    ]
+    written = (tmp_path / "demo-accounts.txt").read_text()
+    for username, _, secret in opened:
+        assert username in written and (secret in written)
+        code = pyotp.TOTP(secret).at(registry.clock()) if secret else None
+        actor = authenticate(
+            registry, username=username, password=DEMO_PASSWORD, totp=code
+        )
+        assert actor.username == username

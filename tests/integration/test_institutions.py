@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from sijill.documents.errors import Unauthenticated
 from sijill.documents.institutions import (
     DATA_FIELDS,
     FIELDS,
@@ -28,6 +27,7 @@ from sijill.domain.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    Unauthenticated,
 )
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor

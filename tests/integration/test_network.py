@@ -468,7 +468,13 @@ def test_reading_notices_requires_the_offices_own_signature(network: Network) ->
 def test_the_centre_page_shows_each_office(network: Network) -> None:
     fes = network.office(FES)
     fes.sync(network)
-    page = network.http.get("/centre?lang=fr")
+    from sijill.auth.tokens import issue_token
+
+    assert network.http.get("/centre", follow_redirects=False).status_code == 303
+    token = issue_token(network.centre, actor=SYSTEM, name="desk", role="ministry")
+    page = network.http.get(
+        "/centre?lang=fr", headers={"authorization": f"Bearer {token}"}
+    )
     assert page.status_code == 200 and FES in page.text
     assert network.http.get("/api/sync/status").json()["offices"][0]["held"] == 4
     _ = birth

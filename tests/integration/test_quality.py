@@ -169,7 +169,13 @@ def test_the_quality_command_and_api_answer_csv_and_json(
     assert len(lines) == 2
     refused = CliRunner().invoke(cli_app, ["quality", "figures", "--by", "street"])
     assert refused.exit_code == 2
+    from sijill.auth.tokens import issue_token
+    from sijill.domain.offices import SYSTEM
+
     client = TestClient(create_app(registry))
+    assert client.get("/api/quality", params={"by": "province"}).status_code == 401
+    token = issue_token(registry, actor=SYSTEM, name="inspection", role="ministry")
+    client.headers["authorization"] = f"Bearer {token}"
     found = client.get("/api/quality", params={"by": "province"})
     assert found.status_code == 200
     assert [r["group"] for r in found.json()] == ["03.231", "04.421"]

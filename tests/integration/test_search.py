@@ -370,7 +370,13 @@ def test_the_search_command_prints_json(
 def test_the_search_api_answers_json_and_names_bad_fields(
     registry: Registry, registers: Registers
 ) -> None:
+    from sijill.auth.tokens import issue_token
+    from sijill.domain.offices import SYSTEM
+
     client = TestClient(create_app(registry))
+    assert client.get("/api/search", params={"name": "Karima"}).status_code == 401
+    token = issue_token(registry, actor=SYSTEM, name="inspection", role="ministry")
+    client.headers["authorization"] = f"Bearer {token}"
     found = client.get("/api/search", params={"name": "Karima Tazi"})
     assert found.status_code == 200
     assert [h["ref"] for h in found.json()["hits"]] == [str(registers.karima)]

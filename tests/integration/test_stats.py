@@ -458,7 +458,14 @@ def test_exports_open_as_spreadsheets_and_charts_render(
 
 
 def test_the_api_and_the_pages(registry: Registry, loaded: tuple[Act, ...]) -> None:
+    from sijill.auth.tokens import issue_token
+
     client = TestClient(create_app(registry))
+    # The public tables need no one signed in; the ministry's need its token.
+    assert client.get("/api/public/stats/births", params={"year": YEAR}).is_success
+    assert client.get("/api/stats/births", params={"year": YEAR}).status_code == 401
+    token = issue_token(registry, actor=SYSTEM, name="hcp", role="ministry")
+    client.headers["authorization"] = f"Bearer {token}"
     births = client.get("/api/stats/births.month", params={"year": YEAR})
     assert births.status_code == 200
     assert births.json()[0]["suppression_threshold"] is None

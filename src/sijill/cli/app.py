@@ -448,6 +448,14 @@ def demo(
         f"{report.notices_applied} notices applied, {report.matching} waiting for a match, "
         f"{report.cancelled} cancelled drafts, {report.closed_registers} registers closed"
     )
+    from sijill.demo_accounts import DEMO_PASSWORD, open_demo_accounts
+
+    where = st.settings.data_dir / "demo-accounts.txt"
+    opened = open_demo_accounts(reg, where)
+    console.print(
+        f"{len(opened)} demo accounts (password {DEMO_PASSWORD}, TOTP secrets "
+        f"in {where}): " + ", ".join(u for u, _, _ in opened[:3]) + ", …"
+    )
 
 
 network_app = typer.Typer(
@@ -720,3 +728,12 @@ app.add_typer(digitize_app, name="digitize")
 from sijill.cli.stats import stats_app  # noqa: E402
 
 app.add_typer(stats_app, name="stats")
+
+from sijill.cli.audit import audit_app  # noqa: E402
+
+app.add_typer(audit_app, name="audit")
+
+from sijill.cli.accounts import account_app, token_app  # noqa: E402
+
+app.add_typer(account_app, name="account")
+app.add_typer(token_app, name="token")

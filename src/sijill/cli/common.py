@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
+from sijill.auth.accounts import account_actor
 from sijill.bootstrap import bootstrap
 from sijill.config import Settings
-from sijill.domain.errors import DomainError, InvalidInput
+from sijill.domain.errors import DomainError, InvalidInput, NotFound
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.services.context import Registry
 from sijill.services.offices import staff_actor
@@ -53,8 +54,18 @@ def state(ctx: typer.Context) -> State:
 
 
 def actor_for(reg: Registry, username: str | None) -> Actor:
-    """The actor named by ``--as``; without it, the system operator of this machine."""
-    return SYSTEM if username is None else staff_actor(reg, username)
+    """The actor named by ``--as`` (a member of staff, or an account such as the
+    ministry's); without it, the system operator of this machine."""
+    if username is None:
+        return SYSTEM
+    try:
+        return staff_actor(reg, username)
+    except NotFound:
+        with reg.engine.connect() as conn:
+            actor = account_actor(conn, username)
+        if actor is None:
+            raise
+        return actor
 
 
 @contextmanager

@@ -27,9 +27,3 @@ class DocumentInvalid(DomainError):
     """A request for a document that names an unknown kind or language."""
 
     code = "invalid"
-
-
-class Unauthenticated(DomainError):
-    """A request that names no one the registry knows: a missing, unknown or revoked token."""
-
-    code = "unauthenticated"

@@ -36,8 +36,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from sijill.documents.errors import Unauthenticated
-from sijill.domain.errors import Conflict, InvalidInput, NotFound
+from sijill.domain.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from sijill.domain.identifiers import ActRef, is_valid_civil_id
 from sijill.domain.mentions import current_state
 from sijill.domain.namekeys import compare
@@ -354,6 +353,7 @@ def _audit_refusal(uow: UnitOfWork, actor: Actor, target: str, rule: str) -> Non
     uow.after_rollback(
         lambda conn: write_audit(
             conn,
+            uow.keys,
             uow.now,
             actor,
             "institution.check",

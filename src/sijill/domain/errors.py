@@ -82,3 +82,9 @@ class IntegrityAlarm(DomainError):
     """The stored record contradicts itself: a broken chain, a bad signature."""
 
     code = "integrity"
+
+
+class Unauthenticated(DomainError):
+    """No valid proof of who is asking: wrong credentials, a locked or expired login."""
+
+    code = "unauthenticated"

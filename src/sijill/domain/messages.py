@@ -177,6 +177,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "لا يحق لـ{role} القيام بـ{action}",
         "un {role} ne peut pas {action}",
     ),
+    "forbidden.purpose": (
+        "a {role} may not act for the purpose {purpose}",
+        "لا يحق لـ{role} العمل لغرض {purpose}",
+        "un {role} ne peut pas agir pour la finalité {purpose}",
+    ),
     "forbidden.office": (
         "{username} works for office {own}, not {office}",
         "{username} يعمل بالمكتب {own} وليس {office}",
@@ -443,6 +448,101 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "act {ref} is annulled: nothing is checked against it",
         "الرسم {ref} ملغى: لا يتم التحقق بناء عليه",
         "l'acte {ref} est annulé : rien n'est vérifié sur lui",
+    ),
+    "audit.unchained": (
+        "an audit entry has no place in the chain (inserted)",
+        "قيد في سجل التدقيق بلا مكان في السلسلة (مدرج)",
+        "une entrée d'audit n'a pas de place dans la chaîne (insérée)",
+    ),
+    "audit.missing": (
+        "audit entry {seq} is missing (deleted)",
+        "قيد التدقيق {seq} مفقود (محذوف)",
+        "l'entrée d'audit {seq} manque (supprimée)",
+    ),
+    "audit.duplicate": (
+        "audit entry {seq} appears twice (inserted)",
+        "قيد التدقيق {seq} مكرر (مدرج)",
+        "l'entrée d'audit {seq} figure deux fois (insérée)",
+    ),
+    "audit.link": (
+        "audit entry {seq} does not follow the entry before it",
+        "قيد التدقيق {seq} لا يتبع القيد الذي قبله",
+        "l'entrée d'audit {seq} ne suit pas l'entrée précédente",
+    ),
+    "audit.changed": (
+        "audit entry {seq} was changed after it was written",
+        "قيد التدقيق {seq} عُدّل بعد تسجيله",
+        "l'entrée d'audit {seq} a été modifiée après son écriture",
+    ),
+    "audit.head": (
+        "the end of the audit chain is not entry {seq} as recorded",
+        "نهاية سلسلة التدقيق ليست القيد {seq} كما هو مسجل",
+        "la fin de la chaîne d'audit n'est pas l'entrée {seq} enregistrée",
+    ),
+    "audit.checkpoint_signature": (
+        "the checkpoint at audit entry {seq} is not signed by a trusted key",
+        "نقطة المراقبة عند القيد {seq} غير موقعة بمفتاح موثوق",
+        "le point de contrôle à l'entrée {seq} n'est pas signé par une clé de confiance",
+    ),
+    "audit.checkpoint_mismatch": (
+        "audit entry {seq} is not the one its signed checkpoint names",
+        "قيد التدقيق {seq} ليس هو الذي تحدده نقطة المراقبة الموقعة",
+        "l'entrée d'audit {seq} n'est pas celle que nomme son point de contrôle signé",
+    ),
+    "audit.unknown_person": (
+        "no act is known by {person}",
+        "لا يوجد رسم معروف بـ{person}",
+        "aucun acte n'est connu sous {person}",
+    ),
+    "auth.failed": (
+        "wrong user name, password or code",
+        "اسم المستخدم أو كلمة المرور أو الرمز غير صحيح",
+        "identifiant, mot de passe ou code incorrect",
+    ),
+    "auth.locked": (
+        "too many failed attempts: the account is locked for {minutes} minutes",
+        "محاولات فاشلة كثيرة: الحساب مقفل لمدة {minutes} دقيقة",
+        "trop d'échecs : le compte est verrouillé pendant {minutes} minutes",
+    ),
+    "auth.bad_code": (
+        "this one-time code is wrong, used or expired",
+        "هذا الرمز المؤقت غير صحيح أو مستعمل أو منتهي الصلاحية",
+        "ce code à usage unique est faux, déjà utilisé ou expiré",
+    ),
+    "auth.required": (
+        "please sign in",
+        "يرجى تسجيل الدخول",
+        "veuillez vous connecter",
+    ),
+    "auth.csrf": (
+        "this form has expired or did not come from this site; reload the page",
+        "انتهت صلاحية هذه الاستمارة أو لم تصدر عن هذا الموقع؛ أعد تحميل الصفحة",
+        "ce formulaire a expiré ou ne vient pas de ce site ; rechargez la page",
+    ),
+    "account.unknown": (
+        "no account has the user name {username}",
+        "لا يوجد حساب باسم المستخدم {username}",
+        "aucun compte n'a l'identifiant {username}",
+    ),
+    "account.civil_id": (
+        "a citizen's account needs their 10-digit civil identifier",
+        "حساب المواطن يتطلب معرفه المدني المكون من 10 أرقام",
+        "le compte d'un citoyen demande son identifiant civil à 10 chiffres",
+    ),
+    "password.too_short": (
+        "must be at least {min} characters long",
+        "يجب ألا تقل عن {min} حرفا",
+        "doit compter au moins {min} caractères",
+    ),
+    "password.has_username": (
+        "may not contain the user name",
+        "لا يجوز أن تتضمن اسم المستخدم",
+        "ne doit pas contenir l'identifiant",
+    ),
+    "token.unknown": (
+        "no API token has the id {id}",
+        "لا يوجد رمز وصول بالمعرف {id}",
+        "aucun jeton d'API n'a l'identifiant {id}",
     ),
     "journal.broken": (
         "journal of {office} broken at entry {seq}: {reason}",

@@ -62,6 +62,9 @@ class Actor:
     username: str
     role: str
     office: str | None = None
+    # Why this call touches personal data (domain.audit.PURPOSES); None: the default
+    # purpose of the use case.
+    purpose: str | None = None
 
     @property
     def label(self) -> str:

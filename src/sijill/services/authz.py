@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from sijill.domain.audit import purpose_allowed
 from sijill.domain.errors import Forbidden
 from sijill.domain.offices import Actor
+from sijill.domain.roles import APPOINTED_ROLES, OFFICE, PROVINCE, ROLE_SCOPES
 from sijill.store import tables as t
 from sijill.store.uow import UnitOfWork, write_audit
 
@@ -21,6 +23,8 @@ DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer"})
 SIGNERS = frozenset({"officer", "delegate"})
 # A notary, consulate or bank authorized by the ministry: its token names it.
 INSTITUTION = "institution"
+# Courts and prosecutors read acts for their inquiries (a confidential purpose).
+JUSTICE = frozenset({"court", "prosecutor"})
 
 POLICY: dict[str, frozenset[str]] = {
     "office.create": NATIONAL,
@@ -31,7 +35,7 @@ POLICY: dict[str, frozenset[str]] = {
     "act.sign": frozenset({"officer", "delegate"}),
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
-    "act.read": NATIONAL | STAFF,
+    "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
@@ -52,11 +56,20 @@ POLICY: dict[str, frozenset[str]] = {
     "stats.read": NATIONAL | {"supervisor", "public"},
     "stats.completeness": NATIONAL | {"supervisor"},
     "quality.read": NATIONAL | STAFF | {"supervisor"},
+    "audit.verify": NATIONAL,
+    "audit.query": NATIONAL | {"supervisor"},
+    "account.manage": NATIONAL,
+    "token.manage": NATIONAL,
+    "citizen.trail": frozenset({"citizen"}),
 }
 
 
 def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> None:
-    """Raise Forbidden unless ``actor`` may do ``action`` for ``office``."""
+    """Raise Forbidden unless ``actor`` may do ``action`` for ``office``.
+
+    The role must be allowed the action (``POLICY``), and the office must lie within
+    the role's scope (``ROLE_SCOPES``): its own office, its province, or the nation.
+    """
     if actor.role not in POLICY[action]:
         raise Forbidden("forbidden.role", {"role": actor.role, "action": action})
     if actor.role == INSTITUTION:
@@ -70,12 +83,22 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
             raise Forbidden(
                 "forbidden.unknown_institution", {"username": actor.username}
             )
-    if actor.role in STAFF | DIGITIZERS:
-        if office is not None and actor.office != office:
-            raise Forbidden(
-                "forbidden.office",
-                {"username": actor.username, "own": actor.office, "office": office},
-            )
+    if actor.purpose is not None and not purpose_allowed(actor.role, actor.purpose):
+        raise Forbidden(
+            "forbidden.purpose", {"role": actor.role, "purpose": actor.purpose}
+        )
+    scope = ROLE_SCOPES.get(actor.role, OFFICE)
+    outside = office is not None and (
+        (actor.role in STAFF | DIGITIZERS and actor.office != office)
+        or (scope == OFFICE and actor.office is not None and actor.office != office)
+        or (scope == PROVINCE and not _same_province(uow, actor.office, office))
+    )
+    if outside:
+        raise Forbidden(
+            "forbidden.office",
+            {"username": actor.username, "own": actor.office, "office": office},
+        )
+    if actor.role in APPOINTED_ROLES:
         row = uow.conn.execute(
             select(t.staff.c.role).where(
                 t.staff.c.username == actor.username,
@@ -88,6 +111,17 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
                 "forbidden.unknown_actor",
                 {"username": actor.username, "office": actor.office},
             )
+
+
+def _same_province(uow: UnitOfWork, own: str | None, office: str) -> bool:
+    rows = dict(
+        uow.conn.execute(
+            select(t.offices.c.code, t.offices.c.province_code).where(
+                t.offices.c.code.in_([own or "", office])
+            )
+        ).all()
+    )
+    return rows.get(own) is not None and rows.get(own) == rows.get(office)
 
 
 def authorize(
@@ -105,6 +139,7 @@ def authorize(
         uow.after_rollback(
             lambda conn: write_audit(
                 conn,
+                uow.keys,
                 uow.now,
                 actor,
                 action,

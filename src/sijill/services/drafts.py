@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from sijill.domain import events as ev
 from sijill.domain.acts import KINDS, read_declaration, to_data
-from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
+from sijill.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Violation
 from sijill.domain.journal import canonical_json
 from sijill.domain.offices import Actor
 from sijill.domain.parse import Reader
@@ -220,6 +220,11 @@ def submit_predeclaration(
             if size > _MAX_PREDECLARATION_BYTES:
                 r.fail("data", "text.too_long", max=_MAX_PREDECLARATION_BYTES)
     r.raise_if_invalid()
+    if actor.role in SENDER_KINDS and sender_kind_ != actor.role:
+        # A hospital's token does not speak for a local authority or a citizen.
+        raise Forbidden(
+            "forbidden.role", {"role": actor.role, "action": f"send as {sender_kind_}"}
+        )
     uow, _ = reg.unit_of_work()
     with uow:
         uow.lock(office)

@@ -190,6 +190,7 @@ def _deny(uow: UnitOfWork, actor: Actor, rule: str, params: dict[str, object]) -
     uow.after_rollback(
         lambda conn: write_audit(
             conn,
+            uow.keys,
             uow.now,
             actor,
             "stats.read",

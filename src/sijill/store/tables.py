@@ -205,6 +205,97 @@ audit_log = Table(
     Column("personal_data", Boolean, nullable=False),
     Column("outcome", String(12), nullable=False),
     Column("detail", JSON, nullable=False),
+    # Why personal data was touched (Law 09-08), and whether the citizen may be told who.
+    Column("purpose", String(20), nullable=False, server_default="registration"),
+    Column("confidential", Boolean, nullable=False, server_default="0"),
+    # The hash chain (domain.audit): a place in it, the link back, the entry's hash.
+    Column("seq", Integer),
+    Column("prev_hash", String(64)),
+    Column("entry_hash", String(64)),
+    Index("uq_audit_log_seq", "seq", unique=True),
+    Index("ix_audit_log_username_at", "username", "at"),
+    Index("ix_audit_log_target", "target"),
+)
+
+# The end of the audit chain, locked by every transaction that appends to it.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("chain", String(8), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+    Column("checkpoint_seq", Integer, nullable=False),
+)
+
+# Signed checkpoints: "the audit chain up to seq ends in entry_hash", by a local key.
+audit_checkpoints = Table(
+    "audit_checkpoints",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("signer", Code, nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+# --- sign-in: accounts, sessions, machine tokens (operational, never journaled) ------
+
+# Who may sign in, with what: an Argon2 password hash and, for officers, supervisors
+# and the ministry, a TOTP secret. Staff accounts take their role and office from
+# ``staff`` (so relieving someone ends their access); the others carry their own.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("username", String(40), primary_key=True),
+    Column("role", String(20), nullable=False),
+    Column("office_code", Code),
+    Column("civil_id", String(10)),
+    Column("password_hash", String(200)),
+    Column("totp_secret", String(64)),
+    Column("totp_last_step", Integer),  # a TOTP code is good once
+    Column("reset_code_hash", String(64)),
+    Column("reset_expires_at", Stamp),
+    Column("created_at", Stamp, nullable=False),
+    Column("disabled_at", Stamp),
+)
+
+# Every failed sign-in, to lock an account after repeated failures.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("failure_id", String(36), primary_key=True),
+    Column("username", String(40), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Index("ix_login_failures_username_at", "username", "at"),
+)
+
+# Web sessions: the cookie holds a random token; only its SHA-256 is stored.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(40), nullable=False, index=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("expires_at", Stamp, nullable=False),
+    Column("closed_at", Stamp),
+)
+
+# Tokens for machines (hospitals, partner administrations, scripts): random, stored
+# hashed, scoped to one role and office, revocable.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(16), primary_key=True),
+    Column("token_hash", String(64), nullable=False),
+    Column("name", String(120), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("office_code", Code),
+    Column("created_by", String(40), nullable=False),
+    Column("created_at", Stamp, nullable=False),
+    Column("revoked_at", Stamp),
 )
 
 # --- the network -------------------------------------------------------------------
@@ -321,7 +412,14 @@ institutions = Table(
     Column("revoked_by", String(40)),
 )
 
-APPEND_ONLY = ("acts", "mentions", "journal", "audit_log", "alarms")
+APPEND_ONLY = (
+    "acts",
+    "mentions",
+    "journal",
+    "audit_log",
+    "audit_checkpoints",
+    "alarms",
+)
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
     "legacy_acts",

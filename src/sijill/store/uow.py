@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 
 from sijill.domain.events import Event
 from sijill.domain.offices import Actor
 from sijill.store import projection
-from sijill.store import tables as t
+from sijill.store.audit import Pending, append_audit
 from sijill.store.journal import Head, append, decode_payload, lock_office
 from sijill.store.keys import KeyStore
 
@@ -28,6 +27,7 @@ class UnitOfWork:
         self._conn: Connection | None = None
         self._transaction: Any = None
         self._after_rollback: list[Callable[[Connection], None]] = []
+        self._audit: list[Pending] = []
 
     def __enter__(self) -> UnitOfWork:
         self._conn = self.engine.connect()
@@ -43,6 +43,12 @@ class UnitOfWork:
         assert self._conn is not None
         try:
             if exc_type is None:
+                try:
+                    # The audit head is the last lock taken, and held only to commit.
+                    append_audit(self._conn, self.keys, self._audit)
+                except BaseException:
+                    self._transaction.rollback()
+                    raise
                 self._transaction.commit()
             else:
                 self._transaction.rollback()
@@ -94,22 +100,24 @@ class UnitOfWork:
         outcome: str = "ok",
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Record who did or read what, in this same transaction."""
-        write_audit(
-            self.conn,
-            self.now,
-            actor,
-            action,
-            office=office,
-            target=target,
-            personal=personal,
-            outcome=outcome,
-            detail=detail,
+        """Record who did or read what; chained into the audit log as this commits."""
+        self._audit.append(
+            Pending(
+                self.now,
+                actor,
+                action,
+                office,
+                target,
+                personal,
+                outcome,
+                detail or {},
+            )
         )
 
 
 def write_audit(
     conn: Connection,
+    keys: KeyStore,
     now: str,
     actor: Actor,
     action: str,
@@ -120,18 +128,9 @@ def write_audit(
     outcome: str,
     detail: dict[str, Any] | None,
 ) -> None:
-    conn.execute(
-        insert(t.audit_log).values(
-            audit_id=str(uuid.uuid4()),
-            at=now,
-            username=actor.username,
-            role=actor.role,
-            actor_office=actor.office,
-            action=action,
-            office_code=office,
-            target=target,
-            personal_data=personal,
-            outcome=outcome,
-            detail=detail or {},
-        )
+    """Chain one audit entry in ``conn``'s transaction (e.g. a refusal, after rollback)."""
+    append_audit(
+        conn,
+        keys,
+        [Pending(now, actor, action, office, target, personal, outcome, detail or {})],
     )

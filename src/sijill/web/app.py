@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import date
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, FastAPI, Query, Request
+from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -26,20 +26,18 @@ from sijill.domain.labels import (
     label,
 )
 from sijill.domain.mentions import MENTION_KINDS
-from sijill.domain.offices import Actor
-from sijill.services import drafts, queries
+from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
+from sijill.web.auth import auth_router
+from sijill.web.deps import CurrentActor, session_of
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 
-HERE = Path(__file__).parent
-# Until sign-in arrives, the pages run as one national read-only viewer; every read
-# it makes is written to the audit log under this name.
-WEB_VIEWER = Actor("web-viewer", "ministry", None)
+HERE = FilePath(__file__).parent
 
 
 def _templates() -> Jinja2Templates:
@@ -72,21 +70,32 @@ def _lang(request: Request) -> str:
 def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
     lang = _lang(request)
     templates: Jinja2Templates = request.app.state.templates
-    response = templates.TemplateResponse(request, name, {"lang": lang, **context})
+    response = templates.TemplateResponse(
+        request, name, {"lang": lang, "session": session_of(request), **context}
+    )
     if request.query_params.get("lang") in ("ar", "fr"):
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def _day(field: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        from sijill.domain.errors import InvalidInput, Violation
+
+        raise InvalidInput([Violation(field, "date.format")]) from None
 
 
 def _pages(reg: Registry) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse)
 
     @router.get("/")
-    def home(request: Request) -> Response:
+    def home(request: Request, actor: CurrentActor) -> Response:
         return _page(request, "offices.html", {"offices": queries.list_offices(reg)})
 
     @router.get("/offices/{code}")
-    def office(request: Request, code: str) -> Response:
+    def office(request: Request, code: str, actor: CurrentActor) -> Response:
         found = [o for o in queries.list_offices(reg) if o["code"] == code]
         if not found:
             from sijill.domain.errors import NotFound
@@ -102,14 +111,15 @@ def _pages(reg: Registry) -> APIRouter:
     def register(
         request: Request,
         code: str,
-        year: int,
+        year: Annotated[int, Path(ge=1, le=9999)],
         kind: str,
-        page: Annotated[int, Query(ge=1)] = 1,
+        actor: CurrentActor,
+        page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     ) -> Response:
         size = 50
         rows = queries.list_acts(
             reg,
-            actor=WEB_VIEWER,
+            actor=actor,
             office=code,
             year=year,
             kind=kind,
@@ -129,9 +139,54 @@ def _pages(reg: Registry) -> APIRouter:
             },
         )
 
+    @router.get("/audit")
+    def audit_page(
+        request: Request,
+        actor: CurrentActor,
+        person: Annotated[str | None, Query(max_length=48)] = None,
+        username: Annotated[str | None, Query(max_length=40)] = None,
+        since: Annotated[str | None, Query(max_length=32)] = None,
+        until: Annotated[str | None, Query(max_length=32)] = None,
+        day: Annotated[str | None, Query(max_length=10)] = None,
+        threshold: Annotated[int, Query(ge=0, le=100_000)] = 50,
+    ) -> Response:
+        """Supervisors and the ministry: who touched what, and unusual access."""
+        entries = audit.query_audit(
+            reg,
+            actor=actor,
+            person=person or None,
+            username=username or None,
+            since=since or None,
+            until=until or None,
+            limit=200,
+        )
+        unusual = (
+            audit.unusual_access(
+                reg, actor=actor, day=_day("day", day), threshold=threshold
+            )
+            if day
+            else None
+        )
+        return _page(
+            request,
+            "audit.html",
+            {
+                "entries": entries,
+                "unusual": unusual,
+                "query": dict(request.query_params),
+            },
+        )
+
+    @router.get("/me/trail")
+    def trail(request: Request, actor: CurrentActor) -> Response:
+        """A citizen's own trail: who accessed their record, when and why."""
+        return _page(
+            request, "trail.html", {"accesses": audit.citizen_trail(reg, actor=actor)}
+        )
+
     @router.get("/acts/{ref:path}")
-    def act(request: Request, ref: str) -> Response:
-        view = queries.get_act(reg, actor=WEB_VIEWER, ref=ref)
+    def act(request: Request, ref: str, actor: CurrentActor) -> Response:
+        view = queries.get_act(reg, actor=actor, ref=ref)
         return _page(request, "act.html", {"act": view})
 
     return router
@@ -141,7 +196,7 @@ def _centre_pages(reg: Registry) -> APIRouter:
     router = APIRouter(default_response_class=HTMLResponse)
 
     @router.get("/centre")
-    def network(request: Request) -> Response:
+    def network(request: Request, actor: CurrentActor) -> Response:
         from sijill.sync.centre import network_status
 
         return _page(request, "centre.html", {"status": network_status(reg)})
@@ -157,8 +212,8 @@ def _api(reg: Registry) -> APIRouter:
         return queries.list_offices(reg)
 
     @router.get("/acts/{ref:path}")
-    def act(ref: str) -> dict[str, Any]:
-        view = queries.get_act(reg, actor=WEB_VIEWER, ref=ref)
+    def act(ref: str, actor: CurrentActor) -> dict[str, Any]:
+        view = queries.get_act(reg, actor=actor, ref=ref)
         return {
             "ref": view.ref,
             "kind": view.kind,
@@ -176,11 +231,11 @@ def _api(reg: Registry) -> APIRouter:
 
     @router.post("/offices/{code}/predeclarations", status_code=201)
     def predeclare(
-        code: str, body: Annotated[dict[str, Any], Body()]
+        code: str, body: Annotated[dict[str, Any], Body()], actor: CurrentActor
     ) -> dict[str, str]:
-        """A hospital, local authority or citizen pre-declares a birth or death."""
+        """A hospital, local authority or citizen pre-declares a birth or death (with
+        an API token, or signed in)."""
         sender_kind = str(body.get("sender_kind", ""))
-        actor = Actor(str(body.get("sender_ref", "anonymous"))[:40], sender_kind, None)
         predeclaration_id = drafts.submit_predeclaration(
             reg,
             actor=actor,
@@ -194,6 +249,29 @@ def _api(reg: Registry) -> APIRouter:
         return {"predeclaration_id": predeclaration_id}
 
     return router
+
+
+# Pages load nothing from elsewhere and run no script: a name that slipped past the
+# escaping could still not run. The API docs page (Swagger UI) is the one exception.
+CSP = (
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+async def _protective_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.url.path != "/api/docs":
+        response.headers.setdefault("Content-Security-Policy", CSP)
+    if not request.url.path.startswith("/static/"):
+        # Personal data must not linger in shared or browser caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
 
 
 def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
@@ -215,6 +293,8 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
         lifespan=lifespan,
     )
     app.state.templates = _templates()
+    app.state.registry = reg
+    app.middleware("http")(_protective_headers)
     app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if projector is not None:
@@ -223,9 +303,10 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
     app.include_router(_api(reg))
-    app.include_router(search_router(reg, WEB_VIEWER))
+    app.include_router(auth_router())
+    app.include_router(search_router(reg))
     app.include_router(documents_router(reg))
-    app.include_router(stats_router(reg, WEB_VIEWER, _page))
+    app.include_router(stats_router(reg, _page))
     app.include_router(institutions_router(reg))
     app.include_router(_pages(reg))
     errors.install(app)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from sijill.domain.errors import DomainError, InvalidInput
+from sijill.domain.errors import DomainError, InvalidInput, Unauthenticated
 
 STATUS = {
     "invalid": 422,
     "not_found": 404,
-    "unauthenticated": 401,
     "forbidden": 403,
+    "unauthenticated": 401,
     "conflict": 409,
     "integrity": 500,
 }
@@ -32,8 +34,23 @@ def install(app: FastAPI) -> None:
         if isinstance(error, InvalidInput):
             body["violations"] = [v.as_dict() for v in error.violations]
         if request.url.path.startswith("/api/"):
-            return JSONResponse(body, status_code=status)
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse(body, status_code=status, headers=headers)
+        if isinstance(error, Unauthenticated):
+            target = request.url.path + (
+                "?" + request.url.query if request.url.query else ""
+            )
+            return RedirectResponse(
+                "/login?next=" + quote(target, safe=""), status_code=303
+            )
         templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
-            request, "error.html", {"error": body, "status": status}, status_code=status
+            request,
+            "error.html",
+            {
+                "error": body,
+                "status": status,
+                "session": getattr(request.state, "session", None),
+            },
+            status_code=status,
         )

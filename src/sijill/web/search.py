@@ -6,20 +6,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from sijill.domain.offices import Actor
 from sijill.quality.figures import quality_report
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
+from sijill.web.deps import CurrentActor
 
 Text = Annotated[str | None, Query(max_length=1000)]
 
 
-def search_router(reg: Registry, viewer: Actor) -> APIRouter:
-    """The search API, reading as ``viewer`` (audited under that name)."""
+def search_router(reg: Registry) -> APIRouter:
+    """The search API, reading as the signed-in user (audited under their name)."""
     router = APIRouter(prefix="/api")
 
     @router.get("/search")
     def search(
+        actor: CurrentActor,
         name: Text = None,
         father: Text = None,
         mother: Text = None,
@@ -39,7 +40,7 @@ def search_router(reg: Registry, viewer: Actor) -> APIRouter:
         """
         result = search_acts(
             reg,
-            actor=viewer,
+            actor=actor,
             name=name,
             father=father,
             mother=mother,
@@ -57,8 +58,10 @@ def search_router(reg: Registry, viewer: Actor) -> APIRouter:
         return result.as_dict()
 
     @router.get("/quality")
-    def quality(by: Text = "office", office: Text = None) -> list[dict[str, Any]]:
+    def quality(
+        actor: CurrentActor, by: Text = "office", office: Text = None
+    ) -> list[dict[str, Any]]:
         """Data-quality figures per office, province, digitization batch or keyer."""
-        return quality_report(reg, actor=viewer, by=by or "office", office=office)
+        return quality_report(reg, actor=actor, by=by or "office", office=office)
 
     return router

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from sijill.domain.offices import Actor
@@ -17,6 +17,7 @@ from sijill.services.context import Registry
 from sijill.stats import exports, service
 from sijill.stats.model import Tabulation
 from sijill.stats.privacy import DEFAULT_THRESHOLD
+from sijill.web.deps import CurrentActor, signed_in
 
 PUBLIC_READER = Actor("public", service.PUBLIC, None)
 Code = Annotated[str | None, Query(max_length=16)]
@@ -66,15 +67,16 @@ def _file(tables: list[Tabulation], fmt: str, lang: str, name: str) -> Response:
 
 def stats_router(
     reg: Registry,
-    viewer: Actor,
     page: Callable[[Request, str, dict[str, Any]], Response],
 ) -> APIRouter:
-    """The statistics API and pages, reading as ``viewer`` (audited under that name)."""
+    """The statistics API and pages, reading as the signed-in user (audited under that
+    name); the public tables need no sign-in and are always suppressed."""
     router = APIRouter()
 
-    def api(actor: Actor) -> Callable[..., Response]:
+    def api(who: Callable[..., Any]) -> Callable[..., Response]:
         def tables(
             table: str,
+            actor: Actor = Depends(who),  # noqa: B008 (the reader is a dependency)
             year: Year = None,
             first: Annotated[int | None, Query(alias="from")] = None,
             last: Annotated[int | None, Query(alias="to")] = None,
@@ -101,13 +103,14 @@ def stats_router(
 
         return tables
 
-    router.get("/api/stats/{table}")(api(viewer))
-    router.get("/api/public/stats/{table}")(api(PUBLIC_READER))
+    router.get("/api/stats/{table}")(api(signed_in))
+    router.get("/api/public/stats/{table}")(api(lambda: PUBLIC_READER))
 
     @router.get("/api/stats/{table}/chart.{fmt}")
     def chart(
         table: str,
         fmt: str,
+        actor: CurrentActor,
         year: Year = None,
         first: Annotated[int | None, Query(alias="from")] = None,
         last: Annotated[int | None, Query(alias="to")] = None,
@@ -129,13 +132,14 @@ def stats_router(
             "province": province,
             "commune": commune,
         }
-        built = _build(reg, viewer, table, params, public, DEFAULT_THRESHOLD)
+        built = _build(reg, actor, table, params, public, DEFAULT_THRESHOLD)
         return Response(charts.chart(built[0], fmt), media_type=MEDIA[fmt])
 
     @router.get("/stats", response_class=HTMLResponse)
     @router.get("/stats/{table}", response_class=HTMLResponse)
     def stats_page(
         request: Request,
+        actor: CurrentActor,
         table: str = "births",
         year: Year = None,
         region: Code = None,
@@ -149,7 +153,7 @@ def stats_router(
             "province": province,
             "commune": commune,
         }
-        built = _build(reg, viewer, table, params, public, DEFAULT_THRESHOLD)
+        built = _build(reg, actor, table, params, public, DEFAULT_THRESHOLD)
         query = str(request.url.query)
         return page(
             request,
