@@ -38,6 +38,7 @@ from sijill.domain.offices import Actor
 from sijill.services.context import Registry
 from sijill.stats import service
 from sijill.store import geography
+from sijill.store import tables as t
 from sijill.store.engine import make_engine
 from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
@@ -74,11 +75,13 @@ DEFERRED = (
     ),
     (
         "DROP INDEX ix_acts_kind_event_date",
-        "CREATE INDEX ix_acts_kind_event_date ON acts (kind, event_date)",
+        "CREATE INDEX ix_acts_kind_event_date ON acts (kind, event_date) "
+        f"INCLUDE ({', '.join(t.STATS_BY_EVENT_DATE)})",
     ),
     (
         "DROP INDEX ix_acts_kind_year",
-        "CREATE INDEX ix_acts_kind_year ON acts (kind, year)",
+        "CREATE INDEX ix_acts_kind_year ON acts (kind, year) "
+        f"INCLUDE ({', '.join(t.STATS_BY_YEAR)})",
     ),
 )
 

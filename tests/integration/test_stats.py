@@ -523,3 +523,45 @@ def test_the_stats_command(
     )
     assert flagged.exit_code == 0
     assert json.loads(flagged.output)[0]["table"] == "completeness"
+
+
+# --- the columns the statistics read -----------------------------------------------------
+
+
+def test_the_derived_columns_follow_the_declaration_and_survive_the_migration(
+    registry: Registry, loaded: tuple[Act, ...]
+) -> None:
+    """Revision 0012 derives the columns from acts already signed (the append-only
+    triggers do not stand in the way), and they match the declaration."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from sijill.store.schema import alembic_config, upgrade
+
+    engine = registry.engine
+    with engine.begin() as conn:
+        config = alembic_config(engine)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011")
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                t.acts.c.data,
+                t.acts.c.birth_commune,
+                t.acts.c.mother_birth_date,
+                t.acts.c.birth_date,
+                t.acts.c.judged,
+            )
+        ).all()
+    assert len(rows) == len(loaded)
+    for row in rows:
+        data = row.data
+        assert row.birth_commune == data.get("birth_commune")
+        assert row.mother_birth_date == (data.get("mother") or {}).get("birth_date")
+        assert row.birth_date == data.get("birth_date")
+        judgment = data.get("judgment") or {}
+        assert bool(row.judged) is (judgment.get("number") is not None)
+    assert any(r.judged for r in rows) and any(r.birth_commune for r in rows)
+    with pytest.raises(Exception, match="append-only"), engine.begin() as conn:
+        conn.execute(text("DELETE FROM acts"))

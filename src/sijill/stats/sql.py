@@ -1,8 +1,9 @@
 """The SQL expressions the tabulations group by, the same on SQLite and PostgreSQL.
 
-Fields of the declaration are read with SQLAlchemy's JSON accessors (``->>`` and
-``#>>`` on PostgreSQL, ``json_extract`` on SQLite). Dates inside the declaration are
-ISO strings, so a year, month or day is a fixed slice of the text.
+The fields of the declaration they need are plain columns of ``acts`` that the
+database derives from ``acts.data`` (generated columns, migration 0012), so no JSON is
+parsed while tabulating. Dates of the declaration are ISO strings, so a year, month or
+day is a fixed slice of the text.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from sijill.store import tables as t
 acts = t.acts
 event_year = extract("year", acts.c.event_date)
 event_month = extract("month", acts.c.event_date)
-# Registered on a declaratory judgment (a text path: NULL when absent on both dialects).
-judged = acts.c.data[("judgment", "number")].as_string().is_not(None)
+# Registered on a declaratory judgment (the declaration names the judgment's number).
+judged: ColumnElement[bool] = acts.c.judged
 
 
 class registration_delay(FunctionElement[int]):
@@ -49,7 +50,7 @@ def _delay_sqlite(_element: Any, _compiler: SQLCompiler, **_kw: Any) -> str:
 
 def occurrence_code() -> ColumnElement[str]:
     """Where a birth happened: its commune of birth, else the office that registered it."""
-    return func.coalesce(acts.c.data["birth_commune"].as_string(), acts.c.office_code)
+    return func.coalesce(acts.c.birth_commune, acts.c.office_code)
 
 
 def code_at(code: ColumnElement[str], level: str) -> ColumnElement[str]:
@@ -97,11 +98,11 @@ def age_at_event(birth_date: ColumnElement[Any]) -> ColumnElement[int]:
 
 
 def mother_age() -> ColumnElement[int]:
-    return age_at_event(acts.c.data[("mother", "birth_date")].as_string())
+    return age_at_event(acts.c.mother_birth_date)
 
 
 def deceased_age() -> ColumnElement[int]:
-    return age_at_event(acts.c.data["birth_date"].as_string())
+    return age_at_event(acts.c.birth_date)
 
 
 def signed_here(kind: str) -> ColumnElement[bool]:

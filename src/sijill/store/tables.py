@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Computed,
     Date,
     ForeignKeyConstraint,
     Index,
@@ -21,6 +22,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 metadata = MetaData(
     naming_convention={
@@ -116,6 +120,44 @@ drafts = Table(
     Column("act_id", String(36)),
 )
 
+
+class declared(FunctionElement[str]):
+    """A text field of the declaration (``acts.data``) at ``path``, as the database
+    computes it for a generated column (migration 0012)."""
+
+    type = Text()
+    inherit_cache = False  # only ever compiled in DDL
+    name = "declared"
+
+    def __init__(self, *path: str) -> None:
+        self.path = path
+        super().__init__()
+
+
+@compiles(declared, "postgresql")
+def _declared_pg(element: declared, _compiler: SQLCompiler, **_kw: object) -> str:
+    return f"(data #>> '{{{','.join(element.path)}}}')"
+
+
+@compiles(declared, "sqlite")
+def _declared_sqlite(element: declared, _compiler: SQLCompiler, **_kw: object) -> str:
+    return f"json_extract(data, '$.{'.'.join(element.path)}')"
+
+
+# What the vital statistics read besides the kind and the period: the statistics
+# indexes carry them on PostgreSQL, so a national year is read from the index alone.
+STATS_BY_EVENT_DATE = (
+    "sex",
+    "office_code",
+    "status",
+    "signed_at",
+    "birth_commune",
+    "mother_birth_date",
+    "birth_date",
+    "judged",
+)
+STATS_BY_YEAR = ("event_date", "office_code", "judged")
+
 acts = Table(
     "acts",
     metadata,
@@ -139,12 +181,31 @@ acts = Table(
     Column("signed_at", Stamp, nullable=False),
     # "signed" by the officer, or "digitized" from a legacy register (see legacy_acts)
     Column("status", String(12), nullable=False, server_default="signed"),
+    # derived from the declaration by the database for the vital statistics
+    # (migration 0012): stored on PostgreSQL, virtual on SQLite; never written
+    Column("birth_commune", Text, Computed(declared("birth_commune"), persisted=True)),
+    Column(
+        "mother_birth_date",
+        Text,
+        Computed(declared("mother", "birth_date"), persisted=True),
+    ),
+    Column("birth_date", Text, Computed(declared("birth_date"), persisted=True)),
+    Column(
+        "judged",
+        Boolean,
+        Computed(declared("judgment", "number").is_not(None), persisted=True),
+    ),
     UniqueConstraint("office_code", "year", "kind", "number", name="uq_acts_number"),
     Index("ix_acts_names_lat", "family_name_lat", "first_name_lat"),
     Index("ix_acts_names_ar", "family_name_ar", "first_name_ar"),
-    # vital statistics read one kind over a period (migration 0009)
-    Index("ix_acts_kind_event_date", "kind", "event_date"),
-    Index("ix_acts_kind_year", "kind", "year"),
+    # vital statistics read one kind over a period (migrations 0008, 0012)
+    Index(
+        "ix_acts_kind_event_date",
+        "kind",
+        "event_date",
+        postgresql_include=list(STATS_BY_EVENT_DATE),
+    ),
+    Index("ix_acts_kind_year", "kind", "year", postgresql_include=list(STATS_BY_YEAR)),
 )
 
 mentions = Table(
