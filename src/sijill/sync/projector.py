@@ -16,6 +16,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -228,20 +230,28 @@ def _route(
 class Worker:
     """Applies received entries in the background of a central server.
 
-    Receiving comes first: while batches keep arriving the worker waits for a pause of
-    ``quiet`` seconds, then applies a chunk per office and looks again, so an office
-    catching up on a month is acknowledged at full speed and applied just behind. It
-    also looks every ``every`` seconds, so what a crash left unapplied is picked up
-    without anyone asking.
+    Receiving comes first: while a batch is being received, and until ``quiet``
+    seconds after the last one, the worker waits; then it applies a small chunk per
+    office and looks again. An office catching up on a month is acknowledged at full
+    speed and applied just behind. The worker also looks every ``every`` seconds, so
+    what a crash left unapplied is picked up without anyone asking.
     """
 
     def __init__(
-        self, reg: Registry, *, every: float = 2.0, quiet: float = 0.2
+        self,
+        reg: Registry,
+        *,
+        every: float = 2.0,
+        quiet: float = 0.2,
+        chunk: int = 100,
     ) -> None:
         self.reg = reg
         self.every = every
         self.quiet = quiet
+        self.chunk = chunk
+        self._receiving = 0
         self._received = 0.0
+        self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -251,15 +261,30 @@ class Worker:
     def start(self) -> None:
         self._thread.start()
 
-    def nudge(self) -> None:
-        """A batch was just received."""
-        self._received = time.monotonic()
-        self._wake.set()
+    @contextmanager
+    def receiving(self) -> Iterator[None]:
+        """Around the reception of a batch: the worker stays out of its way."""
+        with self._lock:
+            self._receiving += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._receiving -= 1
+                self._received = time.monotonic()
+            self._wake.set()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout=30)
+
+    def _busy_for(self) -> float:
+        """How long to wait before applying: receptions under way or just ended."""
+        with self._lock:
+            if self._receiving:
+                return self.quiet
+            return self._received + self.quiet - time.monotonic()
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -267,9 +292,9 @@ class Worker:
             self._wake.clear()
             try:
                 while not self._stop.is_set():
-                    while (wait := self._received + self.quiet - time.monotonic()) > 0:
+                    while (wait := self._busy_for()) > 0 and not self._stop.is_set():
                         self._stop.wait(wait)
-                    if not project(self.reg, limit=CHUNK).entries:
+                    if not project(self.reg, limit=self.chunk).entries:
                         break
             except Exception:  # a database restart, a lost connection: try again later
                 log.exception("projection failed; retrying in %s s", self.every)

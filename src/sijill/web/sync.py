@@ -52,9 +52,8 @@ def router(reg: Registry, projector: Worker) -> APIRouter:
             parsed: Any = json.loads(body)
         except ValueError:
             raise InvalidInput([Violation("body", "type.object")]) from None
-        result = await run_in_threadpool(centre.receive_batch, reg, body=parsed)
-        if result.accepted:
-            projector.nudge()
+        with projector.receiving():
+            result = await run_in_threadpool(centre.receive_batch, reg, body=parsed)
         status = 200 if result.refused_seq is None else 409
         return JSONResponse(result.to_json(), status_code=status)
 
