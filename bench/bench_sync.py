@@ -340,7 +340,7 @@ def catch_up(
         f"  centre applied all   {time.perf_counter() - start:.2f} s after the link "
         "came back (acts, mentions, name index, notices for other offices)"
     )
-    status = central.network_status(centre)
+    status = central.network_status(centre, actor=SYSTEM)
     row = next(o for o in status["offices"] if o["office"] == FES)
     print(
         f"  centre now holds     {row['held']:,} entries of {FES}, backlog "

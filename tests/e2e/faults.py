@@ -385,9 +385,10 @@ class CentreServer(Process):
             if not self.alive:
                 self.start()
             try:
-                if (
-                    httpx.get(self.url + "/api/sync/status", timeout=2).status_code
-                    == 200
+                # Up when it answers; the status itself needs a signed-in reader.
+                if httpx.get(self.url + "/api/sync/status", timeout=2).status_code in (
+                    200,
+                    401,
                 ):
                     return
             except httpx.HTTPError:

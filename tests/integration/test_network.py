@@ -413,7 +413,7 @@ def test_an_unmatched_death_waits_for_a_supervisor_and_is_never_guessed(
     )
     acts.sign_act(rabat.reg, actor=rabat.staff.officer, office=RABAT, draft_id=draft)
     rabat.sync(network)
-    status = central.network_status(network.centre)
+    status = central.network_status(network.centre, actor=SYSTEM)
     assert [n["state"] for n in status["matching"]] == ["matching"]
     assert fes.sync(network).notices == 0
     central.match_notice(
@@ -476,7 +476,19 @@ def test_the_centre_page_shows_each_office(network: Network) -> None:
         "/centre?lang=fr", headers={"authorization": f"Bearer {token}"}
     )
     assert page.status_code == 200 and FES in page.text
-    assert network.http.get("/api/sync/status").json()["offices"][0]["held"] == 4
+    # The matching queue names people: no one signed in, no status; a hospital, none.
+    assert network.http.get("/api/sync/status").status_code == 401
+    hospital = issue_token(
+        network.centre, actor=SYSTEM, name="chu", role="hospital", office=FES
+    )
+    refused = network.http.get(
+        "/api/sync/status", headers={"authorization": f"Bearer {hospital}"}
+    )
+    assert refused.status_code == 403
+    status = network.http.get(
+        "/api/sync/status", headers={"authorization": f"Bearer {token}"}
+    )
+    assert status.json()["offices"][0]["held"] == 4
     _ = birth
 
 
@@ -524,7 +536,7 @@ def test_an_entry_the_national_tables_cannot_take_is_kept_and_stalls_its_office(
     assert projector.project(network.centre).entries == 0
     row = next(
         o
-        for o in central.network_status(network.centre)["offices"]
+        for o in central.network_status(network.centre, actor=SYSTEM)["offices"]
         if o["office"] == FES
     )
     assert (row["held"], row["unapplied"], row["stalled_at"]) == (seq, 1, seq)

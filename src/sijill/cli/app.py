@@ -511,7 +511,7 @@ def centre_status(ctx: typer.Context) -> None:
     """Each office's last contact, backlogs, pending notices and alarms."""
     from sijill.sync.centre import network_status
 
-    status = network_status(state(ctx).registry())
+    status = network_status(state(ctx).registry(), actor=SYSTEM)
     table = Table(
         "office",
         "last contact",

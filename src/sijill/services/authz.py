@@ -39,6 +39,7 @@ POLICY: dict[str, frozenset[str]] = {
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
+    "network.status": NATIONAL | frozenset({"supervisor"}),
     "institution.register": NATIONAL,
     "institution.revoke": NATIONAL,
     "institution.check": frozenset({INSTITUTION}),

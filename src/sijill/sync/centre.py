@@ -665,8 +665,13 @@ def notice_states(conn: Connection, *, limit: int = 500) -> list[dict[str, Any]]
     return found
 
 
-def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:
+def network_status(
+    reg: Registry, *, actor: Actor, overdue_days: int = 30
+) -> dict[str, Any]:
     """What the centre knows of each office and province: contact, backlogs, notices, alarms.
+
+    The matching queue names the people its notices concern: supervisors and the
+    ministry only, and each look is audited.
 
     ``backlog`` counts what the office holds and the centre does not; ``unapplied`` what
     the centre received and has not yet applied to its tables (``stalled_at``: the entry
@@ -675,6 +680,10 @@ def network_status(reg: Registry, *, overdue_days: int = 30) -> dict[str, Any]:
     Everything is counted in the database, so the page costs the same for six offices
     and for 2,172.
     """
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "network.status", None)
+        uow.audit(actor, "network.status", office=None)
     limit = stamp_of(reg.now() - timedelta(days=overdue_days))
     open_states = "('issued', 'delivered')"
     with reg.engine.connect() as conn:

@@ -199,7 +199,8 @@ def _centre_pages(reg: Registry) -> APIRouter:
     def network(request: Request, actor: CurrentActor) -> Response:
         from sijill.sync.centre import network_status
 
-        return _page(request, "centre.html", {"status": network_status(reg)})
+        status = network_status(reg, actor=actor)
+        return _page(request, "centre.html", {"status": status})
 
     return router
 

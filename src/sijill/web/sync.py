@@ -13,6 +13,7 @@ from sijill.services.context import Registry
 from sijill.sync import centre
 from sijill.sync.projector import Worker
 from sijill.sync.protocol import MAX_BODY, request_digest, unb64
+from sijill.web.deps import CurrentActor
 
 
 async def _body(request: Request) -> bytes:
@@ -76,7 +77,7 @@ def router(reg: Registry, projector: Worker) -> APIRouter:
         )
 
     @api.get("/status")
-    def status() -> dict[str, Any]:
-        return centre.network_status(reg)
+    def status(actor: CurrentActor) -> dict[str, Any]:
+        return centre.network_status(reg, actor=actor)
 
     return api
