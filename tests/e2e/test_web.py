@@ -37,6 +37,13 @@ def populated(tmp_path: Path) -> Path:
         )
         if enrolment.totp_secret:
             (tmp_path / f"{staff.username}.totp").write_text(enrolment.totp_secret)
+    ministry = accounts.open_account(
+        reg, actor=SYSTEM, username="ministry.hcp", role="ministry"
+    )
+    accounts.choose_password(
+        reg, username="ministry.hcp", code=ministry.code, password=PASSWORD
+    )
+    (tmp_path / "ministry.hcp.totp").write_text(str(ministry.totp_secret))
     for name, role, office in (
         ("hospital", "hospital", fes.code),
         ("ministry", "ministry", None),
@@ -172,3 +179,45 @@ def test_an_officer_signs_in_in_french_with_his_totp_code(
     cookies = {c["name"]: c for c in page.context.cookies()}
     session = cookies["sijill_session"]
     assert session["httpOnly"] and session["sameSite"] == "Strict"
+
+
+def test_the_ministry_reads_the_vital_statistics_and_a_clerk_may_not(
+    populated: Path, serve: Any, browser: Any
+) -> None:
+    import pyotp
+
+    server = serve(populated)
+    year = str(registry_year(populated))
+    page = browser.new_page()
+    page.goto(server.url + "/login?lang=ar")
+    page.get_by_label("اسم المستخدم").fill("ministry.hcp")
+    page.get_by_label("كلمة المرور").fill(PASSWORD)
+    secret = (populated / "ministry.hcp.totp").read_text()
+    page.locator("input[name=totp]").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="دخول").click()
+    assert "ministry.hcp" in page.locator("#signed-in").inner_text()
+    page.goto(server.url + f"/stats/births?year={year}&lang=ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    months = page.locator("section#births\\.month")
+    assert "الولادات الحية حسب الشهر والجنس" in months.inner_text()
+    # The one birth of the year, in the total row of the month table.
+    assert months.locator("tr.total td").last.inner_text() == "1"
+    csv = page.request.get(
+        server.url + f"/api/stats/births.month?year={year}&format=csv"
+    )
+    assert csv.ok and "1" in csv.text()
+    clerk = browser.new_page()
+    clerk.goto(server.url + "/login?lang=fr")
+    clerk.get_by_label("Identifiant").fill("clerk.03231010")
+    clerk.get_by_label("Mot de passe").fill(PASSWORD)
+    clerk.get_by_role("button", name="Se connecter").click()
+    answer = clerk.goto(server.url + f"/stats/births?year={year}")
+    assert answer is not None and answer.status == 403
+
+
+def registry_year(data_dir: Path) -> int:
+    reg = registry_at(data_dir)
+    try:
+        return reg.now().year
+    finally:
+        reg.engine.dispose()
