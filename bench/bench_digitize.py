@@ -22,13 +22,11 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 
+from shared import postgres_url
 from sijill.digitize import reconcile as rec
 from sijill.digitize.adjudication import Decision, adjudicate_many
 from sijill.digitize.batches import BatchSpec, import_keyed_file
@@ -50,18 +48,6 @@ PER_PAGE = 20
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-@contextmanager
-def postgres_url(admin: str) -> Iterator[str]:
-    name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def write_keyings(

@@ -15,7 +15,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -23,6 +22,7 @@ from pathlib import Path
 
 import psycopg
 
+from shared import percentile, postgres_url
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.services import acts, drafts, journal, offices
 from sijill.services.context import Registry
@@ -35,27 +35,10 @@ OFFICE = "03.231.01.0"
 TODAY = date(2026, 11, 25)
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
 @contextmanager
 def sqlite_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as directory:
         yield f"sqlite:///{Path(directory) / 'bench.db'}"
-
-
-@contextmanager
-def postgres_url(admin: str) -> Iterator[str]:
-    name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def timed(samples: list[float], call: Callable[[], object]) -> object:

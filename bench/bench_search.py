@@ -23,14 +23,14 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from shared import percentile, postgres_url, timed
 from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
@@ -59,30 +59,6 @@ KEY_INDEXES = (
     "CREATE INDEX ix_name_keys_probe ON name_keys "
     "(role, kind, key, event_date, office_code, act_id)",
 )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-@contextmanager
-def postgres_url(admin: str) -> Iterator[str]:
-    name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-
-
-def timed(label: str, call: Callable[[], Any]) -> Any:
-    start = time.perf_counter()
-    result = call()
-    print(f"  {label}: {time.perf_counter() - start:,.1f} s", flush=True)
-    return result
 
 
 class Corpus:

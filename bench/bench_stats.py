@@ -24,9 +24,7 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
+from shared import postgres_url, timed
 from sijill.domain.offices import Actor
 from sijill.services.context import Registry
 from sijill.stats import service
@@ -84,25 +83,6 @@ DEFERRED = (
         f"INCLUDE ({', '.join(t.STATS_BY_YEAR)})",
     ),
 )
-
-
-@contextmanager
-def postgres_url(admin: str) -> Iterator[str]:
-    name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
-
-
-def timed(label: str, call: Callable[[], Any]) -> Any:
-    start = time.perf_counter()
-    result = call()
-    print(f"  {label}: {time.perf_counter() - start:,.1f} s", flush=True)
-    return result
 
 
 def _escape(text: str) -> str:
