@@ -24,59 +24,47 @@ def key_id_of(public_key: bytes) -> str:
     return hashlib.sha256(public_key).hexdigest()[:16]
 
 
+# Threads that check signatures side by side (the check releases the interpreter lock).
+WORKERS = min(os.cpu_count() or 1, 8)
+
+
 def verify(public_key_hex: str, message: bytes, signature: bytes) -> bool:
     """True when ``signature`` is the Ed25519 signature of ``message`` by that key."""
+    key = _public_key(public_key_hex)
+    if key is None:
+        return False
     try:
-        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)).verify(
-            signature, message
-        )
-    except (InvalidSignature, ValueError):
+        key.verify(signature, message)
+    except InvalidSignature:
         return False
     return True
 
 
-def verify_all(checks: list[tuple[str, bytes, bytes]]) -> list[bool]:
-    """``verify`` for many (key, message, signature) at once, on every core.
+@functools.lru_cache(maxsize=4096)
+def _public_key(public_key_hex: str) -> Ed25519PublicKey | None:
+    """A public key parsed once: the same few keys sign thousands of entries."""
+    try:
+        return Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex))
+    except ValueError:
+        return None
 
-    The Ed25519 check releases the interpreter lock, so a few threads check a batch
-    of journal entries faster than one.
-    """
+
+def verify_all(checks: list[tuple[str, bytes, bytes]]) -> list[bool]:
+    """``verify`` for many (key, message, signature) at once, on every core."""
     if len(checks) < 64:
-        return [verify(*check) for check in checks]
-    workers = min(os.cpu_count() or 1, 8)
-    size = -(-len(checks) // workers)
+        return _verify_part(checks)
+    size = -(-len(checks) // WORKERS)
     parts = [checks[i : i + size] for i in range(0, len(checks), size)]
     return [ok for part in _pool().map(_verify_part, parts) for ok in part]
 
 
 def _verify_part(checks: list[tuple[str, bytes, bytes]]) -> list[bool]:
-    keys: dict[str, Ed25519PublicKey | None] = {}
-    out = []
-    for public_hex, message, signature in checks:
-        if public_hex not in keys:
-            try:
-                keys[public_hex] = Ed25519PublicKey.from_public_bytes(
-                    bytes.fromhex(public_hex)
-                )
-            except ValueError:
-                keys[public_hex] = None
-        key = keys[public_hex]
-        try:
-            if key is None:
-                raise InvalidSignature
-            key.verify(signature, message)
-        except InvalidSignature:
-            out.append(False)
-        else:
-            out.append(True)
-    return out
+    return [verify(*check) for check in checks]
 
 
 @functools.cache
 def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(
-        max_workers=min(os.cpu_count() or 1, 8), thread_name_prefix="sijill-verify"
-    )
+    return ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="sijill-verify")
 
 
 @dataclass(frozen=True)
