@@ -184,35 +184,29 @@ def verify_office(
     return report
 
 
-def store_replica(
-    conn: Connection, head: Head, entry: StoredEntry, recorded_at: str, event_type: str
-) -> Head:
-    """Keep, at the centre, an entry exactly as its office wrote and signed it."""
-    conn.execute(
-        insert(t.journal).values(
-            office_code=entry.office,
-            seq=entry.seq,
-            prev_hash=entry.prev_hash,
-            entry_hash=entry.entry_hash,
-            key_id=entry.key_id,
-            payload=entry.payload,
-            signature=entry.signature,
-            event_type=event_type,
-            recorded_at=recorded_at,
-        )
-    )
-    conn.execute(
-        update(t.journal_heads)
-        .where(t.journal_heads.c.office_code == entry.office)
-        .values(last_seq=entry.seq, last_hash=entry.entry_hash)
-    )
-    return Head(entry.seq, entry.entry_hash)
+def replica_row(
+    entry: StoredEntry, recorded_at: str, event_type: str
+) -> dict[str, Any]:
+    """The journal row of an entry kept exactly as its office wrote and signed it."""
+    return {
+        "office_code": entry.office,
+        "seq": entry.seq,
+        "prev_hash": entry.prev_hash,
+        "entry_hash": entry.entry_hash,
+        "key_id": entry.key_id,
+        "payload": entry.payload,
+        "signature": entry.signature,
+        "event_type": event_type,
+        "recorded_at": recorded_at,
+    }
 
 
 def store_replicas(conn: Connection, office: str, rows: list[dict[str, Any]]) -> None:
-    """Keep, at the centre, consecutive entries of ``office`` as it wrote and signed them.
+    """Keep consecutive entries of ``office`` as it wrote and signed them: at the
+    centre as they arrive, at an office rebuilt from the centre's copy.
 
-    The rows follow the journal head, verified by the caller; one statement for all.
+    The rows (``replica_row``) follow the journal head, verified by the caller; one
+    statement for all.
     """
     insert_rows(conn, t.journal, rows)
     conn.execute(

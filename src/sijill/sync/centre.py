@@ -22,7 +22,7 @@ from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
-from sijill.store.journal import decode_payload, store_replicas
+from sijill.store.journal import decode_payload, replica_row, store_replicas
 from sijill.store.keys import key_id_of, verify, verify_all
 from sijill.store.uow import UnitOfWork
 from sijill.sync.projector import open_cursor, project
@@ -418,7 +418,7 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                     reg.new_id(),
                 )
                 break
-            rows.append(_replica_row(wire, event_type))
+            rows.append(replica_row(e, wire.recorded_at, event_type))
             held[e.seq] = (e.entry_hash, e.payload, e.signature)
             result.held, held_hash = e.seq, e.entry_hash
             result.accepted += 1
@@ -476,21 +476,6 @@ def _admit(
     if _foreign(office, event):
         return "the entry concerns another office's act", None
     return None, event.type
-
-
-def _replica_row(wire: WireEntry, event_type: str) -> dict[str, Any]:
-    e = wire.entry
-    return {
-        "office_code": e.office,
-        "seq": e.seq,
-        "prev_hash": e.prev_hash,
-        "entry_hash": e.entry_hash,
-        "key_id": e.key_id,
-        "payload": e.payload,
-        "signature": e.signature,
-        "event_type": event_type,
-        "recorded_at": wire.recorded_at,
-    }
 
 
 def verify_request(

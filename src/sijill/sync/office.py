@@ -27,10 +27,12 @@ from sijill.services.context import Registry, stamp
 from sijill.store import projection
 from sijill.store import tables as t
 from sijill.store.journal import (
+    Head,
     decode,
     entries,
     lock_office,
-    store_replica,
+    replica_row,
+    store_replicas,
     verify_office,
 )
 from sijill.store.keys import verify
@@ -298,10 +300,15 @@ def restore(reg: Registry, client: CentreLink, office: str) -> int:
             ]
             if not rows:
                 break
-            for wire in rows:
-                head = store_replica(
-                    conn, head, wire.entry, wire.recorded_at, decode(wire.entry).type
-                )
+            store_replicas(
+                conn,
+                office,
+                [
+                    replica_row(w.entry, w.recorded_at, decode(w.entry).type)
+                    for w in rows
+                ],
+            )
+            head = Head(rows[-1].entry.seq, rows[-1].entry.entry_hash)
         report = verify_office(conn, office, reg.keys.signer(office).public_key_hex)
         if not report.ok:
             raise DomainError(
