@@ -38,7 +38,6 @@ from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
 from sijill.sync import centre as central
 from sijill.sync import office as remote
-from sijill.sync import projector
 from sijill.sync.agent import sync_once
 from sijill.sync.client import CentreClient
 from sijill.sync.protocol import CENTRE
@@ -53,6 +52,7 @@ from tests.e2e.faults import (
     free_port,
     postgres_database,
     postgres_reason,
+    wait_applied,
 )
 
 FES, RABAT, TANGER = "03.231.01.0", "04.421.01.0", "01.511.01.0"
@@ -172,7 +172,7 @@ def throughput(
         f"{total / elapsed:,.0f} entries/s  (goal ≥ 5,000/s; batches of "
         f"{remote.PUSH_BATCH})"
     )
-    applied_by_centre(centre)
+    wait_applied(centre, timeout=600)
     applied = time.perf_counter() - start
     print(
         f"  applied by centre    {applied:.2f} s after the push began = "
@@ -292,7 +292,7 @@ def catch_up(
             },
         )
     sync_once(rabat, client_for(http, rabat, RABAT, url), RABAT, CENTRE_KEY[0])
-    applied_by_centre(centre)
+    wait_applied(centre, timeout=600)
     filled = time.perf_counter() - start
     backlog = entries(fes, FES) - held_before
     with centre.engine.connect() as conn:
@@ -335,7 +335,7 @@ def catch_up(
         "(each recorded in the office journal)"
     )
     print(f"  office in sync in    {done - start:.2f} s  (goal < 10 s)")
-    applied_by_centre(centre)
+    wait_applied(centre, timeout=600)
     print(
         f"  centre applied all   {time.perf_counter() - start:.2f} s after the link "
         "came back (acts, mentions, name index, notices for other offices)"
@@ -354,18 +354,6 @@ def catch_up(
     )
     for reg in (fes, rabat):
         reg.engine.dispose()
-
-
-def applied_by_centre(centre: Registry, timeout: float = 600) -> None:
-    """Wait until the centre has applied every entry it received to its tables."""
-    limit = time.monotonic() + timeout
-    while True:
-        with centre.engine.connect() as conn:
-            if not projector.backlog(conn):
-                return
-        if time.monotonic() > limit:
-            raise SystemExit("the centre did not apply what it received")
-        time.sleep(0.05)
 
 
 def names_of(data: dict[str, Any]) -> dict[str, str]:

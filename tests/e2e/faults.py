@@ -92,6 +92,20 @@ def postgres_database(admin: str = PG_ADMIN) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def wait_applied(centre: Registry, timeout: float) -> None:
+    """Wait until the centre has applied all it received (it does so just behind)."""
+    limit = time.monotonic() + timeout
+    while behind := _backlog(centre):
+        if time.monotonic() > limit:
+            raise TimeoutError(f"the centre did not apply {behind}")
+        time.sleep(0.05)
+
+
+def _backlog(centre: Registry) -> dict[str, int]:
+    with centre.engine.connect() as conn:
+        return projector.backlog(conn)
+
+
 def registry_at(data_dir: Path) -> Registry:
     """An office registry on the SQLite file the CLI finds in ``data_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -581,15 +595,7 @@ class Network:
             )
 
     def applied(self, timeout: float = 60) -> None:
-        """Wait until the centre has applied all it received (it does so just behind)."""
-        limit = time.monotonic() + timeout
-        while True:
-            with self.centre.engine.connect() as conn:
-                behind = projector.backlog(conn)
-            if not behind:
-                return
-            assert time.monotonic() < limit, f"the centre did not apply {behind}"
-            time.sleep(0.1)
+        wait_applied(self.centre, timeout)
 
     def sync_once_all(self, offices: list[Office] | None = None) -> None:
         """``sijill sync --once`` for every office (or these), side by side."""
