@@ -34,6 +34,7 @@ from sijill.web.auth import auth_router
 from sijill.web.deps import CurrentActor, session_of
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
+from sijill.web.nav import menu
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 
@@ -44,6 +45,7 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(
         label=label,
+        menu=menu,
         NOTICE_STATES=NOTICE_STATES,
         NOTICE_KINDS=NOTICE_KINDS,
         FIELDS=FIELDS,
