@@ -44,7 +44,7 @@ from sqlalchemy import func, select
 from sijill.config import Settings
 from sijill.domain.journal import canonical_json, entry_digest
 from sijill.domain.offices import SYSTEM
-from sijill.services import acts, drafts, journal
+from sijill.services import acts, audit, drafts, journal
 from sijill.services.context import Registry, stamp, utc_now
 from sijill.store import tables as t
 from sijill.store.engine import make_engine
@@ -1179,3 +1179,23 @@ def check_network(net: Network, result: Result) -> None:
         problems.append(
             f"alarms at the centre {dict(alarms)}, expected {dict(result.expected.alarms)}"
         )
+    # Each office's audit chain: what the centre holds is the office's, entry by entry.
+    for office in net.offices:
+        with office.reg.engine.connect() as conn:
+            own = dict(
+                conn.execute(select(t.audit_log.c.seq, t.audit_log.c.entry_hash)).all()
+            )
+        with net.centre.engine.connect() as conn:
+            held = dict(
+                conn.execute(
+                    select(t.office_audit.c.seq, t.office_audit.c.entry_hash).where(
+                        t.office_audit.c.origin == office.code
+                    )
+                ).all()
+            )
+        if not held or any(own.get(seq) != h for seq, h in held.items()):
+            problems.append(f"{office.code}: audit chain at the centre differs")
+        if sorted(held) != list(range(1, len(held) + 1)):
+            problems.append(f"{office.code}: audit chain at the centre has gaps")
+    if not audit.verify_audit(net.centre, actor=SYSTEM).ok:
+        problems.append("the audit chains held at the centre do not verify")

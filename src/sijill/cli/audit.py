@@ -26,6 +26,8 @@ def audit_verify(ctx: typer.Context, as_user: AsUser = None) -> None:
     report = run(lambda: audit.verify_audit(reg, actor=actor_for(reg, as_user)))
     for p in report.problems:
         where = f"entry {p.seq}" if p.seq is not None else f"row {p.audit_id}"
+        if p.chain is not None:
+            where = f"office {p.chain}, {where}"
         err_console.print(
             f"[red]✗ {where}[/red] — {render(p.rule, 'en', seq=p.seq)}", markup=True
         )

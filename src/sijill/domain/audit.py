@@ -131,6 +131,8 @@ class Problem:
     seq: int | None
     rule: str
     audit_id: str | None = None
+    # The office whose replicated chain it is; None for this server's own chain.
+    chain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,3 +193,21 @@ def walk_audit(
         elif stored_hashes.get(point.seq) != point.entry_hash:
             problems.append(Problem(point.seq, "audit.checkpoint_mismatch"))
     return AuditReport(len(entries), len(checkpoints), tuple(problems))
+
+
+def continuation_problem(
+    head: tuple[int, str], received: list[tuple[AuditEntry, str]]
+) -> Problem | None:
+    """The first reason ``received`` (entries with their stated hashes, in order) does not
+    continue a chain that ends at ``head`` (seq, hash): a gap, a broken link, a changed
+    entry. None when every entry follows the one before it."""
+    seq, prev = head
+    for entry, stated in received:
+        if entry.seq != seq + 1:
+            return Problem(seq + 1, "audit.missing", entry.audit_id)
+        if entry.prev_hash != prev:
+            return Problem(entry.seq, "audit.link", entry.audit_id)
+        if entry.digest() != stated:
+            return Problem(entry.seq, "audit.changed", entry.audit_id)
+        seq, prev = entry.seq, stated
+    return None

@@ -15,6 +15,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
     "required": ("is required", "حقل إلزامي", "est obligatoire"),
     "type.text": ("must be text", "يجب أن يكون نصا", "doit être un texte"),
     "type.object": ("must be an object", "يجب أن يكون كائنا", "doit être un objet"),
+    "type.array": (
+        "must be a list of at most {max} items",
+        "يجب أن تكون قائمة من {max} عنصر على الأكثر",
+        "doit être une liste d'au plus {max} éléments",
+    ),
     "type.bool": (
         "must be true or false",
         "يجب أن يكون صحيحا أو خطأ",
@@ -266,6 +271,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "notice {id} concerns act {ref}",
         "الإشعار {id} يخص الرسم {ref}",
         "l'avis {id} concerne l'acte {ref}",
+    ),
+    "sync.office_mismatch": (
+        "must be the office whose key signs the request",
+        "يجب أن يكون المكتب الذي وقع الطلب بمفتاحه",
+        "doit être le bureau dont la clé signe la demande",
     ),
     "sync.centre_key": (
         "the notices are not signed by the centre's key",

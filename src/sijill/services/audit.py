@@ -19,7 +19,7 @@ from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
-from sijill.store.audit import checkpoint_now, verify_chain
+from sijill.store.audit import all_entries, checkpoint_now, verify_chain
 
 # Reads of acts that count as "opening an act" for the unusual-access report.
 _READS = ("act.read", "document.issue")
@@ -103,8 +103,12 @@ def query_audit(
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "audit.query", None, target=person)
-        log = t.audit_log
-        query = select(log).order_by(log.c.seq).limit(max(1, min(limit, 5000)))
+        log = all_entries()
+        query = (
+            select(log)
+            .order_by(log.c.at, log.c.origin, log.c.seq)
+            .limit(max(1, min(limit, 5000)))
+        )
         if person is not None:
             query = query.where(log.c.target.in_(_person_refs(uow.conn, person)))
         if username is not None:
@@ -159,7 +163,7 @@ def unusual_access(
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "audit.query", None)
-        log = t.audit_log
+        log = all_entries()
         rows = uow.conn.execute(
             select(
                 log.c.username, log.c.role, log.c.actor_office, log.c.office_code
@@ -228,11 +232,11 @@ def citizen_trail(reg: Registry, *, actor: Actor) -> list[Access]:
             if civil_id
             else []
         )
-        log = t.audit_log
+        log = all_entries()
         rows = uow.conn.execute(
             select(log)
             .where(log.c.target.in_(refs), log.c.personal_data.is_(True))
-            .order_by(log.c.seq)
+            .order_by(log.c.at, log.c.origin, log.c.seq)
         ).all()
         uow.audit(
             actor,

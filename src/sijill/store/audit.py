@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    String,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 
 from sijill.domain.audit import (
     CHECKPOINT_EVERY,
@@ -231,6 +240,233 @@ def verify_chain(conn: Connection, keys: KeyStore) -> AuditReport:
             t.audit_head.c.chain == CHAIN
         )
     ).first()
-    return walk_audit(
+    own = walk_audit(
         entries, hashes, unchained, points, (head[0], head[1]) if head else (0, GENESIS)
     )
+    replicas = [_verify_replica(conn, origin) for origin in _origins(conn)]
+    return AuditReport(
+        own.entries + sum(r.entries for r in replicas),
+        own.checkpoints + sum(r.checkpoints for r in replicas),
+        own.problems + tuple(p for r in replicas for p in r.problems),
+    )
+
+
+def _origins(conn: Connection) -> list[str]:
+    return list(
+        conn.execute(
+            select(t.office_audit.c.origin).distinct().order_by("origin")
+        ).scalars()
+    )
+
+
+def _verify_replica(conn: Connection, origin: str) -> AuditReport:
+    """Walk an office's chain as the centre holds it, checkpoints against its keys."""
+    log = t.office_audit
+    entries, hashes = [], {}
+    for row in conn.execute(
+        select(log).where(log.c.origin == origin).order_by(log.c.seq)
+    ):
+        entries.append(entry_from_row(row))
+        hashes[row.seq] = row.entry_hash
+    keys = {
+        (r.key_id, r.public_key)
+        for r in conn.execute(
+            select(t.enrolled_keys).where(t.enrolled_keys.c.office_code == origin)
+        )
+    }
+    cps = t.office_audit_checkpoints
+    points = [
+        StoredCheckpoint(
+            seq=c.seq,
+            entry_hash=c.entry_hash,
+            at=c.at,
+            key_id=c.key_id,
+            signature_ok=(c.key_id, c.public_key) in keys
+            and verify(
+                c.public_key,
+                checkpoint_message(c.seq, c.entry_hash, c.at, c.key_id),
+                c.signature,
+            ),
+        )
+        for c in conn.execute(
+            select(cps).where(cps.c.origin == origin).order_by(cps.c.seq)
+        )
+    ]
+    last = entries[-1].seq if entries else 0
+    report = walk_audit(entries, hashes, [], points, (last, hashes.get(last, GENESIS)))
+    return AuditReport(
+        report.entries,
+        report.checkpoints,
+        tuple(replace(p, chain=origin) for p in report.problems),
+    )
+
+
+# An entry as it travels from an office to the centre: every chained field, its hash.
+WIRE_FIELDS = (
+    "seq",
+    "prev_hash",
+    "audit_id",
+    "at",
+    "username",
+    "role",
+    "actor_office",
+    "action",
+    "office_code",
+    "target",
+    "personal_data",
+    "outcome",
+    "purpose",
+    "confidential",
+    "detail",
+)
+
+
+def wire_entry(row: Any) -> dict[str, Any]:
+    """An audit row (own or replicated) as it travels: its chained fields and hash."""
+    entry = entry_from_row(row)
+    return {
+        **{name: getattr(entry, name) for name in WIRE_FIELDS},
+        "entry_hash": row.entry_hash,
+    }
+
+
+def entry_from_wire(data: dict[str, Any]) -> tuple[AuditEntry, str]:
+    """An entry as received, with the hash it states; KeyError/TypeError/ValueError if
+    malformed."""
+    detail = data["detail"]
+    if not isinstance(detail, dict):
+        raise TypeError("detail must be an object")
+    entry = AuditEntry(
+        seq=int(data["seq"]),
+        prev_hash=str(data["prev_hash"]),
+        audit_id=str(data["audit_id"])[:36],
+        at=str(data["at"])[:32],
+        username=str(data["username"])[:40],
+        role=str(data["role"])[:20],
+        actor_office=_optional(data["actor_office"], 24),
+        action=str(data["action"])[:40],
+        office_code=_optional(data["office_code"], 24),
+        target=_optional(data["target"], 64),
+        personal_data=data["personal_data"] is True,
+        outcome=str(data["outcome"])[:12],
+        purpose=str(data["purpose"])[:20],
+        confidential=data["confidential"] is True,
+        detail=detail,
+    )
+    stated = str(data["entry_hash"])
+    if len(stated) != 64 or len(entry.prev_hash) != 64:
+        raise ValueError("malformed hash")
+    return entry, stated
+
+
+def _optional(value: object, size: int) -> str | None:
+    return None if value is None else str(value)[:size]
+
+
+def own_chain_after(
+    conn: Connection, after: int, limit: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """This server's audit entries after ``after`` (at most ``limit``) and the signed
+    checkpoints among them, as they travel to the centre."""
+    rows = conn.execute(
+        select(t.audit_log)
+        .where(t.audit_log.c.seq > after)
+        .order_by(t.audit_log.c.seq)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return [], []
+    points = conn.execute(
+        select(t.audit_checkpoints)
+        .where(
+            t.audit_checkpoints.c.seq > after,
+            t.audit_checkpoints.c.seq <= rows[-1].seq,
+        )
+        .order_by(t.audit_checkpoints.c.seq)
+    ).all()
+    return [wire_entry(r) for r in rows], [
+        {
+            "seq": p.seq,
+            "entry_hash": p.entry_hash,
+            "at": p.at,
+            "key_id": p.key_id,
+            "public_key": p.public_key,
+            "signature": p.signature.hex(),
+        }
+        for p in points
+    ]
+
+
+def replica_head(conn: Connection, origin: str) -> tuple[int, str]:
+    """The last entry the centre holds of ``origin``'s chain: (seq, hash)."""
+    row = conn.execute(
+        select(t.office_audit.c.seq, t.office_audit.c.entry_hash)
+        .where(t.office_audit.c.origin == origin)
+        .order_by(t.office_audit.c.seq.desc())
+        .limit(1)
+    ).first()
+    return (row.seq, row.entry_hash) if row else (0, GENESIS)
+
+
+def replica_hashes(conn: Connection, origin: str, seqs: list[int]) -> dict[int, str]:
+    """The hashes the centre holds for these places of ``origin``'s chain."""
+    return dict(
+        conn.execute(
+            select(t.office_audit.c.seq, t.office_audit.c.entry_hash).where(
+                t.office_audit.c.origin == origin, t.office_audit.c.seq.in_(seqs)
+            )
+        ).all()
+    )
+
+
+def replica_checkpoints(conn: Connection, origin: str, seqs: list[Any]) -> set[int]:
+    """Which of these places of ``origin``'s chain already have a checkpoint held."""
+    wanted = [s for s in seqs if isinstance(s, int)]
+    return set(
+        conn.execute(
+            select(t.office_audit_checkpoints.c.seq).where(
+                t.office_audit_checkpoints.c.origin == origin,
+                t.office_audit_checkpoints.c.seq.in_(wanted),
+            )
+        ).scalars()
+    )
+
+
+def store_replica(
+    conn: Connection,
+    origin: str,
+    entries: list[tuple[AuditEntry, str]],
+    checkpoints: list[dict[str, Any]],
+) -> None:
+    """Keep verified entries of ``origin``'s chain and the checkpoints that sign them."""
+    if entries:
+        conn.execute(
+            insert(t.office_audit),
+            [
+                {
+                    "origin": origin,
+                    **{name: getattr(entry, name) for name in WIRE_FIELDS},
+                    "entry_hash": stated,
+                }
+                for entry, stated in entries
+            ],
+        )
+    if checkpoints:
+        conn.execute(
+            insert(t.office_audit_checkpoints),
+            [{"origin": origin, **point} for point in checkpoints],
+        )
+
+
+def all_entries() -> Any:
+    """This server's audit entries and the offices' entries it holds, as one selectable
+    with an ``origin`` column (None for its own)."""
+    own, replicated = t.audit_log, t.office_audit
+    columns = [name for name in WIRE_FIELDS if name not in ("prev_hash",)]
+    return union_all(
+        select(
+            literal(None, String(24)).label("origin"),
+            *(own.c[name] for name in columns),
+        ),
+        select(replicated.c.origin, *(replicated.c[name] for name in columns)),
+    ).subquery("entries")

@@ -278,6 +278,45 @@ audit_log = Table(
     Index("ix_audit_log_target", "target"),
 )
 
+# At the centre, each office's audit chain as the office sent it (``sync.audit``):
+# verified link by link on arrival, so a citizen's trail at the centre names every
+# access made at any office, and an office that rewrites its log is found out.
+office_audit = Table(
+    "office_audit",
+    metadata,
+    Column("origin", Code, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("audit_id", String(36), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("username", String(40), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("actor_office", Code),
+    Column("action", String(40), nullable=False),
+    Column("office_code", Code),
+    Column("target", String(64)),
+    Column("personal_data", Boolean, nullable=False),
+    Column("outcome", String(12), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("confidential", Boolean, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("entry_hash", String(64), nullable=False),
+    Index("ix_office_audit_target", "target"),
+    Index("ix_office_audit_username_at", "username", "at"),
+)
+
+office_audit_checkpoints = Table(
+    "office_audit_checkpoints",
+    metadata,
+    Column("origin", Code, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("entry_hash", String(64), nullable=False),
+    Column("at", Stamp, nullable=False),
+    Column("key_id", String(32), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
 # The end of the audit chain, locked by every transaction that appends to it.
 audit_head = Table(
     "audit_head",
@@ -432,6 +471,8 @@ sync_status = Table(
     Column("pushed_seq", Integer, nullable=False, default=0),
     Column("notice_cursor", Integer, nullable=False, default=0),
     Column("last_error", Text),
+    # At an office: the last entry of its audit chain the centre holds.
+    Column("audit_pushed_seq", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # At the centre, how far each office's replicated journal has been applied to the
@@ -479,6 +520,8 @@ APPEND_ONLY = (
     "journal",
     "audit_log",
     "audit_checkpoints",
+    "office_audit",
+    "office_audit_checkpoints",
     "alarms",
 )
 # Tables derived from the journal: emptied and refilled by a rebuild.

@@ -11,6 +11,7 @@ import httpx
 
 from sijill.domain.errors import DomainError
 from sijill.services.context import Registry
+from sijill.sync.audit import push_audit
 from sijill.sync.client import CentreClient, CentreRefused, CentreUnreachable
 from sijill.sync.office import SyncReport, pull, push
 
@@ -26,8 +27,10 @@ class Round:
 def sync_once(
     reg: Registry, client: CentreClient, office: str, centre_key: str
 ) -> SyncReport:
-    """Push what the centre lacks, then take the notices waiting for this office."""
+    """Push what the centre lacks (the journal, then the audit chain), then take the
+    notices waiting for this office."""
     report = push(reg, client, office)
+    report.audit = push_audit(reg, client, office)
     report.notices = pull(reg, client, office, centre_key).notices
     return report
 

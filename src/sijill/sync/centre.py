@@ -780,3 +780,8 @@ class LocalCentre:
 
     def journal(self, after: int) -> dict[str, Any]:
         return journal_of(self.reg, office=self.office, after=after)
+
+    def audit(self, batch: dict[str, Any]) -> dict[str, Any]:
+        from sijill.sync.audit import receive_audit
+
+        return receive_audit(self.reg, office=self.office, body=batch).to_json()

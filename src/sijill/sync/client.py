@@ -23,6 +23,8 @@ class CentreLink(Protocol):
 
     def journal(self, after: int) -> dict[str, Any]: ...
 
+    def audit(self, batch: dict[str, Any]) -> dict[str, Any]: ...
+
 
 class CentreUnreachable(Exception):
     """The link is down, slow or broken; the agent will try again."""
@@ -104,6 +106,16 @@ class CentreClient:
     def journal(self, after: int) -> dict[str, Any]:
         path = f"/api/sync/journal/{self.signer.office}?{urlencode({'after': after})}"
         return self._call("GET", path)
+
+    def audit(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """Send entries of this server's audit chain; a refusal (409) is an answer."""
+        path = f"/api/sync/audit/{self.signer.office}"
+        try:
+            return self._call("POST", path, batch)
+        except CentreRefused as refused:
+            if refused.status == 409 and "held" in refused.answer:
+                return refused.answer
+            raise
 
 
 class CentreRefused(Exception):

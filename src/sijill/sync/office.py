@@ -61,6 +61,7 @@ class SyncReport:
     pushed: int = 0
     held: int = 0
     notices: int = 0
+    audit: int = 0
     refused: str | None = None
 
 

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from sijill.domain.errors import InvalidInput, Violation
 from sijill.services.context import Registry
 from sijill.sync import centre
+from sijill.sync.audit import receive_audit
 from sijill.sync.projector import Worker
 from sijill.sync.protocol import MAX_BODY, request_digest, unb64
 from sijill.web.deps import CurrentActor
@@ -75,6 +76,20 @@ def router(reg: Registry, projector: Worker) -> APIRouter:
         return await run_in_threadpool(
             centre.journal_of, reg, office=office, after=after
         )
+
+    @api.post("/audit/{office}")
+    async def audit(request: Request, office: str) -> JSONResponse:
+        import json
+
+        body = await _body(request)
+        _authenticate(reg, request, office, body)
+        try:
+            parsed: Any = json.loads(body)
+        except ValueError:
+            raise InvalidInput([Violation("body", "type.object")]) from None
+        result = await run_in_threadpool(receive_audit, reg, office=office, body=parsed)
+        status = 200 if result.refused_seq is None else 409
+        return JSONResponse(result.to_json(), status_code=status)
 
     @api.get("/status")
     def status(actor: CurrentActor) -> dict[str, Any]:

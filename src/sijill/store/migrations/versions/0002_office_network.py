@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from sijill.store.append_only import protect
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -145,15 +147,4 @@ def downgrade() -> None:
 
 def _protect_alarms() -> None:
     """Alarms are evidence: the database refuses to change or remove them."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE TRIGGER alarms_append_only BEFORE UPDATE OR DELETE ON alarms "
-            "FOR EACH ROW EXECUTE FUNCTION sijill_refuse_change()"
-        )
-        return
-    for verb in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER alarms_no_{verb.lower()} BEFORE {verb} ON alarms BEGIN "
-            f"SELECT RAISE(ABORT, 'sijill: {verb} on alarms is refused: the table is "
-            "append-only'); END"
-        )
+    protect("alarms")

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from sijill.domain.audit import GENESIS, AuditEntry, default_purpose
+from sijill.store.append_only import protect as _protect
+from sijill.store.append_only import unprotect as _unprotect
 
 revision = "0011"
 down_revision = "0010"
@@ -179,29 +181,6 @@ def _chain_existing_entries() -> None:
         {"seq": seq, "hash": prev},
     )
     _protect("audit_log")
-
-
-def _protect(table: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
-            f"ON {table} FOR EACH ROW EXECUTE FUNCTION sijill_refuse_change()"
-        )
-        return
-    for verb in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, 'sijill: {verb} on {table} is refused: "
-            "the table is append-only'); END"
-        )
-
-
-def _unprotect(table: str) -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
-        return
-    for verb in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
 
 
 def downgrade() -> None:
