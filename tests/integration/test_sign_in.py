@@ -91,6 +91,60 @@ def test_five_failures_lock_the_account_for_fifteen_minutes(
     )
 
 
+def test_a_stranger_guessing_cannot_lock_a_colleague_out(
+    registry: Registry, clock: FakeClock
+) -> None:
+    office = open_office(registry)
+    _enrol(registry, office.clerk.username, "clerk")
+    for _ in range(accounts.MAX_FAILURES + 3):
+        with pytest.raises(Unauthenticated):
+            accounts.authenticate(
+                registry,
+                username=office.clerk.username,
+                password="guess" * 3,
+                source="198.51.100.7",
+            )
+    with pytest.raises(Unauthenticated) as locked:
+        accounts.authenticate(
+            registry,
+            username=office.clerk.username,
+            password=PASSWORD,
+            source="198.51.100.7",
+        )
+    assert locked.value.rule == "auth.locked"
+    # The clerk, at the office's own machine, still signs in.
+    assert accounts.authenticate(
+        registry, username=office.clerk.username, password=PASSWORD, source="10.0.0.4"
+    )
+
+
+def test_guessing_spread_over_many_addresses_still_locks_the_account(
+    registry: Registry, clock: FakeClock
+) -> None:
+    office = open_office(registry)
+    _enrol(registry, office.clerk.username, "clerk")
+    for n in range(accounts.MAX_FAILURES_ANYWHERE):
+        with pytest.raises(Unauthenticated):
+            accounts.authenticate(
+                registry,
+                username=office.clerk.username,
+                password="guess" * 3,
+                source=f"203.0.113.{n % 40}",
+            )
+    with pytest.raises(Unauthenticated) as locked:
+        accounts.authenticate(
+            registry,
+            username=office.clerk.username,
+            password=PASSWORD,
+            source="10.0.0.4",
+        )
+    assert locked.value.rule == "auth.locked"
+    clock.advance(minutes=16)
+    assert accounts.authenticate(
+        registry, username=office.clerk.username, password=PASSWORD, source="10.0.0.4"
+    )
+
+
 def test_an_administrator_resets_a_password_with_a_one_time_code(
     registry: Registry,
 ) -> None:

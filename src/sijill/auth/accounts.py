@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 
 from sijill.auth.secrets import (
     check_password_rules,
@@ -34,7 +34,11 @@ from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
 from sijill.store import tables as t
 
+# Failures that lock an account for LOCKOUT: from one address, or from anywhere. The
+# first stops a guesser; the second, much higher, stops guessing spread over many
+# addresses without letting one stranger lock a colleague out by typing badly.
 MAX_FAILURES = 5
+MAX_FAILURES_ANYWHERE = 50
 LOCKOUT = timedelta(minutes=15)
 CODE_LIFETIME = timedelta(hours=24)
 _USERNAME = re.compile(r"^[a-z][a-z0-9._-]{2,39}$")
@@ -211,28 +215,37 @@ def _close_sessions(conn: Connection, username: str, now: str) -> None:
 
 
 def authenticate(
-    reg: Registry, *, username: str, password: str, totp: str | None = None
+    reg: Registry,
+    *,
+    username: str,
+    password: str,
+    totp: str | None = None,
+    source: str = "local",
 ) -> Actor:
     """The actor of a correct sign-in; ``Unauthenticated`` otherwise (the same answer
-    whatever was wrong), and ``auth.locked`` after 5 failures in 15 minutes."""
+    whatever was wrong), and ``auth.locked`` after 5 failures in 15 minutes from the
+    ``source`` address (or 50 from anywhere)."""
     uow, now = reg.unit_of_work()
     refusal: Unauthenticated | None = None
+    source = source[:64]
     with uow:
         since = stamp(now - LOCKOUT)
-        failures = uow.conn.execute(
-            select(func.count())
-            .select_from(t.login_failures)
-            .where(
-                t.login_failures.c.username == username, t.login_failures.c.at >= since
-            )
-        ).scalar_one()
+        failures = t.login_failures
+        anywhere, here = uow.conn.execute(
+            select(
+                func.count(),
+                func.coalesce(
+                    func.sum(case((failures.c.source == source, 1), else_=0)), 0
+                ),
+            ).where(failures.c.username == username, failures.c.at >= since)
+        ).one()
         row = uow.conn.execute(
             select(t.accounts).where(t.accounts.c.username == username)
         ).first()
         good_password = password_matches(row.password_hash if row else None, password)
         actor = account_actor(uow.conn, username) if row is not None else None
         step = _second_factor(row, totp, now)
-        if failures >= MAX_FAILURES:
+        if here >= MAX_FAILURES or anywhere >= MAX_FAILURES_ANYWHERE:
             refusal = Unauthenticated("auth.locked", {"minutes": 15})
         elif actor is None or not good_password or step is None:
             refusal = Unauthenticated("auth.failed")
@@ -246,7 +259,10 @@ def authenticate(
         if refusal is not None:
             uow.conn.execute(
                 insert(t.login_failures).values(
-                    failure_id=str(uuid.uuid4()), username=username[:40], at=uow.now
+                    failure_id=str(uuid.uuid4()),
+                    username=username[:40],
+                    at=uow.now,
+                    source=source,
                 )
             )
         uow.audit(

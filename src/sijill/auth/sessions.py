@@ -33,10 +33,13 @@ def sign_in(
     password: str,
     totp: str | None = None,
     previous: str | None = None,
+    source: str = "local",
 ) -> Session:
     """Check the credentials and open a new session; the ``previous`` one is closed,
     so a session id planted before sign-in is never the one signed in (no fixation)."""
-    actor = authenticate(reg, username=username, password=password, totp=totp)
+    actor = authenticate(
+        reg, username=username, password=password, totp=totp, source=source
+    )
     token, csrf = new_token(), new_token()
     uow, now = reg.unit_of_work()
     with uow:

@@ -366,6 +366,8 @@ login_failures = Table(
     "login_failures",
     metadata,
     Column("failure_id", String(36), primary_key=True),
+    # The address the attempt came from ("local" for the command line).
+    Column("source", String(64), nullable=False, server_default="local"),
     Column("username", String(40), nullable=False),
     Column("at", Stamp, nullable=False),
     Index("ix_login_failures_username_at", "username", "at"),

@@ -85,6 +85,7 @@ def auth_router() -> APIRouter:
                 password=password,
                 totp=totp or None,
                 previous=request.cookies.get(SESSION_COOKIE),
+                source=request.client.host if request.client else "unknown",
             )
         except Unauthenticated as refusal:
             return _form(
