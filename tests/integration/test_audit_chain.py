@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from sijill.domain.offices import SYSTEM
 from sijill.services import audit, queries
@@ -326,3 +326,23 @@ _OLD_COLUMNS = (
     "personal_data",
     "outcome",
 )
+
+
+def test_a_database_error_does_not_carry_the_personal_data_it_was_given(
+    engine: Engine,
+) -> None:
+    """What fails in the database reaches logs and tracebacks without the values."""
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    row = {
+        "failure_id": "same",
+        "username": "fatima.zahra.bennani",
+        "at": "2026-11-25T09:00:00Z",
+    }
+    with engine.begin() as conn:
+        conn.execute(insert(t.login_failures).values(**row))
+    with pytest.raises(IntegrityError) as failed, engine.begin() as conn:
+        conn.execute(insert(t.login_failures).values(**row))
+    assert "fatima" not in str(failed.value)
+    assert "login_failures" in str(failed.value)

@@ -32,8 +32,12 @@ def make_engine(url: str, *, durable: bool = True, **kwargs: Any) -> Engine:
     Every SQLite transaction starts with BEGIN IMMEDIATE: the write lock is taken at
     the start, so two clerks signing at the same instant queue instead of failing
     half-way (the single-writer discipline of ARCHITECTURE.md).
+
+    A database error never carries the values of its statement: names and dates of
+    birth must not reach a log or a traceback (Law 09-08), only the audit.
     """
     parsed = make_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
