@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -68,9 +69,12 @@ def keys_init(ctx: typer.Context, trust_dir: TrustDir = None) -> None:
     from sijill.documents.trust import TrustStore
 
     directory = _trust_dir(ctx, trust_dir)
-    public = run(lambda: TrustStore(directory).init_root(_passphrase(confirm=True)))
+    store = TrustStore(directory)
+    passphrase = _passphrase(confirm=True)
+    public = run(lambda: store.init_root(passphrase))
     console.print(f"ministry root key created in {directory}")
     console.print(f"public key: {public}")
+    _publish(store, stamp(datetime.now(UTC)), passphrase)  # the first trust list
     console.print(
         "publish ministry-root.pub to verifiers; keep the passphrase offline."
     )

@@ -162,6 +162,18 @@ class RegisterClosed(Event):
 
 
 @dataclass(frozen=True)
+class RegisterOpened(Event):
+    """A yearly register was opened before its first act (an office brought into
+    service opens the registers of its first year)."""
+
+    type: ClassVar[str] = "RegisterOpened"
+    year: int
+    kind: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
 class NoticeReceived(Event):
     """An office took delivery of a notice from the centre (to apply as a mention)."""
 
@@ -305,6 +317,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ActSigned,
         MentionAdded,
         RegisterClosed,
+        RegisterOpened,
         NoticeReceived,
         NoticeReturned,
         EventRecorded,

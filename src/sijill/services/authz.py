@@ -35,6 +35,7 @@ POLICY: dict[str, frozenset[str]] = {
     "act.sign": frozenset({"officer", "delegate"}),
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
+    "register.open": NATIONAL | {"officer", "delegate"},
     "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
@@ -62,6 +63,10 @@ POLICY: dict[str, frozenset[str]] = {
     "account.manage": NATIONAL,
     "token.manage": NATIONAL,
     "citizen.trail": frozenset({"citizen"}),
+    # The roll-out: the ministry brings offices into service, merges them, follows it.
+    "office.onboard": NATIONAL,
+    "office.merge": NATIONAL,
+    "rollout.status": NATIONAL,
 }
 
 

@@ -205,6 +205,14 @@ def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> Non
     )
 
 
+def _register_opened(conn: Connection, office: str, e: ev.RegisterOpened) -> None:
+    conn.execute(
+        upsert(conn, t.registers)
+        .values(office_code=office, year=e.year, kind=e.kind, last_number=0)
+        .on_conflict_do_nothing()
+    )
+
+
 def _set_register(
     conn: Connection, office: str, year: int, kind: str, **values: Any
 ) -> None:
@@ -463,6 +471,7 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.ActSigned: _act_signed,
     ev.MentionAdded: _mention_added,
     ev.RegisterClosed: _register_closed,
+    ev.RegisterOpened: _register_opened,
     ev.NoticeReceived: _notice_received,
     ev.NoticeReturned: _notice_returned,
     ev.EventRecorded: _event_recorded,
