@@ -182,7 +182,7 @@ def onboard_office(
     note("first_sync", _first_sync(ministry, office_reg, code))
     if publish:
         publish_trust(ministry, {key_id})
-        note("trust", copy_trust(ministry, office_reg, key_id))
+        note("trust", copy_trust(ministry, office_reg.keys.directory, key_id))
     centre_key = ministry.centre.keys.signer(CENTRE).public_key_hex
     note("config", _config(ministry, request, office_reg, office_dir, centre_key))
     note("complete", _complete(ministry, code))
@@ -294,7 +294,9 @@ def make_template(directory: Path) -> Path:
     engine = make_engine(f"sqlite:///{path.resolve()}", durable=False)
     upgrade(engine)
     engine.dispose()
-    with contextlib.closing(sqlite3.connect(path)) as conn:  # one file, no WAL beside it
+    with contextlib.closing(
+        sqlite3.connect(path)
+    ) as conn:  # one file, no WAL beside it
         conn.execute("PRAGMA journal_mode=DELETE")
     return path
 
@@ -364,7 +366,9 @@ def _account(
         ).first()
     if exists is not None:
         return False
-    enrolment = open_account(reg, actor=ministry.actor, username=username, role="officer")
+    enrolment = open_account(
+        reg, actor=ministry.actor, username=username, role="officer"
+    )
     result.enrolment = enrolment
     sheet = office_dir / CREDENTIALS_NAME
     sheet.write_text(
@@ -490,10 +494,10 @@ def publish_trust(ministry: Ministry, key_ids: set[str]) -> bool:
     return True
 
 
-def copy_trust(ministry: Ministry, reg: Registry, key_id: str) -> bool:
+def copy_trust(ministry: Ministry, keys_dir: Path, key_id: str) -> bool:
     """What the office needs of the ministry's keys, beside its own key."""
     source = ministry.trust.directory
-    target = reg.keys.directory / "trust"
+    target = keys_dir / "trust"
     files = [ROOT_PUBLIC, ROOT_CERTIFICATE, TRUST_LIST, REVOCATIONS]
     files += [f"certificates/{key_id}.cose", f"certificates/{key_id}.crt"]
     changed = False
@@ -570,9 +574,7 @@ def _complete(ministry: Ministry, code: str) -> bool:
     uow, _ = reg.unit_of_work()
     with uow:
         row = uow.conn.execute(
-            select(onboardings.c.completed_at).where(
-                onboardings.c.office_code == code
-            )
+            select(onboardings.c.completed_at).where(onboardings.c.office_code == code)
         ).first()
         if row is None or row.completed_at is not None:
             return False

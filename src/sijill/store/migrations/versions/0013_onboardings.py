@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("closed_by", sa.String(length=40), nullable=True),
         sa.PrimaryKeyConstraint("office_code", name="pk_onboardings"),
     )
-    op.create_index(
-        "ix_onboardings_province_code", "onboardings", ["province_code"]
-    )
+    op.create_index("ix_onboardings_province_code", "onboardings", ["province_code"])
 
 
 def downgrade() -> None:
