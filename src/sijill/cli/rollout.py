@@ -46,7 +46,7 @@ def ministry_for(
     """The centre here, office files under <data-dir>/offices, the root key opened."""
     from sijill.documents.service import trust_directory
     from sijill.documents.trust import TrustStore
-    from sijill.rollout.onboarding import DEFAULT_CENTRE_URL, Ministry, make_template
+    from sijill.rollout.onboarding import Ministry, make_template
     from sijill.sync.centre import open_centre
 
     st = state(ctx)
@@ -63,7 +63,7 @@ def ministry_for(
         trust=trust,
         passphrase=passphrase,
         actor=actor,
-        centre_url=centre_url or DEFAULT_CENTRE_URL,
+        centre_url=centre_url,
         key_passphrase=key.encode() if key else None,
         template=make_template(scratch),
     )
@@ -185,20 +185,25 @@ def pilot(
     """Onboard the six offices of the pilot and the centre they sync with."""
     from sijill.demo import PILOT_COMMUNES, PILOT_CONSULATE
     from sijill.rollout import onboarding as ob
+    from sijill.rollout.generalize import share_trust
 
     with tempfile.TemporaryDirectory() as scratch:
         ministry = ministry_for(ctx, as_user, centre_url, Path(scratch))
         requests = [ob.commune_request(code) for code in PILOT_COMMUNES]
         requests.append(ob.consulate_request(PILOT_CONSULATE))
-        table = Table("office", "name", "onboarded", "config")
-        for request in requests:
-            done = run(lambda r=request: ob.onboard_office(ministry, r))  # type: ignore[misc]
-            table.add_row(
-                done.office,
-                request.office.name_fr,
-                "now" if done.changed else "already",
-                str(done.config_path),
-            )
+        done = [
+            run(lambda r=request: ob.onboard_office(ministry, r, publish=False))  # type: ignore[misc]
+            for request in requests
+        ]
+        shared = share_trust(ministry, [d.office for d in done])
+    table = Table("office", "name", "onboarded", "config")
+    for request, office in zip(requests, done, strict=True):
+        table.add_row(
+            office.office,
+            request.office.name_fr,
+            "now" if office.changed or office.office in shared else "already",
+            str(office.config_path),
+        )
     console.print(table)
     key = ministry.centre.keys.signer("CENTRE").public_key_hex
     console.print(

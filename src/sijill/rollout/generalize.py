@@ -112,11 +112,20 @@ def roll_out(
             )
         if progress is not None:
             progress(planned, done)
-    keys = _keys_of(ministry, [c.code for c in communes])
-    publish_trust(ministry, set(keys.values()))
-    for code, key_id in keys.items():
-        copy_trust(ministry, _keys_dir(ministry, code), key_id)
+    share_trust(ministry, [c.code for c in communes])
     return report
+
+
+def share_trust(ministry: Ministry, codes: list[str]) -> set[str]:
+    """Publish the trust list once for ``codes``, then copy it beside each office key;
+    returns the offices whose copy changed."""
+    keys = _keys_of(ministry, codes)
+    publish_trust(ministry, set(keys.values()))
+    return {
+        code
+        for code, key_id in keys.items()
+        if copy_trust(ministry, _keys_dir(ministry, code), key_id)
+    }
 
 
 def _onboard(ministry: Ministry, code: str) -> Onboarded:

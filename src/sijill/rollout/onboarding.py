@@ -23,11 +23,13 @@ steps, in order:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import re
 import shutil
 import sqlite3
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +38,6 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from sijill.auth.accounts import Enrolment, open_account
-from sijill.config import Settings
 from sijill.documents.trust import (
     REVOCATIONS,
     ROOT_CERTIFICATE,
@@ -81,7 +82,9 @@ class Ministry:
     trust: TrustStore
     passphrase: bytes
     actor: Actor
-    centre_url: str = DEFAULT_CENTRE_URL
+    centre_url: str | None = (
+        None  # None: as the office's configuration says, or the default
+    )
     key_passphrase: bytes | None = None
     durable: bool = True
     template: Path | None = None  # a migrated, empty SQLite file new offices start from
@@ -243,7 +246,8 @@ def _record(ministry: Ministry, request: OfficeRequest, office_dir: Path) -> boo
 def database_url_of(request: OfficeRequest, office_dir: Path) -> str:
     if request.database_url:
         return request.database_url
-    return Settings(data_dir=office_dir).resolved_database_url()
+    # Not Settings(): the ministry's own SIJILL_DATABASE_URL is the centre's database.
+    return f"sqlite:///{(office_dir / 'sijill.db').resolve()}"
 
 
 def _safe_url(request: OfficeRequest, office_dir: Path) -> str:
@@ -546,11 +550,19 @@ def config_text(
             f"keys_dir = {value(str(reg.keys.directory.resolve()))}",
             "",
             "[sync]",
-            f"centre_url = {value(ministry.centre_url)}",
+            f"centre_url = {value(ministry.centre_url or DEFAULT_CENTRE_URL)}",
             f"centre_key = {value(centre_key)}",
             "",
         ]
     )
+
+
+def _configured_centre(path: Path) -> str:
+    try:
+        written = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return DEFAULT_CENTRE_URL
+    return str(written.get("sync", {}).get("centre_url") or DEFAULT_CENTRE_URL)
 
 
 def _config(
@@ -561,6 +573,8 @@ def _config(
     centre_key: str,
 ) -> bool:
     path = office_dir / CONFIG_NAME
+    if ministry.centre_url is None:
+        ministry = dataclasses.replace(ministry, centre_url=_configured_centre(path))
     text = config_text(ministry, request, reg, office_dir, centre_key)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -602,7 +616,7 @@ def checklist(
         f"Copy {where} to the office's server and start it: "
         f"sijill serve --config {result.config_path.name}",
         f"Start the sync agent there: sijill --data-dir {where} sync --office {code} "
-        f"--centre {ministry.centre_url} --centre-key {centre_key}",
+        f"--centre {ministry.centre_url or DEFAULT_CENTRE_URL} --centre-key {centre_key}",
         f"Keep a backup of the office key {where / 'keys'} offline "
         "(encrypt it with SIJILL_KEY_PASSPHRASE).",
         f"Appoint the delegate and the clerks: sijill --data-dir {where} office "
