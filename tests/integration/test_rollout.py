@@ -250,3 +250,45 @@ def test_the_dashboard_shows_offices_per_province_and_each_office(
     with pytest.raises(Forbidden):
         rollout_status(ministry.centre, actor=Actor("clerk.x", "clerk", FES))
     assert ministry_actor.role == "ministry"
+
+
+def test_the_ministry_sees_the_rollout_on_its_page_and_in_the_api(
+    ministry: Ministry,
+) -> None:
+    import pyotp
+    from fastapi.testclient import TestClient
+
+    from sijill.auth import accounts, tokens
+    from sijill.web.app import create_app
+    from tests.integration.test_web_security import PASSWORD, sign_in
+
+    onboard_office(ministry, commune_request(FES))
+    reg = ministry.centre
+    enrolment = accounts.open_account(
+        reg, actor=SYSTEM, username="ministry.one", role="ministry"
+    )
+    accounts.choose_password(
+        reg, username="ministry.one", code=enrolment.code, password=PASSWORD
+    )
+    token = tokens.issue_token(reg, actor=SYSTEM, name="tableau", role="ministry")
+    with TestClient(
+        create_app(reg, role="central"), base_url="https://testserver"
+    ) as client:
+        assert client.get("/api/rollout/status").status_code == 401
+        answer = client.get(
+            "/api/rollout/status",
+            params={"province": "03.231"},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        assert answer.status_code == 200
+        (line,) = answer.json()["offices"]
+        assert line["office"] == FES and line["state"] == "in service"
+        code = pyotp.TOTP(enrolment.totp_secret or "").at(reg.now())
+        sign_in(client, "ministry.one", code)
+        page = client.get("/rollout", params={"lang": "fr"})
+        assert page.status_code == 200
+        assert 'href="/rollout"' in page.text  # the ministry's menu leads there
+        assert FES in page.text and "en service" in page.text
+        assert "1 / 1544" in page.text
+        arabic = client.get("/rollout", params={"lang": "ar"})
+        assert "تعميم المكاتب" in arabic.text and "في الخدمة" in arabic.text
