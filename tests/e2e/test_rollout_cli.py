@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import func, select
 
 from sijill.demo import PILOT_COMMUNES
-from sijill.rollout.tables import onboardings
 from sijill.store import tables as t
 from sijill.store.engine import make_engine
 from tests.builders import birth, death
@@ -153,7 +152,7 @@ def test_the_pilot_brings_up_six_offices_and_a_centre_that_sync_with_each_other(
     )
     pilot = sijill(ministry, "pilot", "--centre-url", centre_url, database=centre_db)
     assert pilot.returncode == 0, pilot.stderr
-    assert _count(centre_db, onboardings) == 6
+    assert _count(centre_db, t.onboardings) == 6
     again = sijill(ministry, "pilot", database=centre_db)
     assert again.returncode == 0 and again.stdout.count("already") == 6
 

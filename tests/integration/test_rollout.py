@@ -27,7 +27,6 @@ from sijill.rollout.onboarding import (
     make_template,
     onboard_office,
 )
-from sijill.rollout.tables import onboardings
 from sijill.services.context import Registry
 from sijill.store import tables as t
 from sijill.store.engine import make_engine
@@ -82,7 +81,7 @@ def _snapshot(ministry: Ministry, code: str) -> dict[str, int]:
         "registers": _count(db, t.registers, office_code=code),
         "centre journal": _count(ministry.centre, t.journal, office_code=code),
         "enrolled": _count(ministry.centre, t.enrolled_keys, office_code=code),
-        "onboardings": _count(ministry.centre, onboardings, office_code=code),
+        "t.onboardings": _count(ministry.centre, t.onboardings, office_code=code),
         "certificates": len(
             list((ministry.trust.directory / "certificates").glob("*"))
         ),
@@ -101,7 +100,7 @@ def test_an_office_is_brought_into_service_by_one_call(ministry: Ministry) -> No
         "registers": 2,
         "centre journal": 4,  # the office's journal reached the centre
         "enrolled": 1,
-        "onboardings": 1,
+        "t.onboardings": 1,
         "certificates": 2,  # the COSE certificate and the X.509 one
     }
     with ministry.centre.engine.connect() as conn:
@@ -176,7 +175,7 @@ def test_only_the_ministry_onboards(ministry: Ministry) -> None:
     clerk = Ministry(**{**ministry.__dict__, "actor": Actor("clerk.fes", "clerk", FES)})
     with pytest.raises(Forbidden):
         onboard_office(clerk, commune_request(FES))
-    assert _count(ministry.centre, onboardings) == 0
+    assert _count(ministry.centre, t.onboardings) == 0
 
 
 def test_a_province_is_rolled_out_and_resumed_after_an_interruption(
@@ -203,7 +202,7 @@ def test_a_province_is_rolled_out_and_resumed_after_an_interruption(
     report = generalize.roll_out(ministry, communes)
 
     assert report.skipped == seen and len(report.onboarded) == 2
-    assert _count(ministry.centre, onboardings) == 4
+    assert _count(ministry.centre, t.onboardings) == 4
     assert _count(ministry.centre, t.enrolled_keys) == 4 + 0  # one key per office
     for commune in communes:
         assert _snapshot(ministry, commune.code)["officers"] == 1
@@ -292,3 +291,117 @@ def test_the_ministry_sees_the_rollout_on_its_page_and_in_the_api(
         assert "1 / 1544" in page.text
         arabic = client.get("/rollout", params={"lang": "ar"})
         assert "تعميم المكاتب" in arabic.text and "في الخدمة" in arabic.text
+
+
+AIN_BIDA, TANGER = "03.231.81.03", "01.511.01.0"
+
+
+def test_a_merged_office_hands_its_registers_over_and_its_notices_follow(
+    ministry: Ministry,
+) -> None:
+    from datetime import timedelta
+
+    from sijill.rollout.merge import merge_offices, office_registry
+    from sijill.services import acts, drafts
+    from sijill.sync import centre as central
+    from sijill.sync import office as remote
+    from sijill.sync.protocol import CENTRE
+    from tests.builders import birth, death
+
+    for code in (FES, AIN_BIDA, TANGER):
+        onboard_office(ministry, commune_request(code))
+    centre = ministry.centre
+    local = {
+        code: office_registry(ministry.offices_dir / code, centre)
+        for code in (FES, AIN_BIDA, TANGER)
+    }
+    officer = {
+        code: Actor(f"officer.{tag}", "officer", code)
+        for code, tag in (
+            (FES, "03231010"),
+            (AIN_BIDA, "032318103"),
+            (TANGER, "01511010"),
+        )
+    }
+    today = centre.now().date()
+
+    def sign(code: str, kind: str, data: dict[str, Any]) -> str:
+        register = drafts.register_birth if kind == "birth" else drafts.register_death
+        draft = register(local[code], actor=officer[code], office=code, data=data)
+        ref = acts.sign_act(
+            local[code], actor=officer[code], office=code, draft_id=draft
+        )
+        remote.push(local[code], central.LocalCentre(centre, code), code)
+        return str(ref)
+
+    born = sign(AIN_BIDA, "birth", birth(today - timedelta(days=3)))
+
+    merged = merge_offices(
+        centre,
+        actor=SYSTEM,
+        closed=AIN_BIDA,
+        into=FES,
+        offices_dir=ministry.offices_dir,
+    )
+
+    assert (merged.acts, merged.handed_over) == (1, True)
+    sign(TANGER, "death", death(today - timedelta(days=1), birth_act_ref=born))
+    with centre.engine.connect() as conn:
+        notice = conn.execute(
+            select(t.notices).where(t.notices.c.target_ref == born)
+        ).one()
+    assert notice.target_office == FES  # no longer the closed office
+    fes = local[FES]
+    centre_key = centre.keys.signer(CENTRE).public_key_hex
+    remote.pull(fes, central.LocalCentre(centre, FES), FES, centre_key)
+    remote.apply_notice(fes, actor=officer[FES], office=FES, notice_id=notice.notice_id)
+    for code in (AIN_BIDA, FES):  # the receiving office pushes both journals
+        remote.push(fes, central.LocalCentre(centre, code), code)
+    with centre.engine.connect() as conn:
+        act = conn.execute(select(t.acts).where(t.acts.c.ref == born)).one()
+        mentions = (
+            conn.execute(
+                select(t.mentions.c.kind).where(t.mentions.c.act_id == act.act_id)
+            )
+            .scalars()
+            .all()
+        )
+        state = conn.execute(
+            select(t.office_notices.c.status).where(
+                t.office_notices.c.notice_id == notice.notice_id
+            )
+        ).scalar_one()
+    assert act.office_code == AIN_BIDA and mentions == ["death"]  # same reference
+    assert state == "applied"
+    line = next(
+        o
+        for o in rollout_status(centre, actor=SYSTEM)["offices"]
+        if o["office"] == AIN_BIDA
+    )
+    assert (line["state"], line["merged_into"]) == ("closed", FES)
+    for engine_of in local.values():
+        engine_of.engine.dispose()
+
+
+def test_a_merge_names_what_is_wrong(ministry: Ministry) -> None:
+    from sijill.domain.errors import Conflict, NotFound
+    from sijill.rollout.merge import merge_offices
+
+    for code in (FES, AIN_BIDA):
+        onboard_office(ministry, commune_request(code))
+    centre = ministry.centre
+    with pytest.raises(InvalidInput) as itself:
+        merge_offices(centre, actor=SYSTEM, closed=FES, into=FES)
+    assert itself.value.violations[0].rule == "office.merge_self"
+    with pytest.raises(NotFound):
+        merge_offices(centre, actor=SYSTEM, closed="01.511.01.0", into=FES)
+    with pytest.raises(Forbidden):
+        merge_offices(
+            centre, actor=Actor("clerk.x", "clerk", FES), closed=AIN_BIDA, into=FES
+        )
+    merge_offices(centre, actor=SYSTEM, closed=AIN_BIDA, into=FES)
+    with pytest.raises(Conflict) as again:
+        merge_offices(centre, actor=SYSTEM, closed=AIN_BIDA, into=FES)
+    assert again.value.rule == "office.closed"
+    with pytest.raises(Conflict):
+        merge_offices(centre, actor=SYSTEM, closed=FES, into=AIN_BIDA)

@@ -147,6 +147,15 @@ class MentionAdded(Event):
     at: str
     by: str
     notice_id: str | None = None
+    # The office that received the notice, when it holds the registers of another
+    # (a merged commune): the act stays in the journal of the office that wrote it.
+    notice_office: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        found = super().payload()
+        if found["notice_office"] is None:  # as every mention was written before
+            del found["notice_office"]
+        return found
 
 
 @dataclass(frozen=True)

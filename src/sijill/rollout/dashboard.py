@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from sijill.domain.offices import Actor
-from sijill.rollout.tables import onboardings
 from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
 from sijill.store import geography
+from sijill.store import tables as t
 from sijill.sync.centre import NOTICE_STATE, NOTICES_JOINED
 
 OVERDUE_DAYS = 30
@@ -44,7 +44,7 @@ def rollout_status(
         )
     limit = stamp(now - timedelta(days=overdue_days))
     with reg.engine.connect() as conn:
-        rows = [r._asdict() for r in conn.execute(select(onboardings))]
+        rows = [r._asdict() for r in conn.execute(select(t.onboardings))]
         links = _links(conn)
         overdue = _notices_overdue(conn, limit)
         digitized = _digitized_registers(conn)

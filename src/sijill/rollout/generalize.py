@@ -22,7 +22,6 @@ from sijill.rollout.onboarding import (
     copy_trust,
     publish_trust,
 )
-from sijill.rollout.tables import onboardings
 from sijill.services.context import Registry
 from sijill.store import geography
 from sijill.store import tables as t
@@ -77,7 +76,7 @@ def plan(centre: Registry, communes: list[geography.Commune]) -> list[Planned]:
     with centre.engine.connect() as conn:
         known = dict(
             conn.execute(
-                select(onboardings.c.office_code, onboardings.c.completed_at)
+                select(t.onboardings.c.office_code, t.onboardings.c.completed_at)
             ).all()
         )
     return [

@@ -49,7 +49,6 @@ from sijill.documents.trust import (
 from sijill.domain import events as ev
 from sijill.domain.errors import InvalidInput, Violation
 from sijill.domain.offices import Actor, Office
-from sijill.rollout.tables import onboardings
 from sijill.services import offices
 from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
@@ -213,13 +212,13 @@ def _record(ministry: Ministry, request: OfficeRequest, office_dir: Path) -> boo
     with uow:
         authorize(uow, ministry.actor, "office.onboard", None, target=office.code)
         known = uow.conn.execute(
-            select(onboardings.c.office_code, onboardings.c.completed_at).where(
-                onboardings.c.office_code == office.code
+            select(t.onboardings.c.office_code, t.onboardings.c.completed_at).where(
+                t.onboardings.c.office_code == office.code
             )
         ).first()
         if known is None:
             uow.conn.execute(
-                onboardings.insert().values(
+                t.onboardings.insert().values(
                     office_code=office.code,
                     kind=office.kind,
                     region_code=office.region_code,
@@ -588,13 +587,15 @@ def _complete(ministry: Ministry, code: str) -> bool:
     uow, _ = reg.unit_of_work()
     with uow:
         row = uow.conn.execute(
-            select(onboardings.c.completed_at).where(onboardings.c.office_code == code)
+            select(t.onboardings.c.completed_at).where(
+                t.onboardings.c.office_code == code
+            )
         ).first()
         if row is None or row.completed_at is not None:
             return False
         uow.conn.execute(
-            update(onboardings)
-            .where(onboardings.c.office_code == code)
+            update(t.onboardings)
+            .where(t.onboardings.c.office_code == code)
             .values(completed_at=uow.now, last_step="complete")
         )
     return True

@@ -188,7 +188,7 @@ def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
     if e.notice_id is not None:
         conn.execute(
             update(t.office_notices)
-            .where(_office_notice_row(office, e.notice_id))
+            .where(_office_notice_row(e.notice_office or office, e.notice_id))
             .values(status="applied", closed_at=e.at, mention_id=e.mention_id)
         )
 
@@ -246,6 +246,23 @@ def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> Non
             "received_at": e.at,
         },
     )
+    # At the centre, the journals of a merged office and of the office holding its
+    # registers are applied independently: the mention may already be there.
+    applied = conn.execute(
+        select(t.mentions.c.mention_id, t.mentions.c.signed_at).where(
+            t.mentions.c.notice_id == e.notice_id
+        )
+    ).first()
+    if applied is not None:
+        conn.execute(
+            update(t.office_notices)
+            .where(_office_notice_row(office, e.notice_id))
+            .values(
+                status="applied",
+                closed_at=applied.signed_at,
+                mention_id=applied.mention_id,
+            )
+        )
 
 
 def _notice_returned(conn: Connection, office: str, e: ev.NoticeReturned) -> None:
