@@ -188,9 +188,22 @@ def test_the_pilot_brings_up_six_offices_and_a_centre_that_sync_with_each_other(
         "--centre-key", key, "--once",
     )  # fmt: skip
     assert pulled.returncode == 0 and "notices 1" in pulled.stdout
+    merged = sijill(
+        ministry, "office", "merge", "--from", "03.231.81.03", "--into", FES,
+        database=centre_db,
+    )  # fmt: skip
+    assert merged.returncode == 0, merged.stderr
+    assert "held by 03.231.01.0" in merged.stdout
+    twice = sijill(
+        ministry, "office", "merge", "--from", "03.231.81.03", "--into", FES,
+        database=centre_db,
+    )  # fmt: skip
+    assert twice.returncode == 5 and "closed" in twice.stderr
     status = sijill(ministry, "rollout", "status", database=centre_db)
     assert status.returncode == 0, status.stderr
-    assert "6 of 1544 offices in service" in status.stdout.replace("\n", " ")
+    assert "5 of 1544 offices in service, 0 being onboarded, 1 closed" in (
+        status.stdout.replace("\n", " ")
+    )
 
 
 def test_an_office_server_starts_from_the_file_onboarding_wrote(
@@ -207,6 +220,12 @@ def test_an_office_server_starts_from_the_file_onboarding_wrote(
     assert twice.returncode == 0 and "already onboarded — nothing changed" in (
         twice.stdout
     )
+    rotated = sijill(ministry, "office", "rotate-key", "--office", FES)
+    assert rotated.returncode == 0, rotated.stderr
+    previous = rotated.stdout.split("key ")[1].split()[0]
+    revoked = sijill(ministry, "keys", "revoke", previous, "--reason", "rotated out")
+    assert revoked.returncode == 0, revoked.stderr
+    assert f"the centre refuses entries signed by {previous}" in revoked.stdout
     config = ministry / "offices" / FES / "office.toml"
     url = _start(
         processes, ["serve", "--config", str(config)], {}, tmp_path / "office.log"

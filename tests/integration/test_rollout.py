@@ -301,7 +301,8 @@ def test_a_merged_office_hands_its_registers_over_and_its_notices_follow(
 ) -> None:
     from datetime import timedelta
 
-    from sijill.rollout.merge import merge_offices, office_registry
+    from sijill.rollout.merge import merge_offices
+    from sijill.rollout.onboarding import office_registry
     from sijill.services import acts, drafts
     from sijill.sync import centre as central
     from sijill.sync import office as remote
@@ -312,7 +313,7 @@ def test_a_merged_office_hands_its_registers_over_and_its_notices_follow(
         onboard_office(ministry, commune_request(code))
     centre = ministry.centre
     local = {
-        code: office_registry(ministry.offices_dir / code, centre)
+        code: office_registry(ministry.offices_dir / code, centre.clock)
         for code in (FES, AIN_BIDA, TANGER)
     }
     officer = {
@@ -405,3 +406,37 @@ def test_a_merge_names_what_is_wrong(ministry: Ministry) -> None:
     assert again.value.rule == "office.closed"
     with pytest.raises(Conflict):
         merge_offices(centre, actor=SYSTEM, closed=FES, into=AIN_BIDA)
+
+
+def test_an_office_key_is_rotated_and_the_journal_still_verifies_at_both_ends(
+    ministry: Ministry,
+) -> None:
+    from datetime import timedelta
+
+    from sijill.rollout.keys import rotate_and_certify
+    from sijill.rollout.onboarding import office_registry
+    from sijill.services import acts, drafts, journal
+    from sijill.sync import centre as central
+    from sijill.sync import office as remote
+    from tests.builders import birth
+
+    onboard_office(ministry, commune_request(FES))
+    rotated = rotate_and_certify(ministry, FES)
+    assert rotated.key_id != rotated.previous_key_id
+
+    office = office_registry(ministry.offices_dir / FES, ministry.centre.clock)
+    officer = Actor("officer.03231010", "officer", FES)
+    assert office.keys.signer(FES).key_id == rotated.key_id
+    born = office.now().date() - timedelta(days=2)
+    draft = drafts.register_birth(office, actor=officer, office=FES, data=birth(born))
+    ref = acts.sign_act(office, actor=officer, office=FES, draft_id=draft)
+    pushed = remote.push(office, central.LocalCentre(ministry.centre, FES), FES)
+    assert pushed.refused is None
+    assert _count(ministry.centre, t.acts, ref=str(ref)) == 1  # new key enrolled
+    assert all(r.ok for r in journal.verify_journal(office, actor=SYSTEM))
+    assert all(r.ok for r in journal.verify_journal(ministry.centre, actor=SYSTEM))
+    trust = TrustList.load(office.keys.directory / "trust")
+    assert {rotated.key_id, rotated.previous_key_id} <= set(trust.keys)
+    again = rotate_and_certify(ministry, FES)  # a second rotation chains on
+    assert again.previous_key_id == rotated.key_id
+    office.engine.dispose()

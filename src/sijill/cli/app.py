@@ -794,9 +794,16 @@ from sijill.cli.accounts import account_app, token_app  # noqa: E402
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
 
-from sijill.cli.rollout import merge, onboard, pilot, rollout_app  # noqa: E402
+from sijill.cli.rollout import (  # noqa: E402
+    merge,
+    onboard,
+    pilot,
+    rollout_app,
+    rotate_key,
+)
 
 office_app.command("onboard")(onboard)
 office_app.command("merge")(merge)
+office_app.command("rotate-key")(rotate_key)
 app.command("pilot")(pilot)
 app.add_typer(rollout_app, name="rollout")

@@ -128,6 +128,29 @@ def keys_revoke(
         lambda: store.revoke(key_id=key_id, at=at, reason=reason, passphrase=passphrase)
     )
     _publish(store, at, passphrase)
+    _revoke_at_centre(reg, key_id)
+
+
+def _revoke_at_centre(reg: Any, key_id: str) -> None:
+    """Where this registry is the centre, it refuses the key's entries from now on."""
+    from sqlalchemy import select
+
+    from sijill.domain.offices import SYSTEM
+    from sijill.store import tables as t
+    from sijill.sync.centre import revoke_office_key
+
+    with reg.engine.connect() as conn:
+        enrolled = conn.execute(
+            select(t.enrolled_keys.c.office_code).where(
+                t.enrolled_keys.c.key_id == key_id,
+                t.enrolled_keys.c.revoked_at.is_(None),
+            )
+        ).scalar_one_or_none()
+    if enrolled is not None:
+        run(
+            lambda: revoke_office_key(reg, actor=SYSTEM, office=enrolled, key_id=key_id)
+        )
+        console.print(f"the centre refuses entries signed by {key_id} from now on")
 
 
 @keys_app.command("publish")

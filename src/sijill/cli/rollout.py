@@ -179,6 +179,25 @@ def merge(
     )
 
 
+def rotate_key(
+    ctx: typer.Context,
+    office: Annotated[str, typer.Option("--office", help="The office's code.")],
+    as_user: AsUser = None,
+) -> None:
+    """Give an onboarded office a new key: vouched for in its journal, certified by
+    the root key, enrolled at the centre; the old key still verifies what it sealed."""
+    from sijill.rollout.keys import rotate_and_certify
+
+    with tempfile.TemporaryDirectory() as scratch:
+        ministry = ministry_for(ctx, as_user, None, Path(scratch))
+        rotated = run(lambda: rotate_and_certify(ministry, office))
+    console.print(
+        f"office {rotated.office}: key {rotated.previous_key_id} → {rotated.key_id} "
+        "(certified, enrolled at the centre, trust list published); copy the office "
+        "directory's keys/ to its server"
+    )
+
+
 def pilot(
     ctx: typer.Context, centre_url: CentreUrlOpt = None, as_user: AsUser = None
 ) -> None:

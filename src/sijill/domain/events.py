@@ -39,6 +39,19 @@ class OfficeOpened(Event):
 
 
 @dataclass(frozen=True)
+class OfficeKeyRotated(Event):
+    """The office took a new key pair; this entry, signed by the old key, vouches
+    for the new one, which signs every entry after it."""
+
+    type: ClassVar[str] = "OfficeKeyRotated"
+    key_id: str
+    public_key: str
+    previous_key_id: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
 class StaffAppointed(Event):
     """Someone joined an office as officer, delegate or clerk."""
 
@@ -317,6 +330,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
         OfficeOpened,
+        OfficeKeyRotated,
         StaffAppointed,
         StaffRelieved,
         PredeclarationReceived,

@@ -10,7 +10,6 @@ now holding its registers.
 from __future__ import annotations
 
 import shutil
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +18,11 @@ from sqlalchemy import Connection, func, select, update
 from sijill.domain import events as ev
 from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
 from sijill.domain.offices import Actor
+from sijill.rollout.onboarding import office_registry
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
-from sijill.store.engine import make_engine
 from sijill.store.holders import holder_of
-from sijill.store.keys import KeyStore
-from sijill.store.schema import upgrade
 from sijill.sync import centre as central
 from sijill.sync import office as remote
 from sijill.sync.protocol import CENTRE
@@ -149,16 +146,6 @@ def _reroute(conn: Connection, closed: str, into: str) -> list[tuple[str, str]]:
     return [(r.notice_id, r.target_ref) for r in rows]
 
 
-def office_registry(office_dir: Path, clock: Registry) -> Registry:
-    """An onboarded office's registry, from the configuration onboarding wrote."""
-    config = tomllib.loads((office_dir / "office.toml").read_text(encoding="utf-8"))
-    storage = config.get("storage", {})
-    engine = make_engine(storage["database_url"])
-    upgrade(engine)
-    keys = KeyStore(Path(storage.get("keys_dir") or office_dir / "keys"))
-    return Registry(engine=engine, keys=keys, clock=clock.clock)
-
-
 def hand_over(centre: Registry, *, offices_dir: Path, closed: str, into: str) -> bool:
     """The receiving office takes the closed office's key and journal (as the centre
     holds it) and knows from then on that it holds those registers."""
@@ -168,10 +155,10 @@ def hand_over(centre: Registry, *, offices_dir: Path, closed: str, into: str) ->
         or not (into_dir / "office.toml").exists()
     ):
         return False
-    receiving = office_registry(into_dir, centre)
+    receiving = office_registry(into_dir, centre.clock)
     try:
         key = f"{closed}.ed25519.pem"
-        source = office_registry(closed_dir, centre).keys.directory / key
+        source = office_registry(closed_dir, centre.clock).keys.directory / key
         target = receiving.keys.directory / key
         if not target.exists():
             shutil.copy2(source, target)

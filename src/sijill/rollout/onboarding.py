@@ -32,6 +32,7 @@ import sqlite3
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -562,6 +563,16 @@ def _configured_centre(path: Path) -> str:
     except (OSError, tomllib.TOMLDecodeError):
         return DEFAULT_CENTRE_URL
     return str(written.get("sync", {}).get("centre_url") or DEFAULT_CENTRE_URL)
+
+
+def office_registry(office_dir: Path, clock: Callable[[], datetime]) -> Registry:
+    """An onboarded office's registry, from the configuration onboarding wrote."""
+    config = tomllib.loads((office_dir / CONFIG_NAME).read_text(encoding="utf-8"))
+    storage = config.get("storage", {})
+    engine = make_engine(storage["database_url"])
+    upgrade(engine)
+    keys = KeyStore(Path(storage.get("keys_dir") or office_dir / "keys"))
+    return Registry(engine=engine, keys=keys, clock=clock)
 
 
 def _config(

@@ -67,6 +67,7 @@ POLICY: dict[str, frozenset[str]] = {
     # The roll-out: the ministry brings offices into service, merges them, follows it.
     "office.onboard": NATIONAL,
     "office.merge": NATIONAL,
+    "office.rotate_key": NATIONAL,
     "rollout.status": NATIONAL,
 }
 

@@ -35,6 +35,18 @@ def _office_opened(conn: Connection, office: str, e: ev.OfficeOpened) -> None:
     )
 
 
+def _office_key_rotated(conn: Connection, office: str, e: ev.OfficeKeyRotated) -> None:
+    conn.execute(
+        insert(t.office_keys),
+        {
+            "key_id": e.key_id,
+            "office_code": office,
+            "public_key": e.public_key,
+            "created_at": e.at,
+        },
+    )
+
+
 def _staff_appointed(conn: Connection, office: str, e: ev.StaffAppointed) -> None:
     conn.execute(
         insert(t.staff),
@@ -479,6 +491,7 @@ def _raise_register(
 
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeOpened: _office_opened,
+    ev.OfficeKeyRotated: _office_key_rotated,
     ev.StaffAppointed: _staff_appointed,
     ev.StaffRelieved: _staff_relieved,
     ev.PredeclarationReceived: _predeclaration_received,
