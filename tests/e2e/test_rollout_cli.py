@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -249,3 +250,48 @@ def test_a_province_is_rolled_out_from_the_command_line(tmp_path: Path) -> None:
     assert "0 to onboard, 0 to resume, 4 already in service" in dry.stdout
     bad = sijill(ministry, "rollout", "--province", "99.999")
     assert bad.returncode == 2 and "province" in bad.stderr
+
+
+def test_the_ministry_follows_the_rollout_in_a_browser(
+    tmp_path: Path, processes: list[subprocess.Popen[bytes]], browser: Any
+) -> None:
+    import pyotp
+
+    from sijill.auth import accounts
+    from sijill.domain.offices import SYSTEM
+    from tests.e2e.conftest import registry_at
+
+    ministry = tmp_path / "ministry"
+    assert sijill(ministry, "keys", "init").returncode == 0
+    assert sijill(ministry, "rollout", "--province", "11.121").returncode == 0
+    reg = registry_at(ministry)
+    opened = accounts.open_account(
+        reg, actor=SYSTEM, username="ministry.one", role="ministry"
+    )
+    password = "correct horse battery"
+    accounts.choose_password(
+        reg, username="ministry.one", code=opened.code, password=password
+    )
+    reg.engine.dispose()
+    url = _start(
+        processes,
+        ["serve", "--role", "central"],
+        {"SIJILL_DATA_DIR": str(ministry)},
+        tmp_path / "centre.log",
+    )
+    page = browser.new_page()
+    page.goto(url + "/login?lang=ar")
+    page.get_by_label("اسم المستخدم").fill("ministry.one")
+    page.get_by_label("كلمة المرور").fill(password)
+    page.locator("input[name=totp]").fill(pyotp.TOTP(opened.totp_secret).now())
+    page.get_by_role("button", name="دخول").click()
+    page.get_by_role("link", name="تعميم المكاتب").click()
+    rows = page.locator("#rollout-offices tbody tr")
+    assert rows.count() == 4
+    assert "في الخدمة" in rows.first.inner_text()
+    assert "4 / 1544" in page.locator("#rollout-totals").inner_text()
+    page.goto(url + "/rollout?province=11.121&lang=fr")
+    assert page.locator("html").get_attribute("dir") == "ltr"
+    assert "en service" in page.locator("#rollout-offices").inner_text()
+    (province,) = page.locator("#rollout-provinces tbody tr").all()
+    assert province.inner_text().split()[0] == "11.121"
