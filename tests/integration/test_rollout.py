@@ -440,3 +440,20 @@ def test_an_office_key_is_rotated_and_the_journal_still_verifies_at_both_ends(
     again = rotate_and_certify(ministry, FES)  # a second rotation chains on
     assert again.previous_key_id == rotated.key_id
     office.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_an_office_may_keep_its_database_on_postgresql(
+    ministry: Ministry, postgres: Any
+) -> None:
+    from sijill.rollout.onboarding import office_registry
+
+    url = postgres.new()
+    done = onboard_office(ministry, commune_request(FES, database_url=url))
+    assert done.changed
+    assert _count(url, t.staff, office_code=FES) == 1
+    assert _count(url, t.registers, office_code=FES) == 2
+    office = office_registry(done.office_dir, ministry.centre.clock)
+    assert office.engine.dialect.name == "postgresql"
+    office.engine.dispose()
+    assert not onboard_office(ministry, commune_request(FES, database_url=url)).changed
