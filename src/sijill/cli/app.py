@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -370,13 +370,26 @@ def journal_rebuild(ctx: typer.Context) -> None:
 @app.command("serve")
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on (default 8000).")
+    ] = None,
     role: Annotated[
-        str, typer.Option(help="office, or central for the national registry.")
-    ] = "office",
+        str | None,
+        typer.Option(help="office (default), or central for the national registry."),
+    ] = None,
     office: Annotated[
         str | None, typer.Option(help="The office this server is (office role).")
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            help="An office's configuration file (office.toml, written by "
+            "`sijill office onboard`); options given here override it.",
+        ),
     ] = None,
 ) -> None:
     """Serve the web pages and the JSON API: an office server, or the central registry."""
@@ -384,7 +397,16 @@ def serve(
 
     from sijill.web.app import create_app
 
-    reg = state(ctx).registry()
+    st = state(ctx)
+    given: dict[str, Any] = {"host": host, "port": port, "role": role, "office": office}
+    if config is not None:
+        given = {**read_server_config(st, config), **_set(given)}
+    address, number = (
+        str(given.get("host") or "127.0.0.1"),
+        int(given.get("port") or 8000),
+    )
+    role, office = str(given.get("role") or "office"), given.get("office")
+    reg = st.registry()
     if role not in ("office", "central"):
         raise typer.BadParameter("office or central", param_hint="--role")
     if role == "central":
@@ -395,8 +417,42 @@ def serve(
         raise typer.BadParameter(
             f"no office {office} in this database", param_hint="--office"
         )
-    console.print(f"Sijill ({role}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(reg, role=role), host=host, port=port, log_level="warning")
+    console.print(
+        f"Sijill ({role}) serving on http://{address}:{number}/  (Ctrl-C to stop)"
+    )
+    uvicorn.run(
+        create_app(reg, role=role), host=address, port=number, log_level="warning"
+    )
+
+
+def _set(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def read_server_config(st: State, path: Path) -> dict[str, Any]:
+    """Take storage settings from an office's TOML file; returns its server settings."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise typer.BadParameter(str(error), param_hint="--config") from None
+    storage = data.get("storage", {})
+    if storage.get("data_dir"):
+        st.settings.data_dir = Path(storage["data_dir"])
+    if storage.get("database_url"):
+        st.settings.database_url = storage["database_url"]
+    if storage.get("keys_dir"):
+        st.settings.keys_dir = Path(storage["keys_dir"])
+    server = data.get("server", {})
+    return _set(
+        {
+            "host": server.get("host"),
+            "port": server.get("port"),
+            "role": server.get("role"),
+            "office": data.get("office", {}).get("code"),
+        }
+    )
 
 
 @app.command("demo")
@@ -737,3 +793,17 @@ from sijill.cli.accounts import account_app, token_app  # noqa: E402
 
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
+
+from sijill.cli.rollout import (  # noqa: E402
+    merge,
+    onboard,
+    pilot,
+    rollout_app,
+    rotate_key,
+)
+
+office_app.command("onboard")(onboard)
+office_app.command("merge")(merge)
+office_app.command("rotate-key")(rotate_key)
+app.command("pilot")(pilot)
+app.add_typer(rollout_app, name="rollout")

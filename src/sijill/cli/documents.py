@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -68,9 +69,12 @@ def keys_init(ctx: typer.Context, trust_dir: TrustDir = None) -> None:
     from sijill.documents.trust import TrustStore
 
     directory = _trust_dir(ctx, trust_dir)
-    public = run(lambda: TrustStore(directory).init_root(_passphrase(confirm=True)))
+    store = TrustStore(directory)
+    passphrase = _passphrase(confirm=True)
+    public = run(lambda: store.init_root(passphrase))
     console.print(f"ministry root key created in {directory}")
     console.print(f"public key: {public}")
+    _publish(store, stamp(datetime.now(UTC)), passphrase)  # the first trust list
     console.print(
         "publish ministry-root.pub to verifiers; keep the passphrase offline."
     )
@@ -124,6 +128,29 @@ def keys_revoke(
         lambda: store.revoke(key_id=key_id, at=at, reason=reason, passphrase=passphrase)
     )
     _publish(store, at, passphrase)
+    _revoke_at_centre(reg, key_id)
+
+
+def _revoke_at_centre(reg: Any, key_id: str) -> None:
+    """Where this registry is the centre, it refuses the key's entries from now on."""
+    from sqlalchemy import select
+
+    from sijill.domain.offices import SYSTEM
+    from sijill.store import tables as t
+    from sijill.sync.centre import revoke_office_key
+
+    with reg.engine.connect() as conn:
+        enrolled = conn.execute(
+            select(t.enrolled_keys.c.office_code).where(
+                t.enrolled_keys.c.key_id == key_id,
+                t.enrolled_keys.c.revoked_at.is_(None),
+            )
+        ).scalar_one_or_none()
+    if enrolled is not None:
+        run(
+            lambda: revoke_office_key(reg, actor=SYSTEM, office=enrolled, key_id=key_id)
+        )
+        console.print(f"the centre refuses entries signed by {key_id} from now on")
 
 
 @keys_app.command("publish")

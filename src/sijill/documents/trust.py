@@ -160,6 +160,9 @@ class TrustStore:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
+        # The root key, once a passphrase opened it: a roll-out certifies many keys
+        # and the passphrase's key derivation (scrypt) is deliberately slow.
+        self._unlocked: tuple[bytes, Ed25519PrivateKey] | None = None
 
     @property
     def _certificates(self) -> Path:
@@ -218,6 +221,8 @@ class TrustStore:
         return path.read_bytes() if path.exists() else None
 
     def _root(self, passphrase: bytes) -> Ed25519PrivateKey:
+        if self._unlocked is not None and self._unlocked[0] == passphrase:
+            return self._unlocked[1]
         if not self.has_root():
             raise TrustProblem("trust.no_root", {"path": str(self.directory)})
         try:
@@ -227,7 +232,16 @@ class TrustStore:
         except (TypeError, ValueError):
             raise TrustProblem("trust.bad_passphrase", {}) from None
         assert isinstance(key, Ed25519PrivateKey)
+        self._unlocked = (passphrase, key)
         return key
+
+    def check_passphrase(self, passphrase: bytes) -> None:
+        """Raise TrustProblem unless the root key exists and ``passphrase`` opens it."""
+        self._root(passphrase)
+
+    def is_certified(self, key_id: str) -> bool:
+        """Whether the root has already certified this office key."""
+        return (self._certificates / f"{key_id}.cose").exists()
 
     def root_public_key(self) -> bytes:
         return read_public_key(self.directory / ROOT_PUBLIC)

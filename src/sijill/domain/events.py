@@ -39,6 +39,19 @@ class OfficeOpened(Event):
 
 
 @dataclass(frozen=True)
+class OfficeKeyRotated(Event):
+    """The office took a new key pair; this entry, signed by the old key, vouches
+    for the new one, which signs every entry after it."""
+
+    type: ClassVar[str] = "OfficeKeyRotated"
+    key_id: str
+    public_key: str
+    previous_key_id: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
 class StaffAppointed(Event):
     """Someone joined an office as officer, delegate or clerk."""
 
@@ -147,6 +160,15 @@ class MentionAdded(Event):
     at: str
     by: str
     notice_id: str | None = None
+    # The office that received the notice, when it holds the registers of another
+    # (a merged commune): the act stays in the journal of the office that wrote it.
+    notice_office: str | None = None
+
+    def payload(self) -> dict[str, Any]:
+        found = super().payload()
+        if found["notice_office"] is None:  # as every mention was written before
+            del found["notice_office"]
+        return found
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,18 @@ class RegisterClosed(Event):
     year: int
     kind: str
     last_number: int
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class RegisterOpened(Event):
+    """A yearly register was opened before its first act (an office brought into
+    service opens the registers of its first year)."""
+
+    type: ClassVar[str] = "RegisterOpened"
+    year: int
+    kind: str
     at: str
     by: str
 
@@ -296,6 +330,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
         OfficeOpened,
+        OfficeKeyRotated,
         StaffAppointed,
         StaffRelieved,
         PredeclarationReceived,
@@ -305,6 +340,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ActSigned,
         MentionAdded,
         RegisterClosed,
+        RegisterOpened,
         NoticeReceived,
         NoticeReturned,
         EventRecorded,

@@ -157,6 +157,31 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "لا يوجد مكتب بالرمز {code}",
         "aucun bureau n'a le code {code}",
     ),
+    "rollout.one_scope": (
+        "give exactly one of --province, --region or --all",
+        "حدد إقليما أو جهة أو الكل، واحدا فقط",
+        "indiquez une seule portée : --province, --region ou --all",
+    ),
+    "rollout.unknown_province": (
+        "no province or prefecture has the official code {code}",
+        "لا يوجد إقليم أو عمالة بالرمز الرسمي {code}",
+        "aucune province ni préfecture n'a le code officiel {code}",
+    ),
+    "rollout.unknown_region": (
+        "no region has the official code {code}",
+        "لا توجد جهة بالرمز الرسمي {code}",
+        "aucune région n'a le code officiel {code}",
+    ),
+    "office.merge_self": (
+        "an office cannot be merged into itself",
+        "لا يمكن دمج مكتب في نفسه",
+        "un bureau ne peut pas être fusionné avec lui-même",
+    ),
+    "office.closed": (
+        "office {code} is closed; its registers are held by office {holder}",
+        "المكتب {code} مغلق؛ سجلاته لدى المكتب {holder}",
+        "le bureau {code} est fermé ; ses registres sont tenus par le bureau {holder}",
+    ),
     "office.annex_parent": (
         "an annex must belong to a commune or arrondissement office",
         "يجب أن يتبع الملحق مكتب جماعة أو مقاطعة",
@@ -363,7 +388,9 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "la phrase secrète de la clé racine doit compter au moins {length} caractères",
     ),
     "trust.bad_passphrase": (
-        "the passphrase does not open the ministry root key",
+        "the passphrase does not open the ministry root key (it cannot be recovered: "
+        "without it no office key can be certified; ask the other holders of the "
+        "passphrase)",
         "كلمة المرور لا تفتح المفتاح الجذري للوزارة",
         "la phrase secrète n'ouvre pas la clé racine du ministère",
     ),

@@ -156,6 +156,7 @@ def add_mention(
     ref: str,
     data: dict[str, Any],
     notice_id: str | None = None,
+    notice_office: str | None = None,
 ) -> str:
     """The officer writes and signs a marginal mention on an act of his office.
 
@@ -170,8 +171,17 @@ def add_mention(
         authorize(uow, actor, "mention.add", act_ref.office, target=str(act_ref))
         act = load_act(uow.conn, act_ref)
         if notice_id is not None:
-            open_notice(uow.conn, act_ref.office, notice_id)
-        mention_id = write_mention(uow, reg, actor, act, data, now.date(), notice_id)
+            open_notice(uow.conn, notice_office or act_ref.office, notice_id)
+        mention_id = write_mention(
+            uow,
+            reg,
+            actor,
+            act,
+            data,
+            now.date(),
+            notice_id,
+            None if notice_office == act_ref.office else notice_office,
+        )
     return mention_id
 
 
@@ -183,6 +193,7 @@ def write_mention(
     data: dict[str, Any],
     today: date,
     notice_id: str | None = None,
+    notice_office: str | None = None,
 ) -> str:
     """Check and record one mention on ``act`` inside the caller's transaction."""
     content = read_mention(data, act_kind=act.kind)
@@ -214,6 +225,7 @@ def write_mention(
             at=uow.now,
             by=actor.username,
             notice_id=notice_id,
+            notice_office=notice_office,
         ),
     )
     uow.audit(

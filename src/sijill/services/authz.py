@@ -13,6 +13,7 @@ from sijill.domain.errors import Forbidden
 from sijill.domain.offices import Actor
 from sijill.domain.roles import APPOINTED_ROLES, OFFICE, PROVINCE, ROLE_SCOPES
 from sijill.store import tables as t
+from sijill.store.holders import holds
 from sijill.store.uow import UnitOfWork, write_audit
 
 NATIONAL = frozenset({"system", "ministry"})
@@ -35,6 +36,7 @@ POLICY: dict[str, frozenset[str]] = {
     "act.sign": frozenset({"officer", "delegate"}),
     "mention.add": frozenset({"officer", "delegate"}),
     "register.close": frozenset({"officer", "delegate"}),
+    "register.open": NATIONAL | {"officer", "delegate"},
     "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
@@ -62,6 +64,11 @@ POLICY: dict[str, frozenset[str]] = {
     "account.manage": NATIONAL,
     "token.manage": NATIONAL,
     "citizen.trail": frozenset({"citizen"}),
+    # The roll-out: the ministry brings offices into service, merges them, follows it.
+    "office.onboard": NATIONAL,
+    "office.merge": NATIONAL,
+    "office.rotate_key": NATIONAL,
+    "rollout.status": NATIONAL,
 }
 
 
@@ -89,9 +96,15 @@ def check(uow: UnitOfWork, actor: Actor, action: str, office: str | None) -> Non
             "forbidden.purpose", {"role": actor.role, "purpose": actor.purpose}
         )
     scope = ROLE_SCOPES.get(actor.role, OFFICE)
+    elsewhere = (
+        office is not None
+        and actor.office is not None
+        and actor.office != office
+        and not holds(uow.conn, actor.office, office)  # a merged office's registers
+    )
     outside = office is not None and (
-        (actor.role in STAFF | DIGITIZERS and actor.office != office)
-        or (scope == OFFICE and actor.office is not None and actor.office != office)
+        (actor.role in STAFF | DIGITIZERS and (actor.office is None or elsewhere))
+        or (scope == OFFICE and elsewhere)
         or (scope == PROVINCE and not _same_province(uow, actor.office, office))
     )
     if outside:

@@ -58,6 +58,11 @@ def _office_for_consulate(
     )
 
 
+def consulate_office(country: str, city: str, name_ar: str, name_fr: str) -> Office:
+    """The office a consulate would be, its input checked (nothing written)."""
+    return _office_for_consulate(country, city, name_ar, name_fr)
+
+
 def office_exists(reg: Registry, code: str) -> bool:
     with reg.engine.connect() as conn:
         return (

@@ -128,19 +128,31 @@ def journal_offices(conn: Connection) -> list[str]:
 
 
 def declared_keys(conn: Connection, office: str) -> dict[str, str]:
-    """The keys an office's journal declares for itself (key id → public key hex)."""
+    """The keys an office's journal declares for itself (key id → public key hex):
+    the one of its first entry, and each one a rotation vouched for."""
     first = next(entries(conn, office), None)
     if first is None:
         return {}
     try:
         payload = json.loads(first.payload)
-        return (
-            {payload["key_id"]: payload["public_key"]}
-            if payload["type"] == "OfficeOpened"
-            else {}
-        )
+        if payload["type"] != "OfficeOpened":
+            return {}
+        keys = {payload["key_id"]: payload["public_key"]}
     except (ValueError, KeyError, TypeError):
         return {}
+    rotations = conn.execute(
+        select(t.journal.c.payload).where(
+            t.journal.c.office_code == office,
+            t.journal.c.event_type == "OfficeKeyRotated",
+        )
+    ).scalars()
+    for raw in rotations:
+        try:
+            rotated = json.loads(bytes(raw))
+            keys[rotated["key_id"]] = rotated["public_key"]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return keys
 
 
 def verify_office(

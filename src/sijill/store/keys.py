@@ -102,7 +102,35 @@ class KeyStore:
         """Create (or return the existing) key pair of ``office``."""
         if self.has(office):
             return self.signer(office)
-        private = Ed25519PrivateKey.generate()
+        self._write(self._path(office), Ed25519PrivateKey.generate())
+        return self.signer(office)
+
+    # Rotation: the next key waits beside the current one until the journal has
+    # vouched for it, then takes its place; the old one is kept, retired.
+    def _next_path(self, office: str) -> Path:
+        return self.directory / f"{office}.next.ed25519.pem"
+
+    def next_signer(self, office: str) -> Signer:
+        """The key ``office`` rotates to (made once, kept until the rotation ends)."""
+        path = self._next_path(office)
+        if not path.exists():
+            self._write(path, Ed25519PrivateKey.generate())
+        return self._load(office, path)
+
+    def has_next(self, office: str) -> bool:
+        return self._next_path(office).exists()
+
+    def complete_rotation(self, office: str) -> Signer:
+        """The next key becomes the office's key; the old one is kept in ``retired/``."""
+        current = self.signer(office)
+        retired = self.directory / "retired" / f"{office}.{current.key_id}.ed25519.pem"
+        retired.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self._path(office), retired)
+        os.replace(self._next_path(office), self._path(office))
+        self._cache.pop(office, None)
+        return self.signer(office)
+
+    def _write(self, path: Path, private: Ed25519PrivateKey) -> None:
         encryption: serialization.KeySerializationEncryption = (
             serialization.BestAvailableEncryption(self.passphrase)
             if self.passphrase
@@ -112,14 +140,13 @@ class KeyStore:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
         self.directory.mkdir(parents=True, exist_ok=True)
-        tmp = self._path(office).with_suffix(".tmp")
+        tmp = path.with_suffix(".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.replace(self._path(office))
-        return self.signer(office)
+        tmp.replace(path)
 
     def signer(self, office: str) -> Signer:
         """The signer of ``office``; DomainError when this machine does not hold its key."""
@@ -127,13 +154,16 @@ class KeyStore:
             return self._cache[office]
         if not self.has(office):
             raise DomainError("key.missing", {"office": office})
+        signer = self._load(office, self._path(office))
+        self._cache[office] = signer
+        return signer
+
+    def _load(self, office: str, path: Path) -> Signer:
         private = serialization.load_pem_private_key(
-            self._path(office).read_bytes(), password=self.passphrase
+            path.read_bytes(), password=self.passphrase
         )
         assert isinstance(private, Ed25519PrivateKey)
         public = private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
-        signer = Signer(office, key_id_of(public), public.hex(), private)
-        self._cache[office] = signer
-        return signer
+        return Signer(office, key_id_of(public), public.hex(), private)

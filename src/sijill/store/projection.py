@@ -35,6 +35,18 @@ def _office_opened(conn: Connection, office: str, e: ev.OfficeOpened) -> None:
     )
 
 
+def _office_key_rotated(conn: Connection, office: str, e: ev.OfficeKeyRotated) -> None:
+    conn.execute(
+        insert(t.office_keys),
+        {
+            "key_id": e.key_id,
+            "office_code": office,
+            "public_key": e.public_key,
+            "created_at": e.at,
+        },
+    )
+
+
 def _staff_appointed(conn: Connection, office: str, e: ev.StaffAppointed) -> None:
     conn.execute(
         insert(t.staff),
@@ -188,7 +200,7 @@ def _mention_added(conn: Connection, office: str, e: ev.MentionAdded) -> None:
     if e.notice_id is not None:
         conn.execute(
             update(t.office_notices)
-            .where(_office_notice_row(office, e.notice_id))
+            .where(_office_notice_row(e.notice_office or office, e.notice_id))
             .values(status="applied", closed_at=e.at, mention_id=e.mention_id)
         )
 
@@ -202,6 +214,14 @@ def _register_closed(conn: Connection, office: str, e: ev.RegisterClosed) -> Non
         last_number=e.last_number,
         closed_at=e.at,
         closed_by=e.by,
+    )
+
+
+def _register_opened(conn: Connection, office: str, e: ev.RegisterOpened) -> None:
+    conn.execute(
+        upsert(conn, t.registers)
+        .values(office_code=office, year=e.year, kind=e.kind, last_number=0)
+        .on_conflict_do_nothing()
     )
 
 
@@ -238,6 +258,23 @@ def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> Non
             "received_at": e.at,
         },
     )
+    # At the centre, the journals of a merged office and of the office holding its
+    # registers are applied independently: the mention may already be there.
+    applied = conn.execute(
+        select(t.mentions.c.mention_id, t.mentions.c.signed_at).where(
+            t.mentions.c.notice_id == e.notice_id
+        )
+    ).first()
+    if applied is not None:
+        conn.execute(
+            update(t.office_notices)
+            .where(_office_notice_row(office, e.notice_id))
+            .values(
+                status="applied",
+                closed_at=applied.signed_at,
+                mention_id=applied.mention_id,
+            )
+        )
 
 
 def _notice_returned(conn: Connection, office: str, e: ev.NoticeReturned) -> None:
@@ -454,6 +491,7 @@ def _raise_register(
 
 _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.OfficeOpened: _office_opened,
+    ev.OfficeKeyRotated: _office_key_rotated,
     ev.StaffAppointed: _staff_appointed,
     ev.StaffRelieved: _staff_relieved,
     ev.PredeclarationReceived: _predeclaration_received,
@@ -463,6 +501,7 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
     ev.ActSigned: _act_signed,
     ev.MentionAdded: _mention_added,
     ev.RegisterClosed: _register_closed,
+    ev.RegisterOpened: _register_opened,
     ev.NoticeReceived: _notice_received,
     ev.NoticeReturned: _notice_returned,
     ev.EventRecorded: _event_recorded,

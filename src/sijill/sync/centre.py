@@ -22,6 +22,7 @@ from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
+from sijill.store.holders import holder_of
 from sijill.store.journal import decode_payload, replica_row, store_replicas
 from sijill.store.keys import key_id_of, verify, verify_all
 from sijill.store.uow import UnitOfWork
@@ -315,11 +316,14 @@ def issue_notices(
 ) -> int:
     """Write one NoticeIssued in the centre's journal per route; returns how many."""
     for route in routes:
+        # A merged office's notices go to the office now holding its registers; the
+        # act keeps its reference.
+        target = route.target_office
         uow.record(
             CENTRE,
             ev.NoticeIssued(
                 notice_id=reg.new_id(),
-                target_office=route.target_office,
+                target_office=None if target is None else holder_of(uow.conn, target),
                 target_ref=route.target_ref,
                 kind=route.kind,
                 source={

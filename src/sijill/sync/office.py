@@ -26,6 +26,7 @@ from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
 from sijill.store import projection
 from sijill.store import tables as t
+from sijill.store.holders import holds
 from sijill.store.journal import (
     Head,
     decode,
@@ -250,7 +251,13 @@ def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) ->
     """The officer applies a notice: the mention it carries, signed, on the act it names."""
     with reg.engine.connect() as conn:
         row = acts.open_notice(conn, office, notice_id)
-    if row.target_ref is None or ActRef.parse(row.target_ref).office != office:
+        act_office = (
+            None if row.target_ref is None else ActRef.parse(row.target_ref).office
+        )
+        held = act_office is not None and (
+            act_office == office or holds(conn, office, act_office)
+        )
+    if not held:
         raise Conflict("notice.wrong_act", {"id": notice_id, "ref": row.target_ref})
     return acts.add_mention(
         reg,
@@ -258,6 +265,7 @@ def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) ->
         ref=row.target_ref,
         data=dict(row.mention),
         notice_id=notice_id,
+        notice_office=office,
     )
 
 

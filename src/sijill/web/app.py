@@ -35,6 +35,7 @@ from sijill.web.deps import CurrentActor, session_of
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.nav import menu
+from sijill.web.rollout import rollout_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 
@@ -305,6 +306,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
 
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
+        app.include_router(rollout_router(reg, _page))
     app.include_router(_api(reg))
     app.include_router(auth_router())
     app.include_router(search_router(reg))

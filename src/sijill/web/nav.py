@@ -28,6 +28,7 @@ class Entry:
 
 MENU: tuple[Entry, ...] = (
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
+    Entry("/rollout", "تعميم المكاتب", "Déploiement", frozenset({"ministry"})),
     Entry(
         "/me/trail",
         "من اطلع على رسومي",

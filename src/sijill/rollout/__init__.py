@@ -1,0 +1,1 @@
+"""The roll-out: offices brought into service, followed, merged."""
