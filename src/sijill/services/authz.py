@@ -46,6 +46,7 @@ POLICY: dict[str, frozenset[str]] = {
     "journal.verify": NATIONAL,
     "journal.rebuild": frozenset({"system"}),
     "digitize.import": NATIONAL | SIGNERS | {"keyer", "supervisor"},
+    "digitize.key": frozenset({"keyer"}),
     "digitize.reconcile": NATIONAL | SIGNERS | {"keyer", "supervisor"},
     "digitize.adjudicate": frozenset({"adjudicator"}),
     "digitize.sample": NATIONAL | SIGNERS | {"reviewer", "supervisor"},

@@ -32,6 +32,7 @@ from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.auth import auth_router
 from sijill.web.deps import CurrentActor, session_of
+from sijill.web.digitize import digitize_router
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.nav import menu
@@ -311,6 +312,7 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(documents_router(reg))
     app.include_router(stats_router(reg, _page))
     app.include_router(institutions_router(reg))
+    app.include_router(digitize_router(reg, _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

@@ -13,6 +13,7 @@ from sijill.domain.roles import ROLE_SCOPES
 EVERYONE = frozenset(ROLE_SCOPES)
 STAFF = frozenset({"clerk", "officer", "delegate"})
 OVERSIGHT = frozenset({"supervisor", "ministry"})
+DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer", "officer", "delegate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class Entry:
 
 
 MENU: tuple[Entry, ...] = (
+    Entry("/digitize", "الرقمنة", "Numérisation", DIGITIZERS),
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
     Entry(
         "/me/trail",
