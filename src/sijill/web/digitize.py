@@ -117,6 +117,11 @@ def digitize_router(reg: Registry, page: Page) -> APIRouter:
             done=f"{done['page']}:{done['line']}",
         )
 
+    @router.post("/{batch_id}/reconcile")
+    def reconcile(batch_id: str, actor: CurrentActor) -> Response:
+        rec.reconcile_batch(reg, actor=actor, batch_id=batch_id)
+        return _back("/digitize")
+
     @router.get("/{batch_id}/adjudicate")
     def queue(request: Request, batch_id: str, actor: CurrentActor) -> Response:
         return _queue_page(request, batch_id, actor, None)
