@@ -38,6 +38,8 @@ POLICY: dict[str, frozenset[str]] = {
     "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
+    # A court's judgment or a prosecutor's authorization, routed to the act's office.
+    "judgment.submit": JUSTICE,
     "notice.match": NATIONAL | frozenset({"supervisor"}),
     "network.status": NATIONAL | frozenset({"supervisor"}),
     "institution.register": NATIONAL,
@@ -58,6 +60,8 @@ POLICY: dict[str, frozenset[str]] = {
     "stats.read": NATIONAL | {"supervisor", "public"},
     "stats.completeness": NATIONAL | {"supervisor"},
     "quality.read": NATIONAL | STAFF | {"supervisor"},
+    # The queue of suspected duplicates: read in the office and its province.
+    "duplicates.read": NATIONAL | STAFF | {"supervisor"},
     "audit.verify": NATIONAL,
     "audit.query": NATIONAL | {"supervisor"},
     "account.manage": NATIONAL,

@@ -29,6 +29,19 @@ class Entry:
 
 MENU: tuple[Entry, ...] = (
     Entry("/digitize", "الرقمنة", "Numérisation", DIGITIZERS),
+    Entry("/supervise", "الإشراف", "Supervision", OVERSIGHT),
+    Entry(
+        "/rulings",
+        "إرسال حكم أو إذن",
+        "Transmettre un jugement",
+        frozenset({"court", "prosecutor"}),
+    ),
+    Entry(
+        "/duplicates",
+        "المكررات المشتبه بها",
+        "Doublons suspects",
+        OVERSIGHT | frozenset({"officer", "delegate"}),
+    ),
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
     Entry(
         "/me/trail",
