@@ -184,7 +184,9 @@ def test_the_keying_form_keeps_what_was_typed_and_answers_next_to_the_field(
         data={"csrf_token": csrf, "page": "99", "line": "4", **ACT},
     )
     assert refused.status_code == 422
-    assert re.search(r'id="e-page" role="alert">[^<]*99', refused.text)
+    # In the user's language, next to the field, and the cursor back on it.
+    assert re.search(r'id="e-page" role="alert">الصفحة 99 خارج', refused.text)
+    assert re.search(r'id="f-page"[^>]*autofocus', refused.text)
     assert 'value="العلوي"' in refused.text and 'value="Mohamed"' in refused.text
     assert 'value="4"' in refused.text
     keyed = client.post(

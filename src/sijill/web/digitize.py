@@ -244,6 +244,16 @@ def _key_context(
         "errors": errors,
         "done": done,
         "direction": direction,
-        # A fresh form starts at the page; the next line of a page at its first field.
-        "first": "page" if not values.get("page") else FIELDS[batch["kind"]][0],
+        "first": _first(values, errors, FIELDS[batch["kind"]]),
     }
+
+
+def _first(
+    values: dict[str, str], errors: dict[str, Any], fields: tuple[str, ...]
+) -> str:
+    """Where the cursor starts: the first field refused; on a fresh form the page; on
+    the next line of a page, its first field."""
+    for name in ("page", "line", *fields):
+        if name in errors:
+            return name
+    return "page" if not values.get("page") else fields[0]

@@ -42,7 +42,7 @@ def supervise_router(reg: Registry, page: Page) -> APIRouter:
                 "offices": offices,
                 "batches": batches,
                 "overdue": overdue,
-                "share": _share,
+                "worst_field": _worst_field,
             },
         )
 
@@ -73,7 +73,7 @@ def supervise_router(reg: Registry, page: Page) -> APIRouter:
     return router
 
 
-def _share(figure: dict[str, Any]) -> float | None:
-    """Disagreements per keyed act, all fields together."""
-    keyed = figure.get("keyed") or 0
-    return sum(figure["disagreements"].values()) / keyed if keyed else None
+def _worst_field(figure: dict[str, Any]) -> tuple[str, float] | None:
+    """The field the two keyings disagree on most often, and its rate per act."""
+    rates: dict[str, float] = figure["disagreement_rate"]
+    return max(rates.items(), key=lambda item: item[1]) if rates else None
