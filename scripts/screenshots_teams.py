@@ -222,6 +222,7 @@ def shoot(url: str, secrets: dict[str, str], out: Path) -> list[Path]:
 
 def _bad_line(page: Any) -> None:
     """A page outside the batch: refused next to the field, the rest kept."""
+    page.wait_for_function("() => document.activeElement?.id === 'f-page'")
     page.keyboard.type("9")
     for value in ("4", "13", "فاطمة", "الفاسي", "Fatima", "El Fassi"):
         page.keyboard.press("Tab")

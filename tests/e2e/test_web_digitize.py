@@ -99,10 +99,16 @@ def _signed_in(browser: Any, url: str, username: str) -> Any:
     return page
 
 
+def _focused(page: Any, condition: str) -> None:
+    """Wait until the page has put the cursor where ``condition`` says (autofocus is
+    applied by the browser after the page has loaded)."""
+    page.wait_for_function(f"() => document.activeElement && ({condition})")
+
+
 def _key(page: Any, url: str, typed: tuple[str, ...]) -> None:
     """Key page 3 line 12 with the keyboard alone: type, Tab, type, ... Enter."""
     page.goto(f"{url}/digitize/{BATCH}/key")
-    assert page.evaluate("document.activeElement.id") == "f-page"
+    _focused(page, "document.activeElement.id === 'f-page'")
     for value in ("3", "12", *typed):
         if value:
             page.keyboard.type(value)
@@ -112,7 +118,7 @@ def _key(page: Any, url: str, typed: tuple[str, ...]) -> None:
     page.wait_for_selector("#keyed")
     # The next line is open, its first field ready to type.
     assert page.get_by_label("السطر").input_value() == "13"
-    assert page.evaluate("document.activeElement.id") == "f-number"
+    _focused(page, "document.activeElement.id === 'f-number'")
 
 
 def test_two_keyers_an_adjudicator_and_a_reviewer_in_the_browser(
@@ -126,8 +132,8 @@ def test_two_keyers_an_adjudicator_and_a_reviewer_in_the_browser(
     _key(second, server.url, (*TYPED[:3], "Mohammed", *TYPED[4:]))
     second.goto(server.url + "/digitize")
     second.get_by_role("button", name="مقارنة الرقنين").focus()
-    second.keyboard.press("Enter")
-    second.wait_for_load_state()
+    with second.expect_navigation():
+        second.keyboard.press("Enter")
     assert "reconciled" in second.locator("#batches").inner_text()
 
     judge = _signed_in(browser, server.url, "adjudicator.fes")
@@ -136,7 +142,7 @@ def test_two_keyers_an_adjudicator_and_a_reviewer_in_the_browser(
     assert "Mohamed" in row.inner_text() and "Mohammed" in row.inner_text()
     assert "1962-N-0003.png" in row.locator("a.scan").get_attribute("href")
     # The first keyer's value has the focus; Tab reaches the second's, Enter takes it.
-    assert judge.evaluate("document.activeElement.value") == "first"
+    _focused(judge, "document.activeElement.value === 'first'")
     judge.keyboard.press("Tab")
     judge.keyboard.press("Enter")
     judge.wait_for_selector("#decided")
@@ -158,7 +164,9 @@ def test_two_keyers_an_adjudicator_and_a_reviewer_in_the_browser(
     # The act is ready: the reviewer draws the sample and finds it as the scan reads.
     reviewer = _signed_in(browser, server.url, "reviewer.fes")
     reviewer.goto(f"{server.url}/digitize/{BATCH}/review")
-    reviewer.keyboard.press("Enter")  # the draw button has the focus
+    _focused(reviewer, "document.activeElement.form?.id === 'draw'")
+    with reviewer.expect_navigation():
+        reviewer.keyboard.press("Enter")  # the draw button has the focus
     reviewer.wait_for_selector("#plan")
     reviewer.get_by_role("button", name="تسجيل المراجعة").focus()
     reviewer.keyboard.press("Enter")
