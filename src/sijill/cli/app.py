@@ -790,6 +790,9 @@ from sijill.cli.audit import audit_app  # noqa: E402
 app.add_typer(audit_app, name="audit")
 
 from sijill.cli.accounts import account_app, token_app  # noqa: E402
+from sijill.cli.justice import ruling  # noqa: E402
+
+app.command("ruling")(ruling)
 
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")

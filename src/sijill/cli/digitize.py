@@ -130,6 +130,75 @@ def import_files(
                 )
 
 
+@digitize_app.command("open")
+def open_for_keying(
+    ctx: typer.Context,
+    batch: BatchArg,
+    office: Annotated[str, typer.Option(help="Office code.")],
+    kind: Annotated[str, typer.Option(help="birth or death.")],
+    year: Annotated[int, typer.Option(help="The register's year.")],
+    pages: Annotated[str, typer.Option(help="The batch's pages, FIRST-LAST.")],
+    scans: Annotated[
+        str,
+        typer.Option(help="Where the scans are, with {page}: s/1962/{page:04d}.tif"),
+    ],
+    team: Annotated[str, typer.Option(help="The keying team.")] = "",
+    aql: Annotated[str, typer.Option(help="AQL in percent (ISO 2859-1).")] = "0.65",
+    as_user: AsUser = None,
+) -> None:
+    """Open a batch that keyers key act by act (``digitize key`` or the web form)."""
+    from sijill.digitize.batches import BatchSpec
+    from sijill.digitize.keying import open_batch
+
+    reg = state(ctx).registry()
+    first, _, last = pages.partition("-")
+    spec = BatchSpec(
+        batch,
+        office,
+        kind,
+        year,
+        int(first) if first.isdigit() else 0,
+        int(last) if last.isdigit() else 0,
+        scans,
+        team,
+        aql,
+    )
+    run(lambda: open_batch(reg, actor=actor_for(reg, as_user), spec=spec))
+    console.print(f"batch {batch} open for keying")
+
+
+@digitize_app.command("key")
+def key(
+    ctx: typer.Context,
+    batch: BatchArg,
+    page: Annotated[str, typer.Option()],
+    line: Annotated[str, typer.Option()],
+    values: Annotated[
+        list[str], typer.Argument(help="The fields as typed: FIELD=VALUE ...")
+    ],
+    as_user: AsUser = None,
+) -> None:
+    """Key one act of a batch, as the keyer named by --as."""
+    from sijill.digitize.keying import key_act
+
+    reg = state(ctx).registry()
+    fields = dict(v.partition("=")[::2] for v in values)
+    done = run(
+        lambda: key_act(
+            reg,
+            actor=actor_for(reg, as_user),
+            batch_id=batch,
+            page=page,
+            line=line,
+            fields=fields,
+        )
+    )
+    console.print(
+        f"page {done['page']} line {done['line']} keyed; "
+        f"{done['keyed_by_me']} act(s) keyed by you in this batch"
+    )
+
+
 @digitize_app.command("reconcile")
 def reconcile(
     ctx: typer.Context,

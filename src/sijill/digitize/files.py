@@ -163,7 +163,7 @@ def _csv_rows(
                 ),
             )
             continue
-        yield _row(source, dict(zip(header, values, strict=True)), kind, pages)
+        yield keyed_row(source, dict(zip(header, values, strict=True)), kind, pages)
 
 
 def _check_header(header: list[str], kind: str, source: str) -> None:
@@ -200,34 +200,40 @@ def _jsonl_rows(
         if not isinstance(value, dict):
             yield RowError(source, (Violation(source, "file.json"),))
             continue
-        yield _row(source, value, kind, pages)
+        yield keyed_row(source, value, kind, pages)
+
+
+def _at(source: str, name: str) -> str:
+    """Where a problem is: ``file:line.field`` for a file, the field alone for a form."""
+    return f"{source}.{name}" if source else name
 
 
 def _position(value: Any, source: str, name: str, found: list[Violation]) -> int | None:
     text = str(value).strip() if isinstance(value, (str, int)) else ""
     if not text.isascii() or not text.isdigit() or int(text) < 1:
-        found.append(Violation(f"{source}.{name}", "keying.position"))
+        found.append(Violation(_at(source, name), "keying.position"))
         return None
     return int(text)
 
 
-def _row(
+def keyed_row(
     source: str, data: dict[str, Any], kind: str, pages: tuple[int, int]
 ) -> KeyedRow | RowError:
+    """One keyed act checked for its shape: position, keyer, known fields, plain text."""
     found: list[Violation] = []
     page = _position(data.get("page"), source, "page", found)
     line = _position(data.get("line"), source, "line", found)
     if page is not None and not pages[0] <= page <= pages[1]:
         found.append(
             Violation(
-                f"{source}.page",
+                _at(source, "page"),
                 "keying.page_outside",
                 {"page": page, "first": pages[0], "last": pages[1]},
             )
         )
     keyer = str(data.get(KEYER) or "").strip()
     if not keyer or len(keyer) > 40:
-        found.append(Violation(f"{source}.{KEYER}", "required"))
+        found.append(Violation(_at(source, KEYER), "required"))
     fields: dict[str, str] = {}
     allowed = FIELDS[kind]
     for name, value in data.items():
@@ -235,20 +241,18 @@ def _row(
             continue
         if name not in allowed:
             found.append(
-                Violation(f"{source}.{name}", "keying.unknown_field", {"kind": kind})
+                Violation(_at(source, name), "keying.unknown_field", {"kind": kind})
             )
         elif value is None or value == "":
             continue
         elif not isinstance(value, (str, int)) or isinstance(value, bool):
-            found.append(Violation(f"{source}.{name}", "type.text"))
+            found.append(Violation(_at(source, name), "type.text"))
         elif len(str(value)) > MAX_FIELD_LENGTH:
             found.append(
-                Violation(
-                    f"{source}.{name}", "text.too_long", {"max": MAX_FIELD_LENGTH}
-                )
+                Violation(_at(source, name), "text.too_long", {"max": MAX_FIELD_LENGTH})
             )
         elif any(unicodedata.category(c) == "Cc" for c in str(value)):
-            found.append(Violation(f"{source}.{name}", "text.control_chars"))
+            found.append(Violation(_at(source, name), "text.control_chars"))
         else:
             fields[name] = str(value)
     if found or page is None or line is None:

@@ -15,6 +15,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "sex": ("الجنس", "Sexe"),
     "birth_date": ("تاريخ الازدياد", "Date de naissance"),
     "birth_time": ("ساعة الازدياد", "Heure de naissance"),
+    "birth_date_hijri": ("تاريخ الازدياد بالهجري", "Date de naissance (hégire)"),
+    "death_date_hijri": ("تاريخ الوفاة بالهجري", "Date du décès (hégire)"),
     "birth_place": ("مكان الازدياد", "Lieu de naissance"),
     "birth_commune": ("جماعة الازدياد", "Commune de naissance"),
     "death_date": ("تاريخ الوفاة", "Date du décès"),

@@ -10,7 +10,7 @@ written but the audit entry.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -92,10 +92,20 @@ def quality_report(
 
 
 class Tally:
-    """One pass over acts, duplicates and the digitization workspace of a scope."""
+    """One pass over acts, duplicates and the digitization workspace of a scope: one
+    office, several (``within``: a province's), or every office."""
 
-    def __init__(self, conn: Connection, by: str, scope: str | None) -> None:
-        self.conn, self.by, self.scope = conn, by, scope
+    def __init__(
+        self,
+        conn: Connection,
+        by: str,
+        scope: str | None,
+        within: Collection[str] | None = None,
+    ) -> None:
+        self.conn, self.by = conn, by
+        self.within = set(within) if within is not None else None
+        if scope is not None:
+            self.within = {scope}
         self.found: dict[str, Figures] = {}
         self.provinces = {
             o.code: o.province_code or "-"
@@ -104,7 +114,7 @@ class Tally:
         self.batch_offices = {
             b.batch_id: b.office_code
             for b in conn.execute(select(batches.c.batch_id, batches.c.office_code))
-            if scope is None or b.office_code == scope
+            if self.within is None or b.office_code in self.within
         }
 
     def figures(self) -> dict[str, Figures]:
@@ -137,8 +147,8 @@ class Tally:
             (legacy_acts.c.office_code == a.office_code)
             & (legacy_acts.c.act_id == a.act_id),
         )  # fmt: skip
-        if self.scope is not None:
-            query = query.where(a.office_code == self.scope)
+        if self.within is not None:
+            query = query.where(a.office_code.in_(sorted(self.within)))
         groups_of_ref: dict[str, list[str]] = {}
         for row in self.conn.execute(query):
             groups = self._groups(row.office_code, row.batch_id, row.keyers or [])

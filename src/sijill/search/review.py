@@ -18,6 +18,7 @@ from sijill.search.dedup import PROBABLE, find_duplicates, office_persons
 from sijill.search.tables import duplicate_reviews
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
+from sijill.services.provinces import province_offices
 from sijill.store import tables as t
 
 DECISIONS = ("same", "not_same")
@@ -86,8 +87,12 @@ def review_queue(
     scope = _scope(actor, office)
     uow, _ = reg.unit_of_work()
     with uow:
-        authorize(uow, actor, "act.read", scope)
         query = select(duplicate_reviews).where(duplicate_reviews.c.status == status)
+        if actor.role == "supervisor":  # the pairs found in the offices of the province
+            _, codes = province_offices(uow, actor, "duplicates.read", None)
+            query = query.where(duplicate_reviews.c.office_code.in_(codes or []))
+        if actor.role != "supervisor" or scope is not None:
+            authorize(uow, actor, "duplicates.read", scope)
         if scope is not None:
             query = query.where(duplicate_reviews.c.office_code == scope)
         rows = uow.conn.execute(query.order_by(duplicate_reviews.c.weight.desc())).all()

@@ -40,6 +40,8 @@ POLICY: dict[str, frozenset[str]] = {
     "act.read": NATIONAL | STAFF | JUSTICE,
     "document.issue": STAFF | NATIONAL,
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
+    # A court's judgment or a prosecutor's authorization, routed to the act's office.
+    "judgment.submit": JUSTICE,
     "notice.match": NATIONAL | frozenset({"supervisor"}),
     "network.status": NATIONAL | frozenset({"supervisor"}),
     "institution.register": NATIONAL,
@@ -48,6 +50,7 @@ POLICY: dict[str, frozenset[str]] = {
     "journal.verify": NATIONAL,
     "journal.rebuild": frozenset({"system"}),
     "digitize.import": NATIONAL | SIGNERS | {"keyer", "supervisor"},
+    "digitize.key": frozenset({"keyer"}),
     "digitize.reconcile": NATIONAL | SIGNERS | {"keyer", "supervisor"},
     "digitize.adjudicate": frozenset({"adjudicator"}),
     "digitize.sample": NATIONAL | SIGNERS | {"reviewer", "supervisor"},
@@ -59,6 +62,8 @@ POLICY: dict[str, frozenset[str]] = {
     "stats.read": NATIONAL | {"supervisor", "public"},
     "stats.completeness": NATIONAL | {"supervisor"},
     "quality.read": NATIONAL | STAFF | {"supervisor"},
+    # The queue of suspected duplicates: read in the office and its province.
+    "duplicates.read": NATIONAL | STAFF | {"supervisor"},
     "audit.verify": NATIONAL,
     "audit.query": NATIONAL | {"supervisor"},
     "account.manage": NATIONAL,

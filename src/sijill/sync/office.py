@@ -6,7 +6,7 @@ import itertools
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import func, select
 
@@ -344,6 +344,23 @@ def record_event(
     ``parties`` name each person concerned (names, and when known birth act reference,
     civil identifier, birth date); ``mention`` is what their birth acts will carry.
     """
+    checked, body = check_event(kind, parties, mention)
+    return enter_event(
+        reg,
+        actor=actor,
+        office=office,
+        kind=kind,
+        parties=checked,
+        mention=body,
+        action="event.record",
+    )
+
+
+def check_event(
+    kind: str, parties: object, mention: object
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The parties and the mention of an event to record, checked as each birth act
+    will carry it; raises InvalidInput naming each problem."""
     problems: list[Violation] = []
     if kind not in MENTION_KINDS or kind in ("death",):
         problems.append(
@@ -388,17 +405,34 @@ def record_event(
     read_mention(
         sample, act_kind="birth"
     )  # what each birth act will carry, checked now
+    return parties, body
+
+
+def enter_event(
+    reg: Registry,
+    *,
+    actor: Actor,
+    office: str,
+    kind: str,
+    parties: list[dict[str, Any]],
+    mention: dict[str, Any],
+    action: Literal["event.record", "judgment.submit"],
+) -> str:
+    """Journal a checked event under the use case ``action``; at the centre, route it."""
     uow, _ = reg.unit_of_work()
     with uow:
         uow.lock(office)
-        national = actor.role in ("system", "ministry")
-        authorize(uow, actor, "event.record", None if national else office)
+        if action == "judgment.submit":  # courts and prosecutors, for the nation
+            authorize(uow, actor, "judgment.submit", office)
+        else:
+            national = actor.role in ("system", "ministry")
+            authorize(uow, actor, "event.record", None if national else office)
         record_id = reg.new_id()
         event = ev.EventRecorded(
             record_id=record_id,
             kind=kind,
             parties=parties,
-            mention=body,
+            mention=mention,
             at=uow.now,
             by=actor.username,
         )
@@ -408,7 +442,7 @@ def record_event(
             issue_notices(uow, reg, CENTRE, seq, event, routes)
         uow.audit(
             actor,
-            "event.record",
+            action,
             office=office,
             target=record_id,
             detail={"kind": kind},

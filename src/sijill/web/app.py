@@ -32,12 +32,15 @@ from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.auth import auth_router
 from sijill.web.deps import CurrentActor, session_of
+from sijill.web.digitize import digitize_router
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
+from sijill.web.justice import justice_router
 from sijill.web.nav import menu
 from sijill.web.rollout import rollout_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
+from sijill.web.supervise import supervise_router
 
 HERE = FilePath(__file__).parent
 
@@ -307,12 +310,15 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
         app.include_router(rollout_router(reg, _page))
+        app.include_router(justice_router(reg, _page))
     app.include_router(_api(reg))
     app.include_router(auth_router())
     app.include_router(search_router(reg))
     app.include_router(documents_router(reg))
     app.include_router(stats_router(reg, _page))
     app.include_router(institutions_router(reg))
+    app.include_router(digitize_router(reg, _page))
+    app.include_router(supervise_router(reg, _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

@@ -13,6 +13,7 @@ from sijill.domain.roles import ROLE_SCOPES
 EVERYONE = frozenset(ROLE_SCOPES)
 STAFF = frozenset({"clerk", "officer", "delegate"})
 OVERSIGHT = frozenset({"supervisor", "ministry"})
+DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer", "officer", "delegate"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,20 @@ class Entry:
 
 
 MENU: tuple[Entry, ...] = (
+    Entry("/digitize", "الرقمنة", "Numérisation", DIGITIZERS),
+    Entry("/supervise", "الإشراف", "Supervision", OVERSIGHT),
+    Entry(
+        "/rulings",
+        "إرسال حكم أو إذن",
+        "Transmettre un jugement",
+        frozenset({"court", "prosecutor"}),
+    ),
+    Entry(
+        "/duplicates",
+        "المكررات المشتبه بها",
+        "Doublons suspects",
+        OVERSIGHT | frozenset({"officer", "delegate"}),
+    ),
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
     Entry("/rollout", "تعميم المكاتب", "Déploiement", frozenset({"ministry"})),
     Entry(
