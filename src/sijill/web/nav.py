@@ -22,6 +22,8 @@ class Entry:
     ar: str
     fr: str
     roles: frozenset[str]
+    # A screen only the central registry serves (an office server has no such page).
+    centre_only: bool = False
 
     def text(self, lang: str) -> str:
         return self.ar if lang == "ar" else self.fr
@@ -35,6 +37,7 @@ MENU: tuple[Entry, ...] = (
         "إرسال حكم أو إذن",
         "Transmettre un jugement",
         frozenset({"court", "prosecutor"}),
+        centre_only=True,
     ),
     Entry(
         "/duplicates",
@@ -43,7 +46,13 @@ MENU: tuple[Entry, ...] = (
         OVERSIGHT | frozenset({"officer", "delegate"}),
     ),
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
-    Entry("/rollout", "تعميم المكاتب", "Déploiement", frozenset({"ministry"})),
+    Entry(
+        "/rollout",
+        "تعميم المكاتب",
+        "Déploiement",
+        frozenset({"ministry"}),
+        centre_only=True,
+    ),
     Entry(
         "/me/trail",
         "من اطلع على رسومي",
@@ -53,6 +62,10 @@ MENU: tuple[Entry, ...] = (
 )
 
 
-def menu(role: str | None) -> list[Entry]:
-    """The entries a role sees, in the order declared."""
-    return [entry for entry in MENU if role in entry.roles]
+def menu(role: str | None, server: str = "office") -> list[Entry]:
+    """The entries a role sees on a ``server`` ("office" or "central"), in order."""
+    return [
+        entry
+        for entry in MENU
+        if role in entry.roles and (server == "central" or not entry.centre_only)
+    ]
