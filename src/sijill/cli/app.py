@@ -396,7 +396,15 @@ def serve(
             f"no office {office} in this database", param_hint="--office"
         )
     console.print(f"Sijill ({role}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
-    uvicorn.run(create_app(reg, role=role), host=host, port=port, log_level="warning")
+    from sijill.orders.ports import ports_from_environment
+
+    ports = ports_from_environment(state(ctx).settings.data_dir)
+    uvicorn.run(
+        create_app(reg, role=role, order_ports=ports),
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command("demo")
@@ -737,3 +745,8 @@ from sijill.cli.accounts import account_app, token_app  # noqa: E402
 
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")
+
+from sijill.cli.orders import order_app, post_app  # noqa: E402
+
+app.add_typer(order_app, name="order")
+app.add_typer(post_app, name="post")
