@@ -378,6 +378,9 @@ def serve(
     office: Annotated[
         str | None, typer.Option(help="The office this server is (office role).")
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each with its own connections).")
+    ] = 1,
 ) -> None:
     """Serve the web pages and the JSON API: an office server, or the central registry."""
     import uvicorn
@@ -398,7 +401,29 @@ def serve(
     console.print(f"Sijill ({role}) serving on http://{host}:{port}/  (Ctrl-C to stop)")
     from sijill.orders.ports import ports_from_environment
 
-    ports = ports_from_environment(state(ctx).settings.data_dir)
+    settings = state(ctx).settings
+    if workers > 1:
+        import os
+
+        from sijill.web.server import ROLE_VARIABLE
+
+        os.environ.update(
+            {
+                "SIJILL_DATABASE_URL": settings.resolved_database_url(),
+                "SIJILL_DATA_DIR": str(settings.data_dir.resolve()),
+                ROLE_VARIABLE: role,
+            }
+        )
+        uvicorn.run(
+            "sijill.web.server:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+        return
+    ports = ports_from_environment(settings.data_dir)
     uvicorn.run(
         create_app(reg, role=role, order_ports=ports),
         host=host,

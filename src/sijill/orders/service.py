@@ -30,8 +30,8 @@ from sijill.domain.orders import (
     tracking_number,
 )
 from sijill.orders.ports import OrderPorts, PaymentRefused
-from sijill.orders.state import NOTIFIED, notify, record_event
-from sijill.orders.tables import order_authorizations, orders
+from sijill.orders.state import NOTIFIED, notify
+from sijill.orders.tables import order_authorizations, order_events, orders
 from sijill.search.criteria import read_criteria
 from sijill.search.query import candidates
 from sijill.search.ranking import best_match, names_of
@@ -89,11 +89,19 @@ def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
         r
         for r in rows
         if all(
-            best_match(words, names_of(field, r.kind, r.data))[0] >= SAME
+            _same(words, names_of(field, r.kind, r.data))
             for field, words in criteria.names.items()
         )
     ]
     return exact[:10], len(exact)
+
+
+def _same(words: list[str], names: list[str]) -> bool:
+    """The asked name is the act's (as spelled there, or judged the same by the keys)."""
+    asked = " ".join(words).casefold()
+    if any(asked == name.casefold() for name in names):
+        return True
+    return best_match(words, names)[0] >= SAME
 
 
 def _as_it_stands(conn: Connection, row: Any) -> dict[str, Any]:
@@ -305,14 +313,26 @@ def _insert(
         values["notice_id"], values["tracking_number"] = _route(
             reg, uow, values, request
         )
-    conn.execute(insert(orders).values(values))
-    for seq, status in enumerate(steps, start=1):
-        detail = {"reason": reason} if status == "rejected" else {}
-        if status == "matched":
-            detail = {"act": values["act_ref"]}
-        if status == "routed":
-            detail = {"office": values["office_code"]}
-        record_event(conn, order_id, seq, status, at, actor.username, detail)
+    conn.execute(insert(orders), [values])
+    details = {
+        "rejected": {"reason": reason},
+        "matched": {"act": values["act_ref"]},
+        "routed": {"office": values["office_code"]},
+    }
+    conn.execute(
+        insert(order_events),
+        [
+            {
+                "order_id": order_id,
+                "seq": seq,
+                "status": status,
+                "at": at,
+                "by": actor.username,
+                "detail": details.get(status, {}),
+            }
+            for seq, status in enumerate(steps, start=1)
+        ],
+    )
     row = SimpleNamespace(**values)
     if steps[-1] in NOTIFIED:
         notify(conn, row, steps[-1], at)
@@ -394,8 +414,6 @@ def order_view(row: Any) -> dict[str, Any]:
 
 def track_order(reg: Registry, *, actor: Actor, number: str) -> dict[str, Any]:
     """Where an order stands, step by step, by its number (which is hard to guess)."""
-    from sijill.orders.tables import order_events
-
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "order.track", None)
