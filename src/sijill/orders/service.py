@@ -63,20 +63,25 @@ def _order_number(reg: Registry) -> str:
 
 
 def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
-    """The birth acts the order's details designate exactly, and how many that is."""
+    """The birth acts the order's details designate exactly, and how many that is.
+
+    The search is asked for the person's name on the day of birth (and the act
+    reference when given): few acts share both, so the parents' names are then
+    compared on those candidates with the search's own name comparison.
+    """
     s = request.subject
+    asked = {
+        "name": f"{s['first_name']} {s['family_name']}",
+        "father": s.get("father"),
+        "mother": s.get("mother"),
+        "kind": "birth",
+        "date_from": s["birth_date"],
+        "date_to": s["birth_date"],
+        "ref": s.get("act_ref"),
+    }
     try:
-        criteria = read_criteria(
-            {
-                "name": f"{s['first_name']} {s['family_name']}",
-                "father": s.get("father"),
-                "mother": s.get("mother"),
-                "kind": "birth",
-                "date_from": s["birth_date"],
-                "date_to": s["birth_date"],
-                "ref": s.get("act_ref"),
-            }
-        )
+        criteria = read_criteria(asked)
+        narrow = read_criteria({**asked, "father": None, "mother": None})
     except InvalidInput as error:
         raise InvalidInput(
             [
@@ -84,7 +89,7 @@ def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
                 for v in error.violations
             ]
         ) from None
-    rows = conn.execute(candidates(conn, criteria, None)).all()
+    rows = conn.execute(candidates(conn, narrow, None)).all()
     exact = [
         r
         for r in rows
