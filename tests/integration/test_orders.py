@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sijill.domain.errors import Conflict, Forbidden, InvalidInput
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.orders import levels, office, post
+from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import LogSender, OrderPorts
-from sijill.orders.service import PUBLIC, place_order, record_authorization, track_order
+from sijill.orders.service import PUBLIC, place_order, track_order
 from sijill.orders.tables import order_events, orders, outbox
 from sijill.services import acts
 from sijill.services.context import Registry

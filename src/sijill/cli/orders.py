@@ -11,8 +11,9 @@ from rich.table import Table
 
 from sijill.cli.common import actor_for, console, read_json, run, state
 from sijill.orders import levels, office, post
+from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import LogSender, ports_from_environment
-from sijill.orders.service import PUBLIC, place_order, record_authorization, track_order
+from sijill.orders.service import PUBLIC, place_order, track_order
 
 order_app = typer.Typer(help="Orders of documents by post.", no_args_is_help=True)
 post_app = typer.Typer(

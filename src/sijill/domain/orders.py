@@ -427,6 +427,11 @@ def is_tracking_number(text: str) -> bool:
     return s10_check_digit(text[2:10]) == int(text[10])
 
 
+def is_id_number(text: str) -> bool:
+    """Whether ``text`` reads as an identity card or passport number (AB123456)."""
+    return bool(_ID_NUMBER.match(text))
+
+
 def is_order_number(text: str) -> bool:
     """Whether ``text`` is shaped like an order number (SJ-XXXX-XXXX-XX)."""
     return bool(re.match(r"^SJ-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{2}$", text))

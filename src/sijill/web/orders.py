@@ -14,13 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sijill.domain.offices import Actor
 from sijill.orders import levels, office, post
+from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import OrderPorts
-from sijill.orders.service import (
-    PUBLIC,
-    place_order,
-    record_authorization,
-    track_order,
-)
+from sijill.orders.service import PUBLIC, place_order, track_order
 from sijill.services.context import Registry
 from sijill.web.deps import SESSION_COOKIE, CurrentActor, signed_in
 
