@@ -20,6 +20,7 @@ from sijill.orders.tables import order_events, orders, outbox
 from sijill.services import acts
 from sijill.services.context import Registry
 from sijill.sync import centre as central
+from sijill.sync import office as remote
 from tests.builders import FES, RABAT, Staffed, marriage, open_office, signed_birth
 from tests.fakes import FakeClock
 from tests.integration.test_network import Network, network  # noqa: F401
@@ -368,6 +369,7 @@ def _through_the_network(net: Network) -> tuple[Any, str, str]:
     assert fes.sync(net).notices == 1
     assert rabat.sync(net).notices == 0
     waiting = office.orders_to_produce(fes.reg, actor=fes.staff.clerk, office=FES)
+    assert remote.pending_notices(fes.reg, actor=fes.staff.officer, office=FES) == []
     order_id = waiting["to_produce"][0]["order_id"]
     with pytest.raises(Forbidden):
         office.produce_order(
