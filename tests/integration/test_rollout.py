@@ -6,16 +6,18 @@ office gets its own SQLite database under the ministry's data directory.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from sijill.documents.errors import TrustProblem
 from sijill.documents.trust import TrustList, TrustStore
 from sijill.domain.errors import Forbidden, InvalidInput
 from sijill.domain.offices import SYSTEM, Actor
+from sijill.orders.tables import orders
 from sijill.rollout import generalize
 from sijill.rollout.dashboard import rollout_status
 from sijill.rollout.onboarding import (
@@ -27,7 +29,7 @@ from sijill.rollout.onboarding import (
     make_template,
     onboard_office,
 )
-from sijill.services.context import Registry
+from sijill.services.context import Registry, stamp
 from sijill.store import tables as t
 from sijill.store.engine import make_engine
 from sijill.sync.centre import open_centre
@@ -243,7 +245,37 @@ def test_the_dashboard_shows_offices_per_province_and_each_office(
     assert line["last_contact"] is not None and line["backlog"] == 0
     assert line["legacy_registers"] == 2 * (2026 - 1915)
     assert line["digitized_share"] == 0.0
-    assert line["notices_overdue"] == 0 and line["orders_overdue"] is None
+    assert line["notices_overdue"] == 0 and line["orders_overdue"] == 0
+    # An order for one of Fès's acts, still open after the 7 days of the target.
+    placed = stamp(ministry.centre.now() - timedelta(days=8))
+    with ministry.centre.engine.begin() as conn:
+        conn.execute(
+            insert(orders).values(
+                order_id="o-1",
+                number="SJ-1",
+                idempotency_key="k-1",
+                request_digest="0" * 64,
+                channel="remote",
+                placed_by="public",
+                kind="extract",
+                lang="ar",
+                copies=1,
+                relationship="self",
+                subject={},
+                requester={},
+                delivery={},
+                office_code=FES,
+                province_code="03.231",
+                status="routed",
+                fee_centimes=2000,
+                created_at=placed,
+                updated_at=placed,
+            )
+        )
+    again = rollout_status(ministry.centre, actor=SYSTEM)
+    assert (
+        next(o for o in again["offices"] if o["office"] == FES)["orders_overdue"] == 1
+    )
     one = rollout_status(ministry.centre, actor=SYSTEM, province="03.231")
     assert [p["code"] for p in one["provinces"]] == ["03.231"]
     with pytest.raises(Forbidden):

@@ -391,6 +391,9 @@ def serve(
             "`sijill office onboard`); options given here override it.",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (each with its own connections).")
+    ] = 1,
 ) -> None:
     """Serve the web pages and the JSON API: an office server, or the central registry."""
     import uvicorn
@@ -420,8 +423,36 @@ def serve(
     console.print(
         f"Sijill ({role}) serving on http://{address}:{number}/  (Ctrl-C to stop)"
     )
+    from sijill.orders.ports import ports_from_environment
+
+    settings = st.settings
+    if workers > 1:
+        import os
+
+        from sijill.web.server import ROLE_VARIABLE
+
+        os.environ.update(
+            {
+                "SIJILL_DATABASE_URL": settings.resolved_database_url(),
+                "SIJILL_DATA_DIR": str(settings.data_dir.resolve()),
+                ROLE_VARIABLE: role,
+            }
+        )
+        uvicorn.run(
+            "sijill.web.server:app_from_environment",
+            factory=True,
+            workers=workers,
+            host=address,
+            port=number,
+            log_level="warning",
+        )
+        return
+    ports = ports_from_environment(settings.data_dir)
     uvicorn.run(
-        create_app(reg, role=role), host=address, port=number, log_level="warning"
+        create_app(reg, role=role, order_ports=ports),
+        host=address,
+        port=number,
+        log_level="warning",
     )
 
 
@@ -810,3 +841,8 @@ office_app.command("merge")(merge)
 office_app.command("rotate-key")(rotate_key)
 app.command("pilot")(pilot)
 app.add_typer(rollout_app, name="rollout")
+
+from sijill.cli.orders import order_app, post_app  # noqa: E402
+
+app.add_typer(order_app, name="order")
+app.add_typer(post_app, name="post")

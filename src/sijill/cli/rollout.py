@@ -346,7 +346,7 @@ def rollout_status(
             f"{o['digitized_share']:.0%} ({o['digitized_registers']}/"
             f"{o['legacy_registers']})",
             str(o["notices_overdue"]),
-            "n/a" if o["orders_overdue"] is None else str(o["orders_overdue"]),
+            str(o["orders_overdue"]),
         )
     console.print(offices)
     totals = status["totals"]

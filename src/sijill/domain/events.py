@@ -326,6 +326,47 @@ class LegacyActsLoaded(Event):
     by: str
 
 
+@dataclass(frozen=True)
+class OrderProduced(Event):
+    """The office produced the documents of an order routed to it (a notice)."""
+
+    type: ClassVar[str] = "OrderProduced"
+    order_id: str
+    notice_id: str
+    number: str
+    ref: str
+    documents: list[str]
+    addressee: str
+    delivery: dict[str, Any]
+    tracking_number: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class OrderPosted(Event):
+    """The office handed the envelope of an order to the post."""
+
+    type: ClassVar[str] = "OrderPosted"
+    order_id: str
+    ref: str
+    tracking_number: str
+    at: str
+    by: str
+
+
+@dataclass(frozen=True)
+class EnvelopeReturned(Event):
+    """An envelope the post could not deliver came back to the office."""
+
+    type: ClassVar[str] = "EnvelopeReturned"
+    order_id: str
+    ref: str
+    tracking_number: str
+    at: str
+    by: str
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -350,6 +391,9 @@ EVENT_TYPES: dict[str, type[Event]] = {
         NoticeMatched,
         DocumentIssued,
         LegacyActsLoaded,
+        OrderProduced,
+        OrderPosted,
+        EnvelopeReturned,
     )
 }
 

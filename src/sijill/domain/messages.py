@@ -1000,3 +1000,12 @@ def render(rule: str, language: str = "en", /, **params: object) -> str:
         return template.format(**params)
     except (KeyError, IndexError):
         return template
+
+
+def _join_order_messages() -> None:
+    from sijill.domain.order_messages import ORDER_MESSAGES
+
+    CATALOGUE.update(ORDER_MESSAGES)
+
+
+_join_order_messages()

@@ -2,7 +2,7 @@
 
 Per province, the offices of the official list and how many are in service; per office
 onboarded, its last contact with the centre, its sync backlog, the share of its legacy
-registers digitized, and the notices (and, once orders exist, the orders) overdue.
+registers digitized, and the notices and document orders overdue.
 Everything is counted in the database, so it costs the same for six offices and 2,172.
 """
 
@@ -12,9 +12,11 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 
 from sijill.domain.offices import Actor
+from sijill.domain.orders import SERVICE_TARGET_DAYS, TERMINAL
+from sijill.orders.tables import orders
 from sijill.services.authz import authorize
 from sijill.services.context import Registry, stamp
 from sijill.store import geography
@@ -48,7 +50,7 @@ def rollout_status(
         links = _links(conn)
         overdue = _notices_overdue(conn, limit)
         digitized = _digitized_registers(conn)
-        orders = orders_overdue(conn)
+        orders = orders_overdue(conn, stamp(now - timedelta(days=SERVICE_TARGET_DAYS)))
     if province is not None:
         rows = [r for r in rows if r["province_code"] == province]
     offices = [
@@ -68,10 +70,18 @@ def rollout_status(
     }
 
 
-def orders_overdue(conn: Connection) -> dict[str, int] | None:
-    """Orders for documents overdue, per office; None until remote orders exist in
-    this registry (the dashboard then says "n/a")."""
-    return None
+def orders_overdue(conn: Connection, limit: str) -> dict[str, int]:
+    """Orders for documents still open past the service target, per holding office."""
+    found = conn.execute(
+        select(orders.c.office_code, func.count())
+        .where(
+            orders.c.status.not_in(sorted(TERMINAL)),
+            orders.c.created_at < limit,
+            orders.c.office_code.is_not(None),
+        )
+        .group_by(orders.c.office_code)
+    ).all()
+    return {str(office): int(count) for office, count in found}
 
 
 def _links(conn: Connection) -> dict[str, dict[str, Any]]:
@@ -114,7 +124,7 @@ def _office_line(
     links: dict[str, dict[str, Any]],
     overdue: dict[str, int],
     digitized: dict[str, int],
-    orders: dict[str, int] | None,
+    orders: dict[str, int],
 ) -> dict[str, Any]:
     code = row["office_code"]
     link = links.get(code, {})
@@ -143,7 +153,7 @@ def _office_line(
         "legacy_registers": legacy,
         "digitized_share": done / legacy if legacy else 0.0,
         "notices_overdue": overdue.get(code, 0),
-        "orders_overdue": None if orders is None else orders.get(code, 0),
+        "orders_overdue": orders.get(code, 0),
     }
 
 

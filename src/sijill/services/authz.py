@@ -74,6 +74,21 @@ POLICY: dict[str, frozenset[str]] = {
     "office.merge": NATIONAL,
     "office.rotate_key": NATIONAL,
     "rollout.status": NATIONAL,
+    # Orders by post (sijill.orders): placed by anyone identified, produced by the
+    # office holding the act, carried by the post.
+    "order.place": NATIONAL | STAFF | {"citizen", "public"},
+    "order.track": NATIONAL
+    | STAFF
+    | {"citizen", "public", "supervisor", "post_operator"},
+    "order.authorize": NATIONAL | STAFF,
+    "order.produce_list": STAFF,
+    "order.produce": SIGNERS,
+    "order.post": STAFF,
+    "order.return": STAFF,
+    "order.service_levels": NATIONAL | {"supervisor"},
+    "envelope.read": NATIONAL | {"post_operator"},
+    "envelope.record": frozenset({"post_operator"}),
+    "outbox.dispatch": frozenset({"system"}),
 }
 
 

@@ -514,6 +514,15 @@ _HANDLERS: dict[type[ev.Event], Callable[[Connection, str, Any], None]] = {
 }
 
 
+def _join_order_handlers() -> None:
+    from sijill.orders.projection import ORDER_HANDLERS
+
+    _HANDLERS.update(ORDER_HANDLERS)
+
+
+_join_order_handlers()
+
+
 def apply(conn: Connection, office: str, event: ev.Event) -> None:
     """Bring the current-state tables up to date with one event of ``office``."""
     _HANDLERS[type(event)](conn, office, event)

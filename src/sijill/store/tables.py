@@ -528,6 +528,7 @@ APPEND_ONLY = (
 )
 # Tables derived from the journal: emptied and refilled by a rebuild.
 PROJECTIONS = (
+    "envelopes",
     "legacy_acts",
     "name_keys",
     "documents",

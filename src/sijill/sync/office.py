@@ -231,7 +231,11 @@ def receive_notice(reg: Registry, *, office: str, notice: dict[str, Any]) -> int
 def pending_notices(
     reg: Registry, *, actor: Actor, office: str
 ) -> list[dict[str, Any]]:
-    """The notices waiting for the officer of ``office``."""
+    """The notices waiting for the officer of ``office`` to write as mentions.
+
+    Orders of documents arrive as notices too; they wait in the orders to produce
+    (``sijill.orders.office``), not here.
+    """
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", office)
@@ -240,6 +244,7 @@ def pending_notices(
             .where(
                 t.office_notices.c.office_code == office,
                 t.office_notices.c.status == "received",
+                t.office_notices.c.kind != "order",
             )
             .order_by(t.office_notices.c.notice_seq)
         ).all()

@@ -26,6 +26,7 @@ from sijill.domain.labels import (
     label,
 )
 from sijill.domain.mentions import MENTION_KINDS
+from sijill.orders.ports import OrderPorts
 from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
@@ -37,6 +38,8 @@ from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.justice import justice_router
 from sijill.web.nav import menu
+from sijill.web.order_pages import order_pages
+from sijill.web.orders import orders_router
 from sijill.web.rollout import rollout_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
@@ -281,7 +284,9 @@ async def _protective_headers(
     return response
 
 
-def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
+def create_app(
+    reg: Registry, *, role: str = "office", order_ports: OrderPorts | None = None
+) -> FastAPI:
     """The web application over ``reg``: an office server, or the central registry."""
     projector = Worker(reg) if role == "central" else None
 
@@ -319,6 +324,8 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(institutions_router(reg))
     app.include_router(digitize_router(reg, _page))
     app.include_router(supervise_router(reg, _page))
+    app.include_router(orders_router(reg, order_ports or OrderPorts()))
+    app.include_router(order_pages(reg, order_ports or OrderPorts(), _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

@@ -54,6 +54,20 @@ MENU: tuple[Entry, ...] = (
         centre_only=True,
     ),
     Entry(
+        "/orders/new",
+        "طلب وثيقة",
+        "Commander un document",
+        frozenset({"citizen"}) | STAFF,
+    ),
+    Entry(
+        "/orders/track",
+        "تتبع طلب",
+        "Suivre une commande",
+        frozenset({"citizen"}) | STAFF,
+    ),
+    Entry("/orders/to-produce", "الطلبات", "Commandes à établir", STAFF),
+    Entry("/envelopes", "الأظرفة", "Enveloppes", frozenset({"post_operator"})),
+    Entry(
         "/me/trail",
         "من اطلع على رسومي",
         "Qui a consulté mes actes",

@@ -1,0 +1,273 @@
+"""Orders by post at a national peak: the centre's order API over loopback.
+
+A real ``sijill serve --role central`` on PostgreSQL holds N generated births (loaded
+with COPY, as ``bench_search.py`` does). Client processes, each with a few threads,
+send remote orders (``POST /api/orders``) at a fixed offered rate for a while — every
+order names an act by its details, so each is matched through the search and routed
+as a notice — and one order in ten is sent a second time with the same idempotency
+key, as a client does after a lost answer. Prints the throughput sustained, latency
+percentiles, and then checks in the database that no order was lost or duplicated:
+one order per key, every answered order present, every resend answered with the
+same order number. Goal (issue 8): ≥ 200 orders/s sustained, p95 ≤ 200 ms.
+
+    .venv/bin/python bench/bench_orders.py [--acts 20000] [--rate 200] [--seconds 30]
+                                           [--processes 2] [--threads 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from bench_search import Corpus, build_indexes, load
+from shared import percentile, postgres_url, timed
+from sijill.services.context import Registry
+from sijill.store.engine import make_engine
+from sijill.store.keys import KeyStore
+from sijill.store.schema import upgrade
+from sijill.sync import centre as central
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.e2e.faults import CentreServer, free_port
+
+RESEND_EVERY = 10
+
+
+def _name(person: dict[str, Any]) -> str:
+    return f"{person['first_name_lat']} {person['family_name_lat']}"
+
+
+def order_bodies(acts: int, pool: int, seed: int) -> list[dict[str, Any]]:
+    """One order per loaded act, by its father, naming it by its details alone."""
+    bodies, seen = [], set()
+    for act, _keys in Corpus(acts, pool, seed).rows():
+        data = json.loads(act[13])
+        father, mother = data.get("father") or {}, data["mother"]
+        details = (act[9], act[10], act[12], _name(mother))
+        if not father or details in seen:  # keep orders that match one act only
+            continue
+        seen.add(details)
+        bodies.append(
+            {
+                "idempotency_key": f"bench-{seed}-{len(bodies):07d}",
+                "kind": "extract",
+                "lang": "bilingual",
+                "copies": 1,
+                "subject": {
+                    "first_name": act[9],
+                    "family_name": act[10],
+                    "birth_date": act[12].isoformat(),
+                    "father": _name(father),
+                    "mother": _name(mother),
+                },
+                "requester": {
+                    "first_name": father["first_name_lat"],
+                    "family_name": father["family_name_lat"],
+                    "id_number": "C123456",
+                    "relationship": "parent",
+                },
+                "delivery": {
+                    "addressee": _name(father),
+                    "line1": "12 rue des Orangers",
+                    "city": "Fes",
+                    "postal_code": "30000",
+                    "country": "MA",
+                },
+                "payment": {"method": "online", "token": "tok_ok_bench"},
+            }
+        )
+    return bodies
+
+
+def client(
+    url: str,
+    bodies: list[dict[str, Any]],
+    rate: float,
+    threads: int,
+    start_at: float,
+    out: Any,
+) -> None:
+    """One load process: ``threads`` senders sharing an open-loop schedule at ``rate``."""
+    lock = threading.Lock()
+    cursor = [0]
+    results: list[tuple[float, int, str, str, bool]] = []
+
+    def sender() -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            while True:
+                with lock:
+                    index = cursor[0]
+                    cursor[0] += 1
+                if index >= len(bodies):
+                    return
+                due = start_at + index / rate
+                pause = due - time.time()
+                if pause > 0:
+                    time.sleep(pause)
+                body = bodies[index]
+                for resend in (False, True):
+                    if resend and index % RESEND_EVERY:
+                        break
+                    began = time.perf_counter()
+                    try:
+                        answer = http.post("/api/orders", json=body)
+                        code, number = (
+                            answer.status_code,
+                            answer.json().get("number", ""),
+                        )
+                    except httpx.HTTPError:
+                        code, number = 0, ""
+                    took = time.perf_counter() - began
+                    results.append(
+                        (took, code, body["idempotency_key"], number, resend)
+                    )
+
+    workers = [threading.Thread(target=sender) for _ in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    out.put(results)
+
+
+def drive(
+    url: str, bodies: list[dict[str, Any]], rate: float, processes: int, threads: int
+) -> tuple[float, list[tuple[float, int, str, str, bool]]]:
+    """Send every body at ``rate`` per second in all; returns the elapsed time and results."""
+    queue: Any = multiprocessing.Queue()
+    share = [bodies[i::processes] for i in range(processes)]
+    start_at = time.time() + 1.0
+    procs = [
+        multiprocessing.Process(
+            target=client, args=(url, part, rate / processes, threads, start_at, queue)
+        )
+        for part in share
+    ]
+    for p in procs:
+        p.start()
+    results: list[tuple[float, int, str, str, bool]] = []
+    for _ in procs:
+        results += queue.get()
+    for p in procs:
+        p.join()
+    return time.time() - start_at, results
+
+
+def check(pg_url: str, results: list[tuple[float, int, str, str, bool]]) -> None:
+    answered = {
+        key: number
+        for _, code, key, number, resend in results
+        if code == 201 and not resend
+    }
+    resent = [
+        (key, number)
+        for _, code, key, number, resend in results
+        if resend and code == 201
+    ]
+    with psycopg.connect(pg_url) as conn:
+        rows = dict(
+            conn.execute("SELECT idempotency_key, number FROM orders").fetchall()
+        )
+        notices = conn.execute(
+            "SELECT count(*) FROM notices WHERE kind = 'order'"
+        ).fetchone()
+        statuses = dict(
+            conn.execute("SELECT status, count(*) FROM orders GROUP BY 1").fetchall()
+        )
+    lost = [k for k, n in answered.items() if rows.get(k) != n]
+    changed = [k for k, n in resent if rows.get(k) != n]
+    print(
+        f"  orders in the database: {len(rows):,} (answered 201: {len(answered):,}); statuses {statuses}"
+    )
+    print(f"  routed notices: {notices[0] if notices else 0:,}")
+    print(f"  lost (answered but absent or different): {len(lost)}")
+    print(
+        f"  duplicated (one key, several orders): {len(rows) - len(set(rows))} ; resends answered with another number: {len(changed)}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--acts", type=int, default=20_000)
+    parser.add_argument("--pool", type=int, default=8_000)
+    parser.add_argument(
+        "--rate", type=float, default=200.0, help="orders per second offered"
+    )
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server worker processes"
+    )
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get(
+            "SIJILL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
+    args = parser.parse_args()
+    print(
+        f"Sijill orders benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+    )
+    with tempfile.TemporaryDirectory() as tmp, postgres_url(args.pg) as url:
+        work = Path(tmp)
+        engine = make_engine(url)
+        upgrade(engine)
+        centre = Registry(engine=engine, keys=KeyStore(work / "centre" / "keys"))
+        central.open_centre(centre)
+        corpus = Corpus(args.acts, args.pool, 7)
+        timed(f"load {args.acts:,} births (COPY)", lambda: load(url, corpus))
+        timed("indexes", lambda: build_indexes(url))
+        bodies = order_bodies(args.acts, args.pool, 7)
+        wanted = int(args.rate * args.seconds)
+        bodies = (bodies * (wanted // max(1, len(bodies)) + 1))[:wanted]
+        for i, body in enumerate(
+            bodies
+        ):  # a body reused is another order, not a resend
+            bodies[i] = {**body, "idempotency_key": f"bench-{i:08d}"}
+        server = CentreServer(url, work / "centre", free_port())
+        server.argv += ["--workers", str(args.workers)]
+        server.start()
+        server.wait_ready()
+        try:
+            print(
+                f"centre: sijill serve --role central on {server.url}; offering {args.rate:.0f} orders/s for {args.seconds:.0f} s, "
+                f"{args.workers} server workers, {args.processes} client processes × {args.threads} threads, a resend every {RESEND_EVERY}"
+            )
+            elapsed, results = drive(
+                server.url, bodies, args.rate, args.processes, args.threads
+            )
+        finally:
+            server.stop()
+        firsts = [r for r in results if not r[4]]
+        ok = [r for r in firsts if r[1] == 201]
+        latencies = [r[0] * 1000 for r in results]
+        print(
+            f"  sent {len(results):,} requests ({len(firsts):,} orders + {len(results) - len(firsts):,} resends) in {elapsed:.1f} s"
+        )
+        print(
+            f"  sustained: {len(firsts) / elapsed:,.0f} orders/s ({len(results) / elapsed:,.0f} requests/s); errors: {len(firsts) - len(ok)}"
+        )
+        print(
+            f"  latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms"
+        )
+        check(url, results)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

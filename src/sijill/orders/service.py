@@ -1,0 +1,394 @@
+"""Orders at the centre: placed, matched to exactly one act, routed to its office.
+
+An order names the person of a birth act by their details; the centre looks for the act
+with the registry's search and routes the order, as a notice over the network, to the
+office holding it. Details matching no act, or several, reject the order with the
+reason; nothing is guessed. The same idempotency key always gives the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from sijill.domain import events as ev
+from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
+from sijill.domain.journal import canonical_json
+from sijill.domain.mentions import current_state
+from sijill.domain.namekeys import SAME
+from sijill.domain.offices import Actor
+from sijill.domain.orders import (
+    ORDER_ALPHABET,
+    OrderRequest,
+    entitlement_problem,
+    read_order,
+    tracking_number,
+)
+from sijill.orders.authorizations import check_authorization
+from sijill.orders.ports import OrderPorts, PaymentRefused
+from sijill.orders.state import NOTIFIED, notify
+from sijill.orders.tables import order_events, orders
+from sijill.search.criteria import read_criteria
+from sijill.search.query import candidates
+from sijill.search.ranking import best_match, names_of
+from sijill.services.authz import STAFF, authorize
+from sijill.services.context import Registry
+from sijill.store import tables as t
+from sijill.store.uow import UnitOfWork
+from sijill.sync.protocol import CENTRE
+
+CHANNELS = {"citizen": "account", "public": "remote"}
+PUBLIC = Actor("public", "public", None)
+
+
+def _digest(request: OrderRequest) -> str:
+    asked = {
+        "kind": request.kind,
+        "lang": request.lang,
+        "copies": request.copies,
+        "subject": request.subject,
+        "requester": request.requester,
+        "delivery": request.delivery,
+    }
+    return hashlib.sha256(canonical_json(asked)).hexdigest()
+
+
+def _order_number(reg: Registry) -> str:
+    chars = "".join(ORDER_ALPHABET[reg.random_below(32)] for _ in range(10))
+    return f"SJ-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
+    """The birth acts the order's details designate exactly, and how many that is.
+
+    The search is asked for the person's name on the day of birth (and the act
+    reference when given): few acts share both, so the parents' names are then
+    compared on those candidates with the search's own name comparison.
+    """
+    s = request.subject
+    asked = {
+        "name": f"{s['first_name']} {s['family_name']}",
+        "father": s.get("father"),
+        "mother": s.get("mother"),
+        "kind": "birth",
+        "date_from": s["birth_date"],
+        "date_to": s["birth_date"],
+        "ref": s.get("act_ref"),
+    }
+    try:
+        criteria = read_criteria(asked)
+        narrow = read_criteria({**asked, "father": None, "mother": None})
+    except InvalidInput as error:
+        raise InvalidInput(
+            [
+                Violation(f"subject.{v.field}", v.rule, v.params)
+                for v in error.violations
+            ]
+        ) from None
+    rows = conn.execute(candidates(conn, narrow, None)).all()
+    exact = [
+        r
+        for r in rows
+        if all(
+            _same(words, names_of(field, r.kind, r.data))
+            for field, words in criteria.names.items()
+        )
+    ]
+    return exact[:10], len(exact)
+
+
+def _same(words: list[str], names: list[str]) -> bool:
+    """The asked name is the act's (as spelled there, or judged the same by the keys)."""
+    asked = " ".join(words).casefold()
+    if any(asked == name.casefold() for name in names):
+        return True
+    return best_match(words, names)[0] >= SAME
+
+
+def _as_it_stands(conn: Connection, row: Any) -> dict[str, Any]:
+    mentions = [
+        m._asdict()
+        for m in conn.execute(
+            select(t.mentions)
+            .where(
+                t.mentions.c.office_code == row.office_code,
+                t.mentions.c.act_id == row.act_id,
+            )
+            .order_by(t.mentions.c.seq)
+        )
+    ]
+    return current_state(row.kind, row.data, mentions)
+
+
+def _requester_act(conn: Connection, request: OrderRequest) -> dict[str, Any] | None:
+    ref = request.requester.get("birth_act_ref")
+    if not ref:
+        return None
+    row = conn.execute(select(t.acts).where(t.acts.c.ref == ref)).first()
+    return _as_it_stands(conn, row) if row is not None else None
+
+
+def _charge(ports: OrderPorts, request: OrderRequest, actor: Actor) -> tuple[str, str]:
+    amount = ports.fee(request.copies)
+    if request.payment["method"] == "counter":
+        return "counter", f"counter:{actor.username}"
+    try:
+        reference = ports.payments.charge(
+            amount_centimes=amount,
+            token=str(request.payment.get("token")),
+            key=request.idempotency_key,
+        )
+    except PaymentRefused:
+        raise InvalidInput(
+            [Violation("payment.token", "order.payment_refused")]
+        ) from None
+    return "online", reference
+
+
+def place_order(
+    reg: Registry, *, actor: Actor, body: object, ports: OrderPorts
+) -> dict[str, Any]:
+    """Place an order: match its act, check the requester's entitlement, route it.
+
+    A rejected order (no act, several acts, a requester not entitled) is kept with its
+    reason; malformed input, a forged authorization or a refused payment write nothing.
+    """
+    request = read_order(body)
+    if request.payment["method"] == "counter" and actor.role not in STAFF:
+        raise InvalidInput([Violation("payment.method", "order.counter_only")])
+    if not reg.keys.has(CENTRE):
+        raise Conflict("order.not_centre", {})
+    try:
+        return _place(reg, actor, request, ports)
+    except IntegrityError:
+        # The same key sent twice at once: the other transaction placed it.
+        return _place(reg, actor, request, ports)
+
+
+def _existing(uow: UnitOfWork, request: OrderRequest) -> Any:
+    row = uow.conn.execute(
+        select(orders).where(orders.c.idempotency_key == request.idempotency_key)
+    ).first()
+    if row is not None and row.request_digest != _digest(request):
+        raise Conflict("order.idempotency_conflict", {})
+    return row
+
+
+def _place(
+    reg: Registry, actor: Actor, request: OrderRequest, ports: OrderPorts
+) -> dict[str, Any]:
+    uow, now = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "order.place", None)
+        existing = _existing(uow, request)
+        if existing is not None:
+            uow.audit(
+                actor,
+                "order.resend",
+                office=existing.office_code,
+                target=existing.number,
+            )
+            return order_view(existing)
+        found, count = _match(uow.conn, request)
+        reason, params, act, authorization = None, {}, None, None
+        if count == 0:
+            reason = "order.no_match"
+        elif count > 1:
+            reason, params = "order.several_matches", {"count": count}
+        else:
+            act = found[0]
+            authorization = check_authorization(uow, actor, request, act.ref)
+            reason = entitlement_problem(
+                request,
+                _as_it_stands(uow.conn, act),
+                today=now.date(),
+                requester_act=_requester_act(uow.conn, request),
+            )
+        paid = (None, None) if reason else _charge(ports, request, actor)
+        row = _insert(
+            reg, uow, actor, request, ports, act, (reason, params), paid, authorization
+        )
+        uow.audit(
+            actor,
+            "order.place",
+            office=row.office_code,
+            target=row.act_ref or row.number,
+            detail={"order": row.number, "status": row.status, "reason": reason},
+        )
+    return order_view(row)
+
+
+def _insert(
+    reg: Registry,
+    uow: UnitOfWork,
+    actor: Actor,
+    request: OrderRequest,
+    ports: OrderPorts,
+    act: Any,
+    rejection: tuple[str | None, dict[str, Any]],
+    paid: tuple[str | None, str | None],
+    authorization: str | None,
+) -> Any:
+    conn, at = uow.conn, uow.now
+    reason, params = rejection
+    order_id, number = reg.new_id(), _order_number(reg)
+    values: dict[str, Any] = {
+        "order_id": order_id,
+        "number": number,
+        "idempotency_key": request.idempotency_key,
+        "request_digest": _digest(request),
+        "channel": "counter"
+        if actor.role in STAFF
+        else CHANNELS.get(actor.role, "remote"),
+        "placed_by": actor.username,
+        "kind": request.kind,
+        "lang": request.lang,
+        "copies": request.copies,
+        "relationship": request.relationship,
+        "subject": request.subject,
+        "requester": request.requester,
+        "delivery": request.delivery,
+        "authorization_id": authorization,
+        "act_ref": act.ref if act is not None else None,
+        "office_code": act.office_code if act is not None else None,
+        "province_code": _province(conn, act.office_code) if act is not None else None,
+        "status": "rejected" if reason else "routed",
+        "reason": reason,
+        "reason_params": params or None,
+        "fee_centimes": ports.fee(request.copies),
+        "payment_method": paid[0],
+        "payment_ref": paid[1],
+        "notice_id": None,
+        "tracking_number": None,
+        "created_at": at,
+        "updated_at": at,
+        "delivered_at": None,
+    }
+    steps = ["received", "rejected"] if reason else ["received", "matched", "routed"]
+    if not reason:
+        values["notice_id"], values["tracking_number"] = _route(
+            reg, uow, values, request
+        )
+    conn.execute(insert(orders), [values])
+    details = {
+        "rejected": {"reason": reason},
+        "matched": {"act": values["act_ref"]},
+        "routed": {"office": values["office_code"]},
+    }
+    conn.execute(
+        insert(order_events),
+        [
+            {
+                "order_id": order_id,
+                "seq": seq,
+                "status": status,
+                "at": at,
+                "by": actor.username,
+                "detail": details.get(status, {}),
+            }
+            for seq, status in enumerate(steps, start=1)
+        ],
+    )
+    row = SimpleNamespace(**values)
+    if steps[-1] in NOTIFIED:
+        notify(conn, row, steps[-1], at)
+    return _Row(values)
+
+
+class _Row(dict[str, Any]):
+    """A just-written order row, read like a database row."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self[name]
+
+
+def _province(conn: Connection, office: str) -> str | None:
+    return conn.execute(
+        select(t.offices.c.province_code).where(t.offices.c.code == office)
+    ).scalar_one_or_none()
+
+
+def _route(
+    reg: Registry, uow: UnitOfWork, values: dict[str, Any], request: OrderRequest
+) -> tuple[str, str]:
+    """Issue the order's notice to the office holding the act; its tracking number."""
+    notice_id = reg.new_id()
+    requester = request.requester
+    uow.record(
+        CENTRE,
+        ev.NoticeIssued(
+            notice_id=notice_id,
+            target_office=values["office_code"],
+            target_ref=values["act_ref"],
+            kind="order",
+            source={"office": CENTRE, "order": values["number"]},
+            subject={"order_id": values["order_id"]},
+            mention={
+                "order_id": values["order_id"],
+                "number": values["number"],
+                "kind": request.kind,
+                "lang": request.lang,
+                "copies": request.copies,
+                "requested_for": f"{requester['first_name']} {requester['family_name']}"
+                f" ({requester['relationship']})",
+                "delivery": request.delivery,
+            },
+            candidates=[],
+            at=uow.now,
+        ),
+    )
+    seq = uow.conn.execute(
+        select(t.notices.c.notice_seq).where(t.notices.c.notice_id == notice_id)
+    ).scalar_one()
+    return notice_id, tracking_number(int(seq))
+
+
+def order_view(row: Any) -> dict[str, Any]:
+    """What the requester is told of an order: no content of the act."""
+    from sijill.domain.messages import render
+
+    reason = row.reason
+    params = dict(row.reason_params or {})
+    return {
+        "number": row.number,
+        "status": row.status,
+        "kind": row.kind,
+        "lang": row.lang,
+        "copies": row.copies,
+        "fee_centimes": row.fee_centimes,
+        "payment": row.payment_method,
+        "office": row.office_code,
+        "tracking_number": row.tracking_number,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+        "reason": reason,
+        "reason_messages": None
+        if reason is None
+        else {lang: render(reason, lang, **params) for lang in ("en", "ar", "fr")},
+    }
+
+
+def track_order(reg: Registry, *, actor: Actor, number: str) -> dict[str, Any]:
+    """Where an order stands, step by step, by its number (which is hard to guess)."""
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "order.track", None)
+        row = uow.conn.execute(select(orders).where(orders.c.number == number)).first()
+        if row is None:
+            raise NotFound("order.unknown", {"number": number[:20]})
+        steps = uow.conn.execute(
+            select(order_events.c.status, order_events.c.at)
+            .where(order_events.c.order_id == row.order_id)
+            .order_by(order_events.c.seq)
+        ).all()
+        uow.audit(
+            actor, "order.track", office=row.office_code, target=number, personal=False
+        )
+    return {
+        **order_view(row),
+        "steps": [{"status": s.status, "at": s.at} for s in steps],
+    }

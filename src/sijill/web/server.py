@@ -1,0 +1,30 @@
+"""The application a worker process of ``sijill serve --workers N`` builds for itself.
+
+Each worker builds its own registry from the environment (the settings ``serve``
+was given, passed on as ``SIJILL_*`` variables), so nothing is shared between
+processes but the database.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+from sijill.bootstrap import bootstrap
+from sijill.config import Settings
+from sijill.orders.ports import ports_from_environment
+from sijill.web.app import create_app
+
+ROLE_VARIABLE = "SIJILL_SERVE_ROLE"
+
+
+def app_from_environment() -> FastAPI:
+    """The web application of one worker process."""
+    settings = Settings()
+    reg = bootstrap(settings, migrate=False)
+    return create_app(
+        reg,
+        role=os.environ.get(ROLE_VARIABLE, "office"),
+        order_ports=ports_from_environment(settings.data_dir),
+    )

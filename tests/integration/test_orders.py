@@ -1,0 +1,491 @@
+"""Orders by post: placed, matched to exactly one act, routed, produced, posted,
+tracked to delivery or return; and every refusal the issue names, on both databases."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from sijill.domain.errors import Conflict, Forbidden, InvalidInput
+from sijill.domain.offices import SYSTEM, Actor
+from sijill.orders import levels, office, post
+from sijill.orders.authorizations import record_authorization
+from sijill.orders.ports import LogSender, OrderPorts
+from sijill.orders.service import PUBLIC, place_order, track_order
+from sijill.orders.tables import order_events, orders, outbox
+from sijill.services import acts
+from sijill.services.context import Registry
+from sijill.sync import centre as central
+from sijill.sync import office as remote
+from tests.builders import FES, RABAT, Staffed, marriage, open_office, signed_birth
+from tests.fakes import FakeClock
+from tests.integration.test_network import Network, network  # noqa: F401
+
+POST = Actor("laposte", "post_operator", None)
+PORTS = OrderPorts()
+
+
+def order_body(key: str = "order-key-0001", **changes: Any) -> dict[str, Any]:
+    """A remote order of an extract of Youssef El Idrissi's birth act, by his father."""
+    body: dict[str, Any] = {
+        "idempotency_key": key,
+        "kind": "extract",
+        "lang": "bilingual",
+        "copies": 1,
+        "subject": {
+            "first_name": "Youssef",
+            "family_name": "El Idrissi",
+            "birth_date": "2026-11-22",
+            "father": "Ahmed El Idrissi",
+            "mother": "Khadija Tazi",
+        },
+        "requester": {
+            "first_name": "Ahmed",
+            "family_name": "El Idrissi",
+            "id_number": "C123456",
+            "relationship": "parent",
+            "email": "ahmed@example.ma",
+        },
+        "delivery": {
+            "addressee": "Ahmed El Idrissi",
+            "line1": "12 rue des Orangers, Hay Narjiss",
+            "city": "Fès",
+            "postal_code": "30000",
+            "country": "MA",
+        },
+        "payment": {"method": "online", "token": "tok_ok_visa"},
+    }
+    for path, value in changes.items():
+        node = body
+        keys = path.split("__")
+        for k in keys[:-1]:
+            node = node[k]
+        if value is None:
+            node.pop(keys[-1], None)
+        else:
+            node[keys[-1]] = value
+    return copy.deepcopy(body)
+
+
+@pytest.fixture
+def fes(registry: Registry) -> Staffed:
+    """One registry that is both the centre and the office of Fès, with one birth."""
+    central.open_centre(registry)
+    staffed = open_office(registry)
+    signed_birth(registry, staffed)  # born 2026-11-22
+    return staffed
+
+
+def _violations(error: InvalidInput) -> set[tuple[str, str]]:
+    return {(v.field, v.rule) for v in error.violations}
+
+
+def _count(reg: Registry, table: Any) -> int:
+    with reg.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_an_order_matching_one_act_is_routed_to_the_office_holding_it(
+    registry: Registry, fes: Staffed
+) -> None:
+    placed = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    assert placed["status"] == "routed"
+    assert placed["office"] == FES
+    assert placed["tracking_number"].startswith("RR")
+    tracked = track_order(registry, actor=PUBLIC, number=placed["number"])
+    assert [s["status"] for s in tracked["steps"]] == ["received", "matched", "routed"]
+    assert "Youssef" not in str(tracked)
+
+
+def test_the_same_order_sent_twice_is_one_order(
+    registry: Registry, fes: Staffed
+) -> None:
+    first = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    again = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    assert again["number"] == first["number"]
+    assert _count(registry, orders) == 1
+    with pytest.raises(Conflict):
+        place_order(registry, actor=PUBLIC, body=order_body(copies=2), ports=PORTS)
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"subject__first_name": "Karim"}, "order.no_match"),
+        ({"subject__birth_date": "2026-11-21"}, "order.no_match"),
+        ({"subject__mother": "Salma Berrada"}, "order.no_match"),
+    ],
+)
+def test_wrong_details_reject_the_order_with_the_reason(
+    registry: Registry, fes: Staffed, changes: dict[str, Any], reason: str
+) -> None:
+    placed = place_order(
+        registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS
+    )
+    assert placed["status"] == "rejected"
+    assert placed["reason"] == reason
+    assert placed["reason_messages"]["ar"]
+    assert placed["office"] is None
+
+
+def test_partial_details_are_refused_naming_the_field(
+    registry: Registry, fes: Staffed
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        place_order(
+            registry,
+            actor=PUBLIC,
+            body=order_body(subject__father=None, subject__mother=None),
+            ports=PORTS,
+        )
+    assert ("subject.father", "order.parent_required") in _violations(refused.value)
+    with pytest.raises(InvalidInput) as refused:
+        place_order(
+            registry,
+            actor=PUBLIC,
+            body=order_body(subject__birth_date=None),
+            ports=PORTS,
+        )
+    assert ("subject.birth_date", "required") in _violations(refused.value)
+    assert _count(registry, orders) == 0
+
+
+def test_details_matching_several_acts_reject_the_order(
+    registry: Registry, fes: Staffed
+) -> None:
+    signed_birth(registry, fes)  # a twin with the very same names, same day
+    placed = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    assert placed["status"] == "rejected"
+    assert placed["reason"] == "order.several_matches"
+    assert "2" in placed["reason_messages"]["en"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"kind": "full_copy", "requester__relationship": "other"},
+        {"kind": "full_copy", "requester__first_name": "Hassan"},  # not the father
+        {"requester__relationship": "self"},  # a minor's order is placed by a parent
+        {"kind": "full_copy", "requester__relationship": "spouse"},  # never married
+    ],
+)
+def test_an_unentitled_requester_is_refused(
+    registry: Registry, fes: Staffed, changes: dict[str, Any]
+) -> None:
+    placed = place_order(
+        registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS
+    )
+    assert placed["status"] == "rejected"
+    assert placed["reason"] in ("order.not_entitled", "order.minor_by_parent")
+
+
+def test_a_spouse_named_in_a_marriage_mention_may_order_a_full_copy(
+    registry: Registry, fes: Staffed, clock: FakeClock
+) -> None:
+    clock.advance(days=25 * 366)  # Youssef is grown up, and marries
+    acts.add_mention(
+        registry,
+        actor=fes.officer,
+        ref=f"{FES}/2026/N/1",
+        data=marriage(registry.now().date() - timedelta(days=10)),
+    )
+    body = order_body(
+        kind="full_copy",
+        requester__first_name="Salma",
+        requester__family_name="Berrada",
+        requester__relationship="spouse",
+    )
+    assert (
+        place_order(registry, actor=PUBLIC, body=body, ports=PORTS)["status"]
+        == "routed"
+    )
+    himself = order_body(
+        "order-key-0002",
+        kind="full_copy",
+        requester__first_name="Youssef",
+        requester__relationship="self",
+    )
+    assert (
+        place_order(registry, actor=PUBLIC, body=himself, ports=PORTS)["status"]
+        == "routed"
+    )
+
+
+def test_a_forged_authorization_is_refused_and_a_recorded_one_accepted(
+    registry: Registry, fes: Staffed
+) -> None:
+    forged = order_body(
+        kind="full_copy",
+        requester__first_name="Omar",
+        requester__relationship="guardian",
+        requester__authorization="AUT-FORGED000000",
+    )
+    with pytest.raises(InvalidInput) as refused:
+        place_order(registry, actor=PUBLIC, body=forged, ports=PORTS)
+    assert ("requester.authorization", "order.authorization_unknown") in _violations(
+        refused.value
+    )
+    assert _count(registry, orders) == 0
+    code = record_authorization(
+        registry,
+        actor=fes.clerk,
+        act_ref=f"{FES}/2026/N/1",
+        kind="guardianship",
+        holder_id_number="C123456",
+        holder_name="Omar El Idrissi",
+        granted_by="jugement 12/2026, tribunal de Fès",
+    )
+    forged["requester"]["authorization"] = code
+    forged["idempotency_key"] = "order-key-0002"
+    assert (
+        place_order(registry, actor=PUBLIC, body=forged, ports=PORTS)["status"]
+        == "routed"
+    )
+    someone_else = copy.deepcopy(forged)
+    someone_else["idempotency_key"] = "order-key-0003"
+    someone_else["requester"]["id_number"] = "AB999999"
+    with pytest.raises(InvalidInput):
+        place_order(registry, actor=PUBLIC, body=someone_else, ports=PORTS)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"delivery__postal_code": "3000"}, "delivery.postal_code"),
+        ({"delivery__country": "Maroc"}, "delivery.country"),
+        ({"delivery__line1": ""}, "delivery.line1"),
+        ({"delivery__city": "F3s"}, "delivery.city"),
+        ({"delivery__addressee": "<script>"}, "delivery.addressee"),
+        ({"delivery": "Fès"}, "delivery"),
+        ({"requester__id_number": "123"}, "requester.id_number"),
+        ({"copies": 9}, "copies"),
+        ({"idempotency_key": "x"}, "idempotency_key"),
+    ],
+)
+def test_a_malformed_order_is_refused_naming_the_field(
+    registry: Registry, fes: Staffed, changes: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        place_order(registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS)
+    assert field in {f for f, _ in _violations(refused.value)}
+    assert _count(registry, orders) == 0
+
+
+def test_an_address_abroad_is_accepted(registry: Registry, fes: Staffed) -> None:
+    body = order_body(
+        delivery__postal_code="75011", delivery__city="Paris", delivery__country="FR"
+    )
+    assert (
+        place_order(registry, actor=PUBLIC, body=body, ports=PORTS)["status"]
+        == "routed"
+    )
+
+
+def test_a_declined_payment_writes_nothing_and_the_counter_is_for_clerks(
+    registry: Registry, fes: Staffed
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        place_order(
+            registry,
+            actor=PUBLIC,
+            body=order_body(payment__token="tok_declined"),
+            ports=PORTS,
+        )
+    assert ("payment.token", "order.payment_refused") in _violations(refused.value)
+    counter = order_body(payment={"method": "counter"})
+    with pytest.raises(InvalidInput):
+        place_order(registry, actor=PUBLIC, body=counter, ports=PORTS)
+    placed = place_order(registry, actor=fes.clerk, body=counter, ports=PORTS)
+    assert placed["payment"] == "counter"
+    assert placed["fee_centimes"] == PORTS.fee_centimes
+
+
+def _produced_and_posted(registry: Registry, fes: Staffed, body: dict[str, Any]) -> str:
+    placed = place_order(registry, actor=PUBLIC, body=body, ports=PORTS)
+    central_notice = track_order(registry, actor=PUBLIC, number=placed["number"])
+    assert central_notice["status"] == "routed"
+    with registry.engine.connect() as conn:
+        order_id = conn.execute(
+            select(orders.c.order_id).where(orders.c.number == placed["number"])
+        ).scalar_one()
+    return order_id
+
+
+def test_a_post_status_that_goes_backwards_is_refused(
+    network: Network,  # noqa: F811
+) -> None:
+    _, number, tracking = _through_the_network(network)
+    centre = network.centre
+    post.record_post_status(
+        centre, actor=POST, tracking_number=tracking, status="in_transit"
+    )
+    with pytest.raises(Conflict):
+        post.record_post_status(
+            centre, actor=POST, tracking_number=tracking, status="picked_up"
+        )
+    post.record_post_status(
+        centre, actor=POST, tracking_number=tracking, status="at_post_office"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        post.record_post_status(
+            centre,
+            actor=POST,
+            tracking_number=tracking,
+            status="delivered",
+            id_number="ZZ000000",
+        )
+    assert ("id_number", "order.id_mismatch") in _violations(refused.value)
+    post.record_post_status(
+        centre,
+        actor=POST,
+        tracking_number=tracking,
+        status="delivered",
+        id_number="C123456",
+    )
+    with pytest.raises(Conflict):
+        post.record_post_status(
+            centre, actor=POST, tracking_number=tracking, status="returned_to_sender"
+        )
+    assert track_order(centre, actor=PUBLIC, number=number)["status"] == "delivered"
+    with pytest.raises(Forbidden):
+        post.record_post_status(
+            centre, actor=PUBLIC, tracking_number=tracking, status="in_transit"
+        )
+
+
+def _through_the_network(net: Network) -> tuple[Any, str, str]:
+    """An order placed at the centre for an act of Fès: produced and posted by Fès."""
+    rabat = net.office(RABAT)
+    fes = net.office(FES)
+    signed_birth(fes.reg, fes.staff)
+    rabat.sync(net)
+    fes.sync(net)
+    placed = place_order(net.centre, actor=PUBLIC, body=order_body(), ports=PORTS)
+    assert placed["status"] == "routed" and placed["office"] == FES
+    assert fes.sync(net).notices == 1
+    assert rabat.sync(net).notices == 0
+    waiting = office.orders_to_produce(fes.reg, actor=fes.staff.clerk, office=FES)
+    assert remote.pending_notices(fes.reg, actor=fes.staff.officer, office=FES) == []
+    order_id = waiting["to_produce"][0]["order_id"]
+    with pytest.raises(Forbidden):
+        office.produce_order(
+            fes.reg, actor=fes.staff.clerk, office=FES, order_id=order_id
+        )
+    made = office.produce_order(
+        fes.reg, actor=fes.staff.officer, office=FES, order_id=order_id
+    )
+    assert len(made["documents"]) == 1
+    assert made["tracking_number"] == placed["tracking_number"]
+    office.post_order(fes.reg, actor=fes.staff.clerk, office=FES, order_id=order_id)
+    fes.sync(net)
+    assert (
+        track_order(net.centre, actor=PUBLIC, number=placed["number"])["status"]
+        == "posted"
+    )
+    return fes, placed["number"], placed["tracking_number"]
+
+
+def test_an_order_goes_from_the_centre_to_the_office_and_back_by_the_journal(
+    network: Network,  # noqa: F811
+    tmp_path: Any,
+) -> None:
+    fes, number, tracking = _through_the_network(network)
+    centre = network.centre
+    envelopes = post.envelopes_for_post(centre, actor=POST)
+    assert [e["tracking_number"] for e in envelopes] == [tracking]
+    assert "Youssef" not in str(envelopes) and "2026-11-22" not in str(envelopes)
+    for status in ("picked_up", "in_transit", "at_post_office", "failed_attempt"):
+        post.record_post_status(
+            centre, actor=POST, tracking_number=tracking, status=status
+        )
+    post.record_post_status(
+        centre, actor=POST, tracking_number=tracking, status="returned_to_sender"
+    )
+    with registry_conn(centre) as conn:
+        order_id = conn.execute(
+            select(orders.c.order_id).where(orders.c.number == number)
+        ).scalar_one()
+    office.record_return(fes.reg, actor=fes.staff.clerk, office=FES, order_id=order_id)
+    fes.sync(network)
+    tracked = track_order(centre, actor=PUBLIC, number=number)
+    assert tracked["status"] == "returned"
+    assert [s["status"] for s in tracked["steps"]] == [
+        "received",
+        "matched",
+        "routed",
+        "produced",
+        "posted",
+        "picked_up",
+        "in_transit",
+        "at_post_office",
+        "failed_attempt",
+        "returned_to_sender",
+        "returned",
+    ]
+    sender = LogSender(tmp_path / "outbox.log")
+    sent = levels.dispatch_outbox(centre, actor=SYSTEM, sender=sender)
+    assert sent == _count(centre, outbox) > 0
+    assert number in (tmp_path / "outbox.log").read_text()
+    assert levels.dispatch_outbox(centre, actor=SYSTEM, sender=sender) == 0
+
+
+def registry_conn(reg: Registry) -> Any:
+    return reg.engine.connect()
+
+
+def test_orders_older_than_a_week_are_listed_and_delivery_times_measured(
+    registry: Registry, fes: Staffed, clock: FakeClock
+) -> None:
+    ministry = Actor("ministry.demo", "ministry", None)
+    place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    clock.advance(days=8)
+    late = levels.overdue_orders(registry, actor=ministry)
+    assert late["nation"] == 1 and late["offices"] == {FES: 1}
+    assert list(late["provinces"].values()) == [1]
+    times = levels.delivery_times(registry, actor=ministry)
+    assert times["delivered"] == 0
+    with pytest.raises(Forbidden):
+        levels.overdue_orders(registry, actor=fes.clerk)
+    with registry.engine.connect() as conn:
+        assert (
+            conn.execute(select(func.count()).select_from(order_events)).scalar_one()
+            == 3
+        )
+
+
+def test_the_api_places_resends_tracks_and_refuses_with_the_field(
+    registry: Registry, fes: Staffed
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from sijill.auth import tokens
+    from sijill.web.app import create_app
+
+    with TestClient(create_app(registry, role="office")) as http:
+        first = http.post("/api/orders", json=order_body())
+        again = http.post("/api/orders", json=order_body())
+        assert first.status_code == again.status_code == 201
+        assert first.json()["number"] == again.json()["number"]
+        bad = http.post("/api/orders", json=order_body(delivery__postal_code="ABC"))
+        assert bad.status_code == 422
+        assert [v["field"] for v in bad.json()["violations"]] == [
+            "delivery.postal_code"
+        ]
+        tracked = http.get(f"/api/orders/{first.json()['number']}").json()
+        assert tracked["status"] == "routed"
+        assert http.get("/api/envelopes").status_code == 401
+        token = tokens.issue_token(
+            registry, actor=SYSTEM, name="Barid Al-Maghrib", role="post_operator"
+        )
+        listed = http.get(
+            "/api/envelopes", headers={"authorization": f"Bearer {token}"}
+        )
+        assert listed.status_code == 200 and listed.json() == []
+        page = http.get(f"/orders/track?number={first.json()['number']}&lang=fr")
+        assert page.status_code == 200 and "Transmise" in page.text
+        form = http.get("/orders/new")
+        assert form.status_code == 200 and "order-form" in form.text
