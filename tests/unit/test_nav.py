@@ -12,6 +12,10 @@ def test_a_screen_only_the_centre_serves_is_not_offered_at_an_office() -> None:
     assert "/audit" in at_office and "/audit" in at_centre
     assert "/rulings" not in {e.href for e in menu("court", "office")}
     assert "/rulings" in {e.href for e in menu("court", "central")}
+    # Orders are placed and carried at the centre; the office produces them.
+    assert {e.href for e in menu("clerk", "office")} >= {"/orders/to-produce"}
+    assert "/orders/new" not in {e.href for e in menu("clerk", "office")}
+    assert "/envelopes" in {e.href for e in menu("post_operator", "central")}
 
 
 def test_every_entry_names_at_least_one_role_and_is_unique() -> None:
