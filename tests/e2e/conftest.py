@@ -64,13 +64,13 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def serve() -> Iterator[object]:
     started: list[Server] = []
 
-    def start(data_dir: Path) -> Server:
+    def start(data_dir: Path, role: str = "office") -> Server:
         port = free_port()
         env = {**os.environ, "SIJILL_DATA_DIR": str(data_dir)}
         log = data_dir / f"serve-{port}.log"
         with log.open("wb") as sink:
             process = subprocess.Popen(
-                [SIJILL, "serve", "--port", str(port)],
+                [SIJILL, "serve", "--port", str(port), "--role", role],
                 env=env,
                 stdout=sink,
                 stderr=subprocess.STDOUT,

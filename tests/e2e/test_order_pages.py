@@ -114,7 +114,7 @@ PASSWORD = "correct horse battery"
 def test_the_post_operator_sees_envelopes_only_and_records_a_step_forward(
     an_envelope_with_the_post: Path, serve: Any, browser: Any
 ) -> None:
-    server = serve(an_envelope_with_the_post)
+    server = serve(an_envelope_with_the_post, role="central")
     page = browser.new_page()
     page.goto(server.url + "/login?lang=fr")
     page.get_by_label("Identifiant").fill("laposte.fes")
