@@ -31,10 +31,12 @@ from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.auth import auth_router
-from sijill.web.deps import CurrentActor, session_of
+from sijill.web.counter import counter_router
+from sijill.web.deps import CurrentActor, remember_choice, session_of
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.nav import menu
+from sijill.web.officer import officer_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 
@@ -75,8 +77,7 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
     response = templates.TemplateResponse(
         request, name, {"lang": lang, "session": session_of(request), **context}
     )
-    if request.query_params.get("lang") in ("ar", "fr"):
-        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    remember_choice(request, response)
     return response
 
 
@@ -311,6 +312,8 @@ def create_app(reg: Registry, *, role: str = "office") -> FastAPI:
     app.include_router(documents_router(reg))
     app.include_router(stats_router(reg, _page))
     app.include_router(institutions_router(reg))
+    app.include_router(counter_router(reg, _page))
+    app.include_router(officer_router(reg, _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

@@ -26,7 +26,16 @@ class Entry:
         return self.ar if lang == "ar" else self.fr
 
 
+SIGNERS = frozenset({"officer", "delegate"})
+
 MENU: tuple[Entry, ...] = (
+    Entry("/declare/birth", "تصريح بولادة", "Déclarer une naissance", STAFF),
+    Entry("/declare/death", "تصريح بوفاة", "Déclarer un décès", STAFF),
+    Entry("/predeclarations", "التصاريح المسبقة", "Pré-déclarations", STAFF),
+    Entry("/drafts", "المسودات للتوقيع", "Projets à signer", STAFF),
+    Entry("/notices", "الإشعارات", "Avis à appliquer", SIGNERS),
+    Entry("/documents", "الوثائق المسلمة", "Documents délivrés", STAFF),
+    Entry("/search", "البحث", "Recherche", STAFF | {"ministry"}),
     Entry("/audit", "التدقيق", "Audit", OVERSIGHT),
     Entry(
         "/me/trail",
