@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -59,11 +60,19 @@ def _templates() -> Jinja2Templates:
         MENTION_KINDS=MENTION_KINDS,
         spell_gregorian=spell_gregorian,
         to_hijri=to_hijri,
+        with_lang=with_lang,
     )
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
         iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
     )
     return templates
+
+
+def with_lang(request: object, lang: str) -> str:
+    """The link to this same page in ``lang``: what was asked stays asked."""
+    params = dict(getattr(request, "query_params", None) or {})
+    params["lang"] = lang
+    return "?" + urlencode(params)
 
 
 def _lang(request: Request) -> str:
