@@ -10,6 +10,7 @@ import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sijill.auth import accounts
 from sijill.documents.reader import seal_from_image
@@ -137,6 +138,23 @@ def qr_text_of(pdf: bytes) -> str:
     text = seal_from_image(image)
     assert text is not None, "no QR code found on the printed page"
     return text
+
+
+def screenshots(page: Any, name: str, back: str = "ar") -> None:
+    """Keep the page as shown, in Arabic and in French, then back in ``back``."""
+    if os.environ.get("SIJILL_SCREENSHOTS") != "1":
+        return
+    for lang in ("ar", "fr"):
+        page.goto(_in(page.url, lang))
+        screenshot(page, f"{name}-{lang}")
+    page.goto(_in(page.url, back))
+
+
+def _in(url: str, lang: str) -> str:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    query["lang"] = lang
+    return urlunsplit(parts._replace(query=urlencode(query), fragment=""))
 
 
 def screenshot(page: Any, name: str) -> None:

@@ -18,6 +18,7 @@ from tests.e2e.desk import (
     open_accounts,
     qr_text_of,
     screenshot,
+    screenshots,
     sign_in,
     sign_out,
 )
@@ -55,16 +56,17 @@ def test_a_birth_goes_from_the_counter_to_a_printed_extract_that_verifies(
     draft = page.locator("#draft").inner_text()
     assert "يوسف الإدريسي" in draft and "Youssef El Idrissi" in draft
     assert "هـ" in draft  # the Hijri date beside the Gregorian one
+    screenshots(page, "draft")
     sign_out(page)
 
     sign_in(page, server.url, "officer.03231010", fes, "ar")
     page.get_by_role("link", name="المسودات للتوقيع").click()
     assert "يوسف الإدريسي" in page.locator("#queue").inner_text()
-    screenshot(page, "queue-ar")
+    screenshots(page, "queue")
     page.get_by_role("button", name="توقيع الرسم").click()
     act = page.locator("#act")
     assert "رسم ولادة" in act.inner_text() and "03.231.01.0/" in act.inner_text()
-    screenshot(page, "act-signed-ar")
+    screenshots(page, "act-signed")
     with page.expect_download() as download:
         page.get_by_role("button", name="تسليم وطبع").click()
     pdf = Path(download.value.path()).read_bytes()
@@ -125,3 +127,4 @@ def test_a_refused_field_is_answered_next_to_it_and_the_rest_is_kept(
     page.set_viewport_size({"width": 375, "height": 800})  # a phone
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375
+    screenshot(page, f"declare-phone-{lang}")

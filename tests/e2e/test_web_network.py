@@ -23,6 +23,7 @@ from tests.e2e.desk import (
     fill,
     open_accounts,
     screenshot,
+    screenshots,
     sign_in,
     sign_out,
 )
@@ -102,7 +103,7 @@ def test_a_death_in_rabat_becomes_a_mention_applied_in_fes_through_the_browser(
             officer.get_by_role("link", name="Avis à appliquer").click()
             notices = officer.locator("#notices").inner_text()
             assert "décès" in notices and ref in notices
-            screenshot(officer, "notices-fr")
+            screenshots(officer, "notices", back="fr")
             officer.get_by_role("button", name="Appliquer et signer la mention").click()
             assert officer.url.endswith("/acts/" + ref)
             assert "décès" in officer.locator("#mentions").inner_text().lower()

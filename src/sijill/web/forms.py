@@ -238,28 +238,34 @@ def prefill(data: Mapping[str, Any], kind: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Refusal:
-    """The core's refusal of a form: messages by field, and those of no one field."""
+    """The core's refusal of a form: messages by field, and the whole list, each
+    message with the name of the field it concerns (for the summary at the top)."""
 
     by_field: dict[str, list[str]]
-    general: list[str]
-    summary: list[tuple[str, str]]  # (field, message) in the order of the form
+    summary: list[tuple[str, str]]  # (field, "where: message"), in the core's order
 
 
 def refusal(error: InvalidInput, lang: str, kind: str | None = None) -> Refusal:
     """The violations of ``error`` in ``lang``, each placed at its field or section."""
-    known = {f.name for s in FORMS.get(kind or "", ()) for f in s.fields}
-    known |= {s.name for s in FORMS.get(kind or "", ())}
+    where: dict[str, str] = {}
+    for section in FORMS.get(kind or "", ()):
+        where[section.name] = section.label(lang)
+        for f in section.fields:
+            where[f.name] = f"{section.label(lang)} — {f.label(lang)}"
     by_field: dict[str, list[str]] = {}
-    general: list[str] = []
     summary: list[tuple[str, str]] = []
     for v in error.violations:
         message = v.message(lang)
-        summary.append((v.field, message))
-        if v.field in known or kind is None:
-            by_field.setdefault(v.field, []).append(message)
-        else:
-            general.append(message)
-    return Refusal(by_field, general, summary)
+        by_field.setdefault(v.field, []).append(message)
+        name = where.get(v.field) or label_of(v.field, lang)
+        summary.append((v.field, f"{name}: {message}"))
+    return Refusal(by_field, summary)
+
+
+def label_of(name: str, lang: str) -> str:
+    """The words for a field outside the declaration forms (search, a reason)."""
+    pair = FIELDS.get(name.rsplit(".", 1)[-1])
+    return name if pair is None else (pair[0] if lang == "ar" else pair[1])
 
 
 def field_id(name: str) -> str:

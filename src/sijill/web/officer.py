@@ -17,7 +17,7 @@ from sijill.documents.service import issue_document, list_documents
 from sijill.domain.errors import Conflict, InvalidInput
 from sijill.domain.offices import Actor
 from sijill.search.service import draft_duplicates
-from sijill.services import acts, queries
+from sijill.services import acts, queries, worklists
 from sijill.services.context import Registry
 from sijill.sync.office import apply_notice, pending_notices, return_notice
 from sijill.web import forms
@@ -56,7 +56,17 @@ def officer_router(reg: Registry, page: Page) -> APIRouter:
         office = own_office(actor)
         found = draft_duplicates(reg, actor=actor, office=office, draft_id=draft_id)
         if found and despite_duplicates != "on":
-            raise Conflict("draft.duplicates_unconfirmed")
+            row = worklists.get_draft(
+                reg, actor=actor, office=office, draft_id=draft_id
+            )
+            refusal = Conflict("draft.duplicates_unconfirmed")
+            response = page(
+                request,
+                "draft.html",
+                {**draft_context(row, found), "refusal": refusal},
+            )
+            response.status_code = 409
+            return response
         ref = acts.sign_act(reg, actor=actor, office=office, draft_id=draft_id)
         return RedirectResponse(f"/acts/{ref}", status_code=303)
 
