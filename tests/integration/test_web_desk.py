@@ -267,3 +267,24 @@ def test_the_main_screens_weigh_less_than_100_kb(
         assert page.status_code == 200, path
         assert len(page.content) + css < PAGE_BUDGET, path
     assert len(client.get("/verify").content) + css < PAGE_BUDGET
+
+
+def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
+    client: TestClient, desk: Desk
+) -> None:
+    csrf = sign_in(client, desk.fes.clerk.username)
+    typed = typed_birth(desk, child__first_name_ar="سلمى", sex="F")
+    typed["child.first_name_lat"] = "Salma"
+    draft_url = client.post(
+        "/declare/birth", data={**typed, "csrf_token": csrf}, follow_redirects=False
+    ).headers["location"]
+    refused = client.post(draft_url + "/cancel", data={"csrf_token": csrf})
+    assert refused.status_code == 422
+    assert 'id="f-reason-error">حقل إلزامي<' in refused.text
+    done = client.post(
+        draft_url + "/cancel",
+        data={"csrf_token": csrf, "reason": "تصريح مكرر"},
+    )
+    assert done.status_code == 200 and "ملغاة" in done.text
+    assert "تصريح مكرر" in done.text
+    assert drafts_of(desk) == []

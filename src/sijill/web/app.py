@@ -65,7 +65,19 @@ def _templates() -> Jinja2Templates:
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
         iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
     )
+    templates.env.filters["both_calendars"] = both_calendars
     return templates
+
+
+def both_calendars(iso: object, lang: str) -> str:
+    """A day as the acts write it: Gregorian, then Hijri (Umm al-Qura)."""
+    try:
+        day = iso if isinstance(iso, date) else date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    hijri = to_hijri(day)
+    gregorian = spell_gregorian(day, lang)
+    return gregorian if hijri is None else f"{gregorian} · {hijri.spelled(lang)}"
 
 
 def with_lang(request: object, lang: str) -> str:

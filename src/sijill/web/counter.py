@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sijill.domain.calendars import to_hijri
@@ -116,6 +116,38 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
             else []
         )
         return page(request, "draft.html", draft_context(row, found))
+
+    @router.post("/drafts/{draft_id}/cancel")
+    def cancel(
+        request: Request,
+        draft_id: Annotated[str, Path(max_length=36)],
+        actor: CurrentActor,
+        reason: Annotated[str, Form(max_length=400)] = "",
+    ) -> Response:
+        """Cancel a draft, with the reason: it stays on record, no number is used."""
+        office = own_office(actor)
+        try:
+            drafts.cancel_draft(
+                reg, actor=actor, office=office, draft_id=draft_id, reason=reason
+            )
+        except InvalidInput as error:
+            row = worklists.get_draft(
+                reg, actor=actor, office=office, draft_id=draft_id
+            )
+            found = draft_duplicates(reg, actor=actor, office=office, draft_id=draft_id)
+            refused = forms.refusal(error, language(request))
+            response = page(
+                request,
+                "draft.html",
+                {
+                    **draft_context(row, found),
+                    "errors": refused.by_field,
+                    "values": {"reason": reason},
+                },
+            )
+            response.status_code = 422
+            return response
+        return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @router.get("/predeclarations")
     def predeclarations(request: Request, actor: CurrentActor) -> Response:
