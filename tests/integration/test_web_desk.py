@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from html.parser import HTMLParser
 from typing import Any
 
 import pyotp
@@ -288,3 +289,50 @@ def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
     assert done.status_code == 200 and "ملغاة" in done.text
     assert "تصريح مكرر" in done.text
     assert drafts_of(desk) == []
+
+
+class _Labels(HTMLParser):
+    """Inputs of a page and the labels that name them (by ``for``, or around them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inputs: list[str] = []
+        self.named: set[str] = set()
+        self.open_labels = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "label":
+            self.open_labels += 1
+            if a.get("for"):
+                self.named.add(str(a["for"]))
+        elif tag in ("input", "select", "textarea") and a.get("type") != "hidden":
+            name = str(a.get("id") or a.get("name"))
+            self.inputs.append(name)
+            if self.open_labels:
+                self.named.add(name)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "label":
+            self.open_labels -= 1
+
+
+def test_every_field_of_the_main_screens_has_a_label(
+    client: TestClient, desk: Desk
+) -> None:
+    as_officer(client, desk)
+    for path in [
+        "/declare/birth",
+        "/declare/death",
+        "/search",
+        "/drafts",
+        "/notices",
+        f"/acts/{desk.ref}",
+        "/verify",
+        "/login",
+    ]:
+        for lang in ("ar", "fr"):
+            page = _Labels()
+            page.feed(client.get(f"{path}?lang={lang}").text)
+            unnamed = [i for i in page.inputs if i not in page.named]
+            assert unnamed == [], (path, unnamed)
