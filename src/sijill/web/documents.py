@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from sijill.documents.verify import OnlineVerdict, verify_document
 from sijill.services.context import Registry
+from sijill.web.deps import language, remember_choice, session_of
 
 _STATUS = {
     "valid": ("وثيقة صحيحة", "Document authentique"),
@@ -63,11 +64,6 @@ _PAGE = """{% extends "base.html" %}
 """
 
 
-def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang") or request.cookies.get("lang") or "ar"
-    return lang if lang in ("ar", "fr") else "ar"
-
-
 def _page(
     request: Request, verdict: OnlineVerdict | None, query: str | None
 ) -> Response:
@@ -76,13 +72,16 @@ def _page(
     status = 200 if verdict is None or verdict.status != "unknown" else 404
     html = template.render(
         request=request,
-        lang=_lang(request),
+        lang=language(request),
+        session=session_of(request),
         verdict=verdict,
         query=query,
         status=_STATUS,
         fields=_FIELDS,
     )
-    return HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status)
+    remember_choice(request, response)
+    return response
 
 
 def _check(reg: Registry, text: str) -> OnlineVerdict:
