@@ -36,7 +36,7 @@ def own_office(actor: Actor) -> str:
 
 
 def counter_router(reg: Registry, page: Page) -> APIRouter:
-    router = APIRouter(default_response_class=HTMLResponse)
+    router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
     def form_page(
         request: Request,

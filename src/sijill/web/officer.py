@@ -30,7 +30,7 @@ QUEUE_PAGE = 15
 
 
 def officer_router(reg: Registry, page: Page) -> APIRouter:
-    router = APIRouter(default_response_class=HTMLResponse)
+    router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
     @router.get("/drafts")
     def queue(request: Request, actor: CurrentActor) -> Response:
