@@ -42,6 +42,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "declarant": ("المصرح", "Déclarant"),
     "judgment": ("الحكم", "Jugement"),
     "first_name_contested": ("اسم شخصي متنازع فيه", "Prénom contesté"),
+    "death_act_ref": ("مرجع رسم الوفاة", "Référence de l'acte de décès"),
+    "event_date": ("تاريخ الواقعة", "Date de l'événement"),
+    "place": ("المكان", "Lieu"),
 }
 
 KINDS: dict[str, tuple[str, str]] = {

@@ -556,6 +556,30 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "انتهت صلاحية هذه الاستمارة أو لم تصدر عن هذا الموقع؛ أعد تحميل الصفحة",
         "ce formulaire a expiré ou ne vient pas de ce site ; rechargez la page",
     ),
+    "page.not_found": (
+        "there is no page at this address",
+        "لا توجد صفحة بهذا العنوان",
+        "il n'y a pas de page à cette adresse",
+    ),
+    "page.failed": (
+        "the page could not be produced; nothing was written. Try again, or tell "
+        "the supervisor (reference {reference})",
+        "تعذر إعداد الصفحة ولم يسجل أي شيء. أعد المحاولة أو أخبر المشرف (المرجع {reference})",
+        "la page n'a pas pu être produite ; rien n'a été enregistré. Réessayez ou "
+        "prévenez le superviseur (référence {reference})",
+    ),
+    "request.malformed": (
+        "the request is incomplete or malformed: {fields}",
+        "الطلب ناقص أو غير سليم: {fields}",
+        "la demande est incomplète ou mal formée : {fields}",
+    ),
+    "draft.duplicates_unconfirmed": (
+        "acts that are probably the same person exist: check them, then confirm "
+        "the signature",
+        "توجد رسوم يرجح أنها لنفس الشخص: راجعها ثم أكد التوقيع",
+        "des actes concernent probablement la même personne : vérifiez-les, puis "
+        "confirmez la signature",
+    ),
     "account.unknown": (
         "no account has the user name {username}",
         "لا يوجد حساب باسم المستخدم {username}",

@@ -359,6 +359,7 @@ accounts = Table(
     Column("reset_expires_at", Stamp),
     Column("created_at", Stamp, nullable=False),
     Column("disabled_at", Stamp),
+    Column("lang", String(2)),  # the language of the pages: ar or fr
 )
 
 # Every failed sign-in, to lock an account after repeated failures.

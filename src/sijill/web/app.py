@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path as FilePath
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, FastAPI, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -32,12 +33,14 @@ from sijill.services.context import Registry
 from sijill.sync.projector import Worker
 from sijill.web import errors
 from sijill.web.auth import auth_router
-from sijill.web.deps import CurrentActor, session_of
+from sijill.web.counter import counter_router
+from sijill.web.deps import CurrentActor, remember_choice, session_of
 from sijill.web.digitize import digitize_router
 from sijill.web.documents import documents_router
 from sijill.web.institutions import institutions_router
 from sijill.web.justice import justice_router
 from sijill.web.nav import menu
+from sijill.web.officer import officer_router
 from sijill.web.order_pages import order_pages
 from sijill.web.orders import orders_router
 from sijill.web.rollout import rollout_router
@@ -64,11 +67,31 @@ def _templates() -> Jinja2Templates:
         MENTION_KINDS=MENTION_KINDS,
         spell_gregorian=spell_gregorian,
         to_hijri=to_hijri,
+        with_lang=with_lang,
     )
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
         iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
     )
+    templates.env.filters["both_calendars"] = both_calendars
     return templates
+
+
+def both_calendars(iso: object, lang: str) -> str:
+    """A day as the acts write it: Gregorian, then Hijri (Umm al-Qura)."""
+    try:
+        day = iso if isinstance(iso, date) else date.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    hijri = to_hijri(day)
+    gregorian = spell_gregorian(day, lang)
+    return gregorian if hijri is None else f"{gregorian} · {hijri.spelled(lang)}"
+
+
+def with_lang(request: object, lang: str) -> str:
+    """The link to this same page in ``lang``: what was asked stays asked."""
+    params = dict(getattr(request, "query_params", None) or {})
+    params["lang"] = lang
+    return "?" + urlencode(params)
 
 
 def _lang(request: Request) -> str:
@@ -82,8 +105,7 @@ def _page(request: Request, name: str, context: dict[str, Any]) -> Response:
     response = templates.TemplateResponse(
         request, name, {"lang": lang, "session": session_of(request), **context}
     )
-    if request.query_params.get("lang") in ("ar", "fr"):
-        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    remember_choice(request, response)
     return response
 
 
@@ -326,6 +348,8 @@ def create_app(
     app.include_router(supervise_router(reg, _page))
     app.include_router(orders_router(reg, order_ports or OrderPorts()))
     app.include_router(order_pages(reg, order_ports or OrderPorts(), _page))
+    app.include_router(counter_router(reg, _page))
+    app.include_router(officer_router(reg, _page))
     app.include_router(_pages(reg))
     errors.install(app)
     return app

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from sijill.auth import accounts, sessions
+from sijill.auth import accounts, preferences, sessions
 from sijill.auth.secrets import new_token, same
 from sijill.domain.errors import InvalidInput, Unauthenticated
 from sijill.web.deps import SESSION_COOKIE, CurrentActor, registry, session_of
@@ -105,6 +105,11 @@ def auth_router() -> APIRouter:
             path="/",
         )
         response.delete_cookie(FORM_COOKIE)
+        chosen = preferences.language_of(
+            registry(request), username=session.actor.username
+        )
+        if chosen is not None:
+            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="lax")
         return response
 
     @router.post("/logout")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
-from sijill.auth import sessions, tokens
+from sijill.auth import preferences, sessions, tokens
 from sijill.auth.secrets import same
 from sijill.domain.errors import Forbidden, Unauthenticated
 from sijill.domain.offices import Actor
@@ -70,6 +70,26 @@ async def _identified(request: Request) -> Actor:
         if not sent or not same(sent, session.csrf):
             raise Forbidden("auth.csrf")
     return session.actor
+
+
+def language(request: Request) -> str:
+    """The language of the page: asked for (``?lang=``), else remembered, else Arabic."""
+    lang = request.query_params.get("lang") or request.cookies.get("lang") or "ar"
+    return lang if lang in preferences.LANGS else "ar"
+
+
+def remember_choice(request: Request, response: Response) -> None:
+    """A language chosen with ``?lang=`` is kept in a cookie, and with the account of
+    the signed-in user so that it follows them to another computer."""
+    lang = request.query_params.get("lang")
+    if lang not in preferences.LANGS:
+        return
+    response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    session = session_of(request)
+    if session is not None:
+        preferences.remember_language(
+            registry(request), username=session.actor.username, lang=lang
+        )
 
 
 CurrentActor = Annotated[Actor, Depends(signed_in)]

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from sijill.documents.verify import OnlineVerdict, verify_document
 from sijill.services.context import Registry
+from sijill.web.deps import language, remember_choice, session_of
 
 _STATUS = {
     "valid": ("وثيقة صحيحة", "Document authentique"),
@@ -49,10 +50,11 @@ _PAGE = """{% extends "base.html" %}
 {% if verdict %}
 <section class="verdict {{ verdict.status }}" id="verdict">
   <h2>{{ status[verdict.status][0] if lang == 'ar' else status[verdict.status][1] }}</h2>
-  <p dir="ltr">{{ verdict.reason }}</p>
+  <p class="sig" dir="ltr" lang="en">{{ verdict.reason }}</p>
   {% if verdict.sealed %}
-  <dl class="facts">{% for key, value in verdict.sealed.items() %}{% if value and key in fields %}
-    <dt>{{ fields[key][0] if lang == 'ar' else fields[key][1] }}</dt><dd>{{ value }}</dd>{% endif %}{% endfor %}</dl>
+  <dl class="facts">{% for key in fields %}{% set value = verdict.sealed.get(key) %}{% if value %}
+    <dt>{{ fields[key][0] if lang == 'ar' else fields[key][1] }}</dt>
+    <dd{% if key in latin %} dir="ltr"{% endif %}>{% if key in dates %}{{ value | both_calendars(lang) }}{% elif key == 'sex' %}{{ label(SEXES, value, lang) }}{% elif key == 'kind' %}{{ kinds[value][0 if lang == 'ar' else 1] if value in kinds else value }}{% else %}{{ value }}{% endif %}</dd>{% endif %}{% endfor %}</dl>
   {% endif %}
   {% for m in verdict.later_mentions %}
   <p class="flag">⚑ {{ m.text_ar if lang == 'ar' else m.text_fr }}</p>
@@ -63,11 +65,6 @@ _PAGE = """{% extends "base.html" %}
 """
 
 
-def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang") or request.cookies.get("lang") or "ar"
-    return lang if lang in ("ar", "fr") else "ar"
-
-
 def _page(
     request: Request, verdict: OnlineVerdict | None, query: str | None
 ) -> Response:
@@ -76,13 +73,22 @@ def _page(
     status = 200 if verdict is None or verdict.status != "unknown" else 404
     html = template.render(
         request=request,
-        lang=_lang(request),
+        lang=language(request),
+        session=session_of(request),
         verdict=verdict,
         query=query,
         status=_STATUS,
         fields=_FIELDS,
+        dates=("issued_on", "event_date", "deceased_on"),
+        latin=("number", "ref", "civil_id", "first_name_lat", "family_name_lat"),
+        kinds={
+            "extract": ("نسخة موجزة", "Extrait"),
+            "full_copy": ("نسخة كاملة", "Copie intégrale"),
+        },
     )
-    return HTMLResponse(html, status_code=status)
+    response = HTMLResponse(html, status_code=status)
+    remember_choice(request, response)
+    return response
 
 
 def _check(reg: Registry, text: str) -> OnlineVerdict:

@@ -13,6 +13,7 @@ from sijill.domain.roles import ROLE_SCOPES
 EVERYONE = frozenset(ROLE_SCOPES)
 STAFF = frozenset({"clerk", "officer", "delegate"})
 OVERSIGHT = frozenset({"supervisor", "ministry"})
+SIGNERS = frozenset({"officer", "delegate"})
 DIGITIZERS = frozenset({"keyer", "adjudicator", "reviewer", "officer", "delegate"})
 
 
@@ -30,6 +31,13 @@ class Entry:
 
 
 MENU: tuple[Entry, ...] = (
+    Entry("/declare/birth", "تصريح بولادة", "Déclarer une naissance", STAFF),
+    Entry("/declare/death", "تصريح بوفاة", "Déclarer un décès", STAFF),
+    Entry("/predeclarations", "التصاريح المسبقة", "Pré-déclarations", STAFF),
+    Entry("/drafts", "المسودات للتوقيع", "Projets à signer", STAFF),
+    Entry("/notices", "الإشعارات", "Avis à appliquer", SIGNERS),
+    Entry("/documents", "الوثائق المسلمة", "Documents délivrés", STAFF),
+    Entry("/search", "البحث", "Recherche", STAFF | {"ministry"}),
     Entry("/digitize", "الرقمنة", "Numérisation", DIGITIZERS),
     Entry("/supervise", "الإشراف", "Supervision", OVERSIGHT),
     Entry(
