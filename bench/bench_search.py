@@ -11,6 +11,7 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
     .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
                                            [--pg postgresql://postgres@127.0.0.1:5432/postgres]
                                            [--dedup 20000] [--dedup-only] [--no-splink]
+                                           [--splink-latin-only]
 """
 
 from __future__ import annotations
@@ -265,7 +266,9 @@ def measure(url: str, corpus: Corpus, count: int) -> None:
     )
 
 
-def dedup(count: int, pool_size: int, *, with_splink: bool = True) -> None:
+def dedup(
+    count: int, pool_size: int, *, with_splink: bool = True, splink_arabic: bool = True
+) -> None:
     """Batch detection over ``count`` births plus 5 % second keyings of some of them.
 
     The births recombine a pool of generated ones (the child's first name and sex
@@ -327,8 +330,9 @@ def dedup(count: int, pool_size: int, *, with_splink: bool = True) -> None:
             return
         from splink_reference import splink_pairs
 
-        found, elapsed = splink_pairs(people)
-        _accuracy("Splink 5 default", elapsed, found, truth)
+        found, elapsed = splink_pairs(people, arabic=splink_arabic)
+        label = "Splink 5 default" if splink_arabic else "Splink, Latin only"
+        _accuracy(label, elapsed, found, truth)
 
 
 def _accuracy(
@@ -352,6 +356,11 @@ def main() -> None:
         "--no-splink", action="store_true", help="dedup without Splink's comparison"
     )
     parser.add_argument(
+        "--splink-latin-only",
+        action="store_true",
+        help="Splink compares the child's names in Latin letters only",
+    )
+    parser.add_argument(
         "--pg",
         default=os.environ.get(
             "SIJILL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -359,7 +368,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.dedup_only:
-        dedup(args.dedup, min(args.pool, args.dedup), with_splink=not args.no_splink)
+        dedup(
+            args.dedup,
+            min(args.pool, args.dedup),
+            with_splink=not args.no_splink,
+            splink_arabic=not args.splink_latin_only,
+        )
         return
     print(f"search benchmark: {args.acts:,} births on PostgreSQL", flush=True)
     corpus = timed(
@@ -385,7 +399,12 @@ def main() -> None:
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
     if args.dedup:
-        dedup(args.dedup, min(args.pool, args.dedup), with_splink=not args.no_splink)
+        dedup(
+            args.dedup,
+            min(args.pool, args.dedup),
+            with_splink=not args.no_splink,
+            splink_arabic=not args.splink_latin_only,
+        )
     sys.stdout.flush()
 
 

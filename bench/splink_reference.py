@@ -40,10 +40,17 @@ def _record(ref: str, p: Person) -> dict[str, str | None]:
 
 
 def splink_pairs(
-    people: Sequence[tuple[str, Person]],
+    people: Sequence[tuple[str, Person]], *, arabic: bool = True
 ) -> tuple[set[frozenset[str]], float]:
-    """The pairs Splink predicts at ``THRESHOLD`` and its time (training, prediction)."""
-    names = ("first_name_lat", "family_name_lat", "first_name_ar", "family_name_ar")
+    """The pairs Splink predicts at ``THRESHOLD`` and its time (training, prediction).
+
+    With ``arabic`` the child's names are compared in both scripts, as four fields
+    (Fellegi–Sunter takes them for independent evidence; they are one name twice);
+    without, in Latin letters only (the parents' names stay in Arabic).
+    """
+    names = ("first_name_lat", "family_name_lat")
+    if arabic:
+        names += ("first_name_ar", "family_name_ar")
     settings = SettingsCreator(
         link_type="dedupe_only",
         comparisons=[
