@@ -26,8 +26,10 @@ lint: setup
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-bench: setup
+bench:
+	@scripts/bootstrap.sh --bench
 	$(BIN)/python bench/bench_registry.py
+	$(BIN)/python bench/bench_search.py --dedup-only
 
 clean-demo:
 	rm -rf $(DEMO_DIR)

@@ -10,11 +10,14 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
 
     .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
                                            [--pg postgresql://postgres@127.0.0.1:5432/postgres]
+                                           [--dedup 20000] [--dedup-only] [--no-splink]
+                                           [--splink-latin-only]
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -263,13 +266,16 @@ def measure(url: str, corpus: Corpus, count: int) -> None:
     )
 
 
-def dedup(count: int, pool_size: int) -> None:
+def dedup(
+    count: int, pool_size: int, *, with_splink: bool = True, splink_arabic: bool = True
+) -> None:
     """Batch detection over ``count`` births plus 5 % second keyings of some of them.
 
     The births recombine a pool of generated ones (the child's first name and sex
     from one, the family name from another, each parent's first and family names
     from others, a day of one year), so that a million distinct persons cost
-    seconds to make.
+    seconds to make. Then, unless told not to, Splink's default configuration on the
+    same persons (``splink_reference.py``), for comparison.
     """
     first = ("first_name_ar", "first_name_lat")
     family = ("family_name_ar", "family_name_lat")
@@ -312,10 +318,29 @@ def dedup(count: int, pool_size: int) -> None:
     pairs = find_duplicates(people)
     elapsed = time.perf_counter() - start
     found = {frozenset((p.left, p.right)) for p in pairs}
-    hits = len(found & truth)
     print(
         f"\nbatch deduplication of {len(people):,} births ({len(truth):,} known "
-        f"duplicates, one birth year): {elapsed:,.1f} s, precision "
+        f"duplicates, one birth year):"
+    )
+    _accuracy("find_duplicates", elapsed, found, truth)
+    if with_splink:
+        sys.stdout.flush()
+        if importlib.util.find_spec("splink") is None:
+            print("  Splink: not installed (pip install -e '.[bench]'), skipped")
+            return
+        from splink_reference import splink_pairs
+
+        found, elapsed = splink_pairs(people, arabic=splink_arabic)
+        label = "Splink 5 default" if splink_arabic else "Splink, Latin only"
+        _accuracy(label, elapsed, found, truth)
+
+
+def _accuracy(
+    model: str, elapsed: float, found: set[frozenset[str]], truth: set[frozenset[str]]
+) -> None:
+    hits = len(found & truth)
+    print(
+        f"  {model:<17} {elapsed:>7,.1f} s, {len(found):>7,} pairs, precision "
         f"{hits / max(len(found), 1):.4f}, recall {hits / len(truth):.4f}"
     )
 
@@ -328,6 +353,14 @@ def main() -> None:
     parser.add_argument("--dedup", type=int, default=20_000, help="births (0: skip)")
     parser.add_argument("--dedup-only", action="store_true", help="skip the search")
     parser.add_argument(
+        "--no-splink", action="store_true", help="dedup without Splink's comparison"
+    )
+    parser.add_argument(
+        "--splink-latin-only",
+        action="store_true",
+        help="Splink compares the child's names in Latin letters only",
+    )
+    parser.add_argument(
         "--pg",
         default=os.environ.get(
             "SIJILL_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -335,7 +368,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.dedup_only:
-        dedup(args.dedup, min(args.pool, args.dedup))
+        dedup(
+            args.dedup,
+            min(args.pool, args.dedup),
+            with_splink=not args.no_splink,
+            splink_arabic=not args.splink_latin_only,
+        )
         return
     print(f"search benchmark: {args.acts:,} births on PostgreSQL", flush=True)
     corpus = timed(
@@ -361,7 +399,12 @@ def main() -> None:
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
     if args.dedup:
-        dedup(args.dedup, min(args.pool, args.dedup))
+        dedup(
+            args.dedup,
+            min(args.pool, args.dedup),
+            with_splink=not args.no_splink,
+            splink_arabic=not args.splink_latin_only,
+        )
     sys.stdout.flush()
 
 

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Prepares this checkout on a fresh Debian machine: Python 3.11+, a virtualenv with
 # Sijill and its pinned dependencies, and (with --browser) Debian's Chromium and an
-# Arabic font for the end-to-end tests. Safe to run again: it only does what is missing.
+# Arabic font for the end-to-end tests, (with --bench) the benchmarks' optional extras.
+# Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_browser=0
-[ "${1:-}" = "--browser" ] && want_browser=1
+want_browser=0 want_bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    --bench) want_bench=1 ;;  # Splink and DuckDB, for the dedup benchmark's comparison
+    *) echo "usage: $0 [--browser] [--bench]" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 as_root() {
@@ -38,6 +45,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[dev]'
   touch "$stamp"
+fi
+bench_stamp=.venv/.sijill-bench-installed
+if [ "$want_bench" = 1 ] && { [ ! -f "$bench_stamp" ] || [ pyproject.toml -nt "$bench_stamp" ]; }; then
+  say "installing the benchmarks' pinned dependencies (Splink, DuckDB)"
+  .venv/bin/python -m pip install -q -e '.[dev,bench]'
+  touch "$bench_stamp"
 fi
 
 if [ "$want_browser" = 1 ]; then
