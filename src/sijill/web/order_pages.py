@@ -135,7 +135,8 @@ def order_pages(reg: Registry, ports: OrderPorts, page: Page) -> APIRouter:
     ) -> Response:
         """The officer's orders to produce, and the envelopes to post."""
         found = office.orders_to_produce(reg, actor=actor, office=code)
-        return page(request, "orders_office.html", {"code": code, **found})
+        context = {"code": code, "steps": STEPS, **found}
+        return page(request, "orders_office.html", context)
 
     @router.post("/offices/{code}/orders/{order_id}/{step}/form")
     def office_step(
