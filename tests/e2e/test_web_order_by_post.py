@@ -154,10 +154,12 @@ def test_a_citizen_orders_by_post_and_follows_the_envelope_to_delivery(
     assert "تسلمه البريد" in record("picked_up").inner_text()
     assert "في الطريق" in record("in_transit").inner_text()
     assert "وصل إلى مكتب البريد" in record("at_post_office").inner_text()
-    record("delivered", "ZZ999999")  # someone else's card: refused, nothing recorded
-    assert "ليست للمرسل إليه" in post.locator("#error-message").inner_text()
-    post.goto(centre + "/envelopes")
-    assert "وصل إلى مكتب البريد" in shown(post, "#envelopes", tracking)
+    # Someone else's card: refused above the list, the envelope where it was.
+    assert "وصل إلى مكتب البريد" in record("delivered", "ZZ999999").inner_text()
+    assert "ليست للمرسل إليه" in post.locator("#errors").inner_text()
+    assert "تسلمه البريد" not in post.locator("#errors").inner_text()
+    record("picked_up")  # nor can it go back
+    assert "لا يمكن نقل طلب" in post.locator("#errors").inner_text()
     assert record("delivered", CARD).count() == 0  # delivered: no longer with the post
 
     # The citizen's tracking page ends on delivery, step by step.

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sijill.domain.errors import DomainError, InvalidInput
+from sijill.domain.errors import Conflict, DomainError, InvalidInput
 from sijill.orders import office, post
 from sijill.orders.ports import OrderPorts
 from sijill.orders.service import place_order, track_order
@@ -153,26 +153,41 @@ def order_pages(reg: Registry, ports: OrderPorts, page: Page) -> APIRouter:
             office.record_return(reg, actor=actor, office=code, order_id=order_id)
         return RedirectResponse(f"/offices/{code}/orders", 303)
 
+    def envelopes_page(
+        request: Request, actor: Any, error: DomainError | None = None
+    ) -> Response:
+        found = post.envelopes_for_post(reg, actor=actor)
+        context = {"envelopes": found, "steps": STEPS, "error": error}
+        response = page(request, "envelopes.html", context)
+        if error is not None:
+            response.status_code = 422 if isinstance(error, InvalidInput) else 409
+        return response
+
     @router.get("/envelopes")
     def envelopes(request: Request, actor: CurrentActor) -> Response:
         """The post operator's envelopes, with a status form for each."""
-        found = post.envelopes_for_post(reg, actor=actor)
-        return page(request, "envelopes.html", {"envelopes": found, "steps": STEPS})
+        return envelopes_page(request, actor)
 
     @router.post("/envelopes/{tracking}/form")
     def envelope_step(
+        request: Request,
         tracking: Annotated[str, Path(max_length=13)],
         status: Annotated[str, Form(max_length=20)],
         actor: CurrentActor,
         id_number: Annotated[str, Form(max_length=10)] = "",
     ) -> Response:
-        post.record_post_status(
-            reg,
-            actor=actor,
-            tracking_number=tracking,
-            status=status,
-            id_number=id_number or None,
-        )
+        """A refused step (a status going back, someone else's card) is answered
+        above the list, which the operator keeps in front of them."""
+        try:
+            post.record_post_status(
+                reg,
+                actor=actor,
+                tracking_number=tracking,
+                status=status,
+                id_number=id_number or None,
+            )
+        except (InvalidInput, Conflict) as error:
+            return envelopes_page(request, actor, error)
         return RedirectResponse("/envelopes", 303)
 
     return router
