@@ -162,7 +162,11 @@ def test_a_citizen_orders_by_post_and_follows_the_envelope_to_delivery(
     assert "لا يمكن نقل طلب" in post.locator("#errors").inner_text()
     assert record("delivered", CARD).count() == 0  # delivered: no longer with the post
 
-    # The citizen's tracking page ends on delivery, step by step.
+    # The citizen comes back with the order's number; the page ends on delivery.
+    citizen.goto(centre + "/")
+    citizen.get_by_role("link", name="تتبع طلب").click()
+    citizen.locator("input[name=number]").fill(number)
+    citizen.get_by_role("button", name="تتبع").click()
     status = shown(citizen, "#status", "سلم للمرسل إليه")
     assert status == "سلم للمرسل إليه"
     steps = citizen.locator("#steps tbody tr").all_inner_texts()
