@@ -8,7 +8,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from sijill.cli.common import State, actor_for, console, read_json, run, state
+from sijill.cli.common import (
+    CommuneOpt,
+    ConsulateNameAr,
+    ConsulateNameFr,
+    ConsulateOpt,
+    State,
+    actor_for,
+    console,
+    read_json,
+    run,
+    state,
+)
 from sijill.cli.render import print_act
 from sijill.domain.offices import SYSTEM
 from sijill.services import acts, drafts, journal, offices, queries
@@ -83,19 +94,10 @@ def db_upgrade(ctx: typer.Context) -> None:
 @office_app.command("create")
 def office_create(
     ctx: typer.Context,
-    commune: Annotated[
-        str | None,
-        typer.Option(help="Official HCP code of the commune or arrondissement."),
-    ] = None,
-    consulate: Annotated[
-        str | None, typer.Option(help="Consulate as COUNTRY:CITY, e.g. FR:Paris.")
-    ] = None,
-    name_ar: Annotated[
-        str | None, typer.Option(help="Consulate name in Arabic.")
-    ] = None,
-    name_fr: Annotated[
-        str | None, typer.Option(help="Consulate name in French.")
-    ] = None,
+    commune: CommuneOpt = None,
+    consulate: ConsulateOpt = None,
+    name_ar: ConsulateNameAr = None,
+    name_fr: ConsulateNameFr = None,
     annex_of: Annotated[
         str | None, typer.Option(help="Open an annex of this office.")
     ] = None,

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +19,17 @@ from sijill.domain.errors import DomainError, InvalidInput, NotFound
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.services.context import Registry
 from sijill.services.offices import staff_actor
+
+# Where an office is: a commune by its official code, or a consulate and its names.
+CommuneOpt = Annotated[
+    str | None,
+    typer.Option(help="Official HCP code of the commune or arrondissement."),
+]
+ConsulateOpt = Annotated[
+    str | None, typer.Option(help="A consulate as COUNTRY:CITY, e.g. FR:Paris.")
+]
+ConsulateNameAr = Annotated[str | None, typer.Option(help="Consulate name in Arabic.")]
+ConsulateNameFr = Annotated[str | None, typer.Option(help="Consulate name in French.")]
 
 console = Console()
 err_console = Console(stderr=True)

@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from sijill.cli.common import actor_for, console, run, state
+from sijill.cli.common import (
+    CommuneOpt,
+    ConsulateNameAr,
+    ConsulateNameFr,
+    ConsulateOpt,
+    actor_for,
+    console,
+    run,
+    state,
+)
 
 if TYPE_CHECKING:
     from sijill.rollout.onboarding import Ministry, Onboarded
@@ -93,19 +102,10 @@ def _print_onboarded(done: Onboarded) -> None:
 
 def onboard(
     ctx: typer.Context,
-    commune: Annotated[
-        str | None,
-        typer.Option(help="Official HCP code of the commune or arrondissement."),
-    ] = None,
-    consulate: Annotated[
-        str | None, typer.Option(help="A consulate as COUNTRY:CITY, e.g. FR:Paris.")
-    ] = None,
-    name_ar: Annotated[
-        str | None, typer.Option(help="Consulate name in Arabic.")
-    ] = None,
-    name_fr: Annotated[
-        str | None, typer.Option(help="Consulate name in French.")
-    ] = None,
+    commune: CommuneOpt = None,
+    consulate: ConsulateOpt = None,
+    name_ar: ConsulateNameAr = None,
+    name_fr: ConsulateNameFr = None,
     office_database: Annotated[
         str | None,
         typer.Option(
