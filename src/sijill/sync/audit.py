@@ -8,7 +8,6 @@ and the checkpoints the office key signed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -25,35 +24,12 @@ from sijill.store.audit import (
     store_replica,
 )
 from sijill.store.keys import verify
-from sijill.sync.centre import SYNC_ACTOR, _office_keys, alarm
+from sijill.sync.centre import SYNC_ACTOR, BatchResult, _office_keys, alarm
 from sijill.sync.client import CentreLink
 from sijill.sync.protocol import MAX_BATCH
 from sijill.sync.status import link_status, note_link
 
 AUDIT_BATCH = 1000
-
-
-@dataclass
-class AuditResult:
-    """What the centre did with a batch of an office's audit chain."""
-
-    office: str
-    held: int
-    accepted: int = 0
-    duplicates: int = 0
-    refused_seq: int | None = None
-    reason: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        answer: dict[str, Any] = {
-            "office": self.office,
-            "held": self.held,
-            "accepted": self.accepted,
-            "duplicates": self.duplicates,
-        }
-        if self.refused_seq is not None:
-            answer["refused"] = {"seq": self.refused_seq, "reason": self.reason}
-        return answer
 
 
 def push_audit(reg: Registry, client: CentreLink, office: str) -> int:
@@ -159,7 +135,7 @@ _REASONS = {
 }
 
 
-def receive_audit(reg: Registry, *, office: str, body: object) -> AuditResult:
+def receive_audit(reg: Registry, *, office: str, body: object) -> BatchResult:
     """Take a batch of ``office``'s audit chain (the request is already authenticated).
 
     Entries held are no-ops when identical; a different entry under a held place is an
@@ -174,7 +150,7 @@ def receive_audit(reg: Registry, *, office: str, body: object) -> AuditResult:
         if not _office_keys(uow.conn, office):
             raise Forbidden("office.unknown", {"code": office})
         head = replica_head(uow.conn, office)
-        result = AuditResult(office, head[0])
+        result = BatchResult(office, head[0])
         known = replica_hashes(
             uow.conn, office, [e.seq for e, _ in entries if e.seq <= head[0]]
         )
