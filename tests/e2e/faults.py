@@ -39,6 +39,7 @@ from typing import Any
 
 import httpx
 import psycopg
+import pytest
 from sqlalchemy import func, select
 
 from sijill.config import Settings
@@ -77,6 +78,15 @@ def postgres_reason(admin: str = PG_ADMIN) -> str | None:
             return None
     except psycopg.Error as error:
         return f"PostgreSQL not reachable at {admin}: {str(error).strip()[:160]}"
+
+
+def need_postgres(what: str) -> None:
+    """Skip ``what`` with the reason when no PostgreSQL answers; under CI, fail it."""
+    reason = postgres_reason()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run {what}: {reason}")
+        pytest.skip(reason)
 
 
 @contextlib.contextmanager
@@ -1199,3 +1209,17 @@ def check_network(net: Network, result: Result) -> None:
             problems.append(f"{office.code}: audit chain at the centre has gaps")
     if not audit.verify_audit(net.centre, actor=SYSTEM).ok:
         problems.append("the audit chains held at the centre do not verify")
+
+
+@contextlib.contextmanager
+def running_network(work: Path, offices: int, what: str) -> Iterator[Network]:
+    """A central server on a fresh PostgreSQL database and ``offices`` offices on
+    SQLite, their servers and sync agents running; everything stopped afterwards."""
+    need_postgres(what)
+    with postgres_database() as url:
+        network = Network(work, url, offices, seed=0)
+        try:
+            network.start()
+            yield network
+        finally:
+            network.close()

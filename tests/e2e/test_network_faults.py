@@ -30,8 +30,8 @@ from tests.e2e.faults import (
     MIN_FAULTS,
     NAMES_M,
     Network,
+    need_postgres,
     postgres_database,
-    postgres_reason,
     run_schedule,
 )
 
@@ -40,11 +40,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 
 @pytest.fixture(scope="module")
 def pg() -> None:
-    reason = postgres_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the network fault tests: {reason}")
-        pytest.skip(reason)
+    need_postgres("the network fault tests")
 
 
 def test_every_entry_and_notice_survives_killed_processes_and_a_bad_link(

@@ -4,7 +4,6 @@ their sync agents and their web servers, all real processes on loopback."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,18 +26,14 @@ from tests.e2e.desk import (
     sign_in,
     sign_out,
 )
-from tests.e2e.faults import Network, postgres_database, postgres_reason
+from tests.e2e.faults import Network, need_postgres, postgres_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 
 
 @pytest.fixture(scope="module")
 def pg() -> None:
-    reason = postgres_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the network browser test: {reason}")
-        pytest.skip(reason)
+    need_postgres("the network browser test")
 
 
 def eventually(what: str, check: Callable[[], Any], seconds: float = 120) -> Any:

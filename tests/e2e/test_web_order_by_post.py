@@ -13,7 +13,6 @@ at once between processes.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from sijill.services.context import Registry
 from sijill.store import tables as t
 from tests.builders import signed_birth
 from tests.e2e.desk import PASSWORD, open_accounts, screenshots, sign_in
-from tests.e2e.faults import Network, postgres_database, postgres_reason
+from tests.e2e.faults import Network, running_network
 from tests.e2e.test_order_pages import ORDER
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
@@ -40,18 +39,8 @@ CARD = ORDER["requester_id_number"]  # the citizen's identity card, C123456
 @pytest.fixture
 def net(tmp_path: Path) -> Iterator[Network]:
     """The centre on PostgreSQL, Fès and Rabat on SQLite, their agents at work."""
-    reason = postgres_reason()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the end-to-end order test: {reason}")
-        pytest.skip(reason)
-    with postgres_database() as url:
-        network = Network(tmp_path, url, 2, seed=0)
-        try:
-            network.start()
-            yield network
-        finally:
-            network.close()
+    with running_network(tmp_path, 2, "the end-to-end order test") as network:
+        yield network
 
 
 def _account(reg: Registry, username: str, role: str, **extra: str) -> None:
