@@ -46,6 +46,7 @@ from sijill.services.acts import load_act
 from sijill.services.authz import INSTITUTION, authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
+from sijill.store.projection import mentions_of
 from sijill.store.uow import UnitOfWork, write_audit
 
 KINDS = ("notary", "consulate", "bank")
@@ -292,18 +293,9 @@ def _find_act(conn: Connection, request: _Request) -> Any:
 
 def _registered(conn: Connection, row: Any) -> dict[str, Any]:
     """What the act says today of the person, its parents, dates and identifier."""
-    mentions = [
-        m._asdict()
-        for m in conn.execute(
-            select(t.mentions)
-            .where(
-                t.mentions.c.office_code == row.office_code,
-                t.mentions.c.act_id == row.act_id,
-            )
-            .order_by(t.mentions.c.seq)
-        )
-    ]
-    now = current_state(row.kind, row.data, mentions)
+    now = current_state(
+        row.kind, row.data, mentions_of(conn, row.office_code, row.act_id)
+    )
     if (now.get("status") or {}).get("annulled"):
         raise Conflict("check.annulled", {"ref": row.ref})
     person = now["child"] if row.kind == "birth" else now["deceased"]

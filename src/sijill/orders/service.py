@@ -38,6 +38,7 @@ from sijill.search.ranking import best_match, names_of
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
+from sijill.store.projection import mentions_of
 from sijill.store.uow import UnitOfWork
 from sijill.sync.protocol import CENTRE
 
@@ -110,18 +111,9 @@ def _same(words: list[str], names: list[str]) -> bool:
 
 
 def _as_it_stands(conn: Connection, row: Any) -> dict[str, Any]:
-    mentions = [
-        m._asdict()
-        for m in conn.execute(
-            select(t.mentions)
-            .where(
-                t.mentions.c.office_code == row.office_code,
-                t.mentions.c.act_id == row.act_id,
-            )
-            .order_by(t.mentions.c.seq)
-        )
-    ]
-    return current_state(row.kind, row.data, mentions)
+    return current_state(
+        row.kind, row.data, mentions_of(conn, row.office_code, row.act_id)
+    )
 
 
 def _requester_act(conn: Connection, request: OrderRequest) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from sijill.services.acts import load_act
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
+from sijill.store.projection import mentions_of
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,7 @@ def get_act(reg: Registry, *, actor: Actor, ref: str) -> ActView:
             .one()
             ._asdict()
         )
-        mentions = [
-            m._asdict()
-            for m in uow.conn.execute(
-                select(t.mentions)
-                .where(
-                    t.mentions.c.office_code == act_ref.office,
-                    t.mentions.c.act_id == row.act_id,
-                )
-                .order_by(t.mentions.c.seq)
-            )
-        ]
+        mentions = mentions_of(uow.conn, act_ref.office, row.act_id)
         uow.audit(actor, "act.read", office=act_ref.office, target=str(act_ref))
     return ActView(
         ref=row.ref,

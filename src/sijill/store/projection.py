@@ -555,3 +555,15 @@ def cursors_to_heads(conn: Connection) -> None:
             stalled_reason=None,
         )
     )
+
+
+def mentions_of(conn: Connection, office: str, act_id: str) -> list[dict[str, Any]]:
+    """The marginal mentions of an act, in the order they were added."""
+    return [
+        m._asdict()
+        for m in conn.execute(
+            select(t.mentions)
+            .where(t.mentions.c.office_code == office, t.mentions.c.act_id == act_id)
+            .order_by(t.mentions.c.seq)
+        )
+    ]
