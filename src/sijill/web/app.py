@@ -28,6 +28,7 @@ from sijill.domain.labels import (
 )
 from sijill.domain.mentions import MENTION_KINDS
 from sijill.orders.ports import OrderPorts
+from sijill.orders.processing import OrderProcessor
 from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
@@ -311,12 +312,19 @@ def create_app(
 ) -> FastAPI:
     """The web application over ``reg``: an office server, or the central registry."""
     projector = Worker(reg) if role == "central" else None
+    ports = order_ports or OrderPorts()
+    processor = OrderProcessor(reg, ports) if role == "central" else None
+    wake = processor.wake if processor is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if projector is not None:
             projector.start()
+        if processor is not None:
+            processor.start()
         yield
+        if processor is not None:
+            processor.stop()
         if projector is not None:
             projector.stop()
 
@@ -346,8 +354,8 @@ def create_app(
     app.include_router(institutions_router(reg))
     app.include_router(digitize_router(reg, _page))
     app.include_router(supervise_router(reg, _page))
-    app.include_router(orders_router(reg, order_ports or OrderPorts()))
-    app.include_router(order_pages(reg, order_ports or OrderPorts(), _page))
+    app.include_router(orders_router(reg, ports, wake))
+    app.include_router(order_pages(reg, ports, _page, wake))
     app.include_router(counter_router(reg, _page))
     app.include_router(officer_router(reg, _page))
     app.include_router(_pages(reg))
