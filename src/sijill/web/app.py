@@ -32,6 +32,7 @@ from sijill.orders.processing import OrderProcessor
 from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
+from sijill.sync.protocol import CENTRE
 from sijill.web import errors
 from sijill.web.auth import auth_router
 from sijill.web.counter import counter_router
@@ -313,7 +314,10 @@ def create_app(
     """The web application over ``reg``: an office server, or the central registry."""
     projector = Worker(reg) if role == "central" else None
     ports = order_ports or OrderPorts()
-    processor = OrderProcessor(reg, ports) if role == "central" else None
+    # Where the centre's keys are (its servers; a one-machine demo), orders accepted
+    # are processed in the background.
+    centre = role == "central" or reg.keys.has(CENTRE)
+    processor = OrderProcessor(reg, ports) if centre else None
     wake = processor.wake if processor is not None else None
 
     @asynccontextmanager

@@ -125,11 +125,15 @@ def order_pages(
         if number:
             actor = await requester_of(request)
             found = track_order(reg, actor=actor, number=number.strip().upper())
-        return page(
+        response = page(
             request,
             "order_track.html",
             {"order": found, "number": number, "steps": STEPS},
         )
+        if found is not None and found["status"] == "received":
+            # Being matched and routed at the centre: the page looks again shortly.
+            response.headers["Refresh"] = "2"
+        return response
 
     @router.get("/orders/to-produce")
     def my_office(actor: CurrentActor) -> Response:
