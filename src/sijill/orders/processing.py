@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import Any
 
 from sqlalchemy import select, update
@@ -209,15 +210,33 @@ class _Values(dict[str, Any]):
 class OrderProcessor:
     """Processes received orders in the background of a central server.
 
-    Woken as an order is accepted (and every ``every`` seconds, for what a crash or
-    another process left), it takes whatever has arrived in batches until none is
-    left: under load, batches fill up on their own while the previous one commits.
+    Answering comes first: woken as an order is accepted, the processor waits until
+    no order has been accepted for ``quiet`` seconds. Through a sustained peak it
+    still takes a batch after resting ``patience`` seconds, or ``rest`` times as long
+    as the last batch took (so it never takes more than a fifth of the time there),
+    and the rest of the backlog as soon as the peak is over. It also looks every
+    ``every`` seconds, for what a crash or another process left.
     """
 
-    def __init__(self, reg: Registry, ports: OrderPorts, *, every: float = 2.0) -> None:
+    def __init__(
+        self,
+        reg: Registry,
+        ports: OrderPorts,
+        *,
+        every: float = 2.0,
+        quiet: float = 0.05,
+        patience: float = 1.0,
+        rest: float = 4.0,
+        batch: int = BATCH,
+    ) -> None:
         self.reg = reg
         self.ports = ports
         self.every = every
+        self.quiet = quiet
+        self.patience = patience
+        self.rest = rest
+        self.batch = batch
+        self._accepted = 0.0
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -228,6 +247,8 @@ class OrderProcessor:
         self._thread.start()
 
     def wake(self) -> None:
+        """An order was just accepted."""
+        self._accepted = time.monotonic()
         self._wake.set()
 
     def stop(self) -> None:
@@ -235,12 +256,31 @@ class OrderProcessor:
         self._wake.set()
         self._thread.join(timeout=30)
 
+    def _wait_for_a_lull(self, since: float, pause: float) -> None:
+        while not self._stop.is_set():
+            now = time.monotonic()
+            lull = self._accepted + self.quiet - now
+            left = since + pause - now
+            if lull <= 0 or left <= 0:
+                return
+            self._stop.wait(min(lull, left))
+
     def _run(self) -> None:
+        last, took = time.monotonic(), 0.0
         while not self._stop.is_set():
             self._wake.wait(self.every)
             self._wake.clear()
             try:
-                process_orders(self.reg, self.ports)
+                while not self._stop.is_set():
+                    self._wait_for_a_lull(last, max(self.patience, self.rest * took))
+                    began = time.monotonic()
+                    done = process_orders(
+                        self.reg, self.ports, batch=self.batch, limit=self.batch
+                    )
+                    last = time.monotonic()
+                    took = last - began
+                    if not done:
+                        break
             except Exception:  # a database restart, a lost connection: try again later
                 log.exception("order processing failed; retrying in %s s", self.every)
                 self._stop.wait(self.every)

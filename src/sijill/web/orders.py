@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from sijill.domain.offices import Actor
@@ -138,7 +139,9 @@ def orders_router(
         The answer comes once the order is accepted (status ``received``); it is then
         matched and routed, or rejected with the reason: follow it by its number."""
         actor = await requester_of(request)
-        placed = place_order(reg, actor=actor, body=_clean(body), ports=ports)
+        placed = await run_in_threadpool(
+            place_order, reg, actor=actor, body=_clean(body), ports=ports
+        )
         if accepted is not None:
             accepted()
         return placed
