@@ -6,9 +6,12 @@ send remote orders (``POST /api/orders``) at a fixed offered rate for a while �
 order names an act by its details, so each is matched through the search and routed
 as a notice — and one order in ten is sent a second time with the same idempotency
 key, as a client does after a lost answer. Prints the throughput sustained, latency
-percentiles, and then checks in the database that no order was lost or duplicated:
-one order per key, every answered order present, every resend answered with the
-same order number. Goal (issue 8): ≥ 200 orders/s sustained, p95 ≤ 200 ms.
+percentiles (the API answers once the order is accepted as received), waits until the
+centre's order processor has matched, charged and routed every accepted order and
+says how long that backlog took, and then checks in the database that no order was
+lost or duplicated: one order per key, every answered order present, every resend
+answered with the same order number, each order routed at most once and with its
+steps in order. Goal (issue 8): ≥ 200 orders/s sustained, p95 ≤ 200 ms.
 
     .venv/bin/python bench/bench_orders.py [--acts 20000] [--rate 200] [--seconds 30]
                                            [--processes 2] [--threads 8]
@@ -165,6 +168,24 @@ def drive(
     return time.time() - start_at, results
 
 
+def drain(pg_url: str, timeout: float = 600) -> tuple[int, float]:
+    """Wait until the centre has processed every accepted order: (backlog, seconds)."""
+    began = time.perf_counter()
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        backlog = waiting = _received(conn)
+        while waiting and time.perf_counter() - began < timeout:
+            time.sleep(0.1)
+            waiting = _received(conn)
+    return backlog, time.perf_counter() - began
+
+
+def _received(conn: Any) -> int:
+    row = conn.execute(
+        "SELECT count(*) FROM orders WHERE status = 'received'"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def check(pg_url: str, results: list[tuple[float, int, str, str, bool]]) -> None:
     answered = {
         key: number
@@ -186,12 +207,25 @@ def check(pg_url: str, results: list[tuple[float, int, str, str, bool]]) -> None
         statuses = dict(
             conn.execute("SELECT status, count(*) FROM orders GROUP BY 1").fetchall()
         )
+        routed_twice = conn.execute(
+            "SELECT count(*) FROM (SELECT subject->>'order_id' FROM notices"
+            " WHERE kind = 'order' GROUP BY 1 HAVING count(*) > 1) AS twice"
+        ).fetchone()
+        wrong_steps = conn.execute(
+            "SELECT count(*) FROM orders o WHERE (SELECT count(*) FROM order_events e"
+            " WHERE e.order_id = o.order_id) <> CASE o.status WHEN 'routed' THEN 3"
+            " WHEN 'rejected' THEN 2 ELSE 1 END"
+        ).fetchone()
     lost = [k for k, n in answered.items() if rows.get(k) != n]
     changed = [k for k, n in resent if rows.get(k) != n]
     print(
         f"  orders in the database: {len(rows):,} (answered 201: {len(answered):,}); statuses {statuses}"
     )
-    print(f"  routed notices: {notices[0] if notices else 0:,}")
+    print(
+        f"  routed notices: {notices[0] if notices else 0:,}; orders routed twice: "
+        f"{routed_twice[0] if routed_twice else 0}; orders whose steps are not "
+        f"received → matched → routed (or → rejected): {wrong_steps[0] if wrong_steps else 0}"
+    )
     print(f"  lost (answered but absent or different): {len(lost)}")
     print(
         f"  duplicated (one key, several orders): {len(rows) - len(set(rows))} ; resends answered with another number: {len(changed)}"
@@ -251,6 +285,7 @@ def main() -> None:
             elapsed, results = drive(
                 server.url, bodies, args.rate, args.processes, args.threads
             )
+            backlog, drained = drain(url)
         finally:
             server.stop()
         firsts = [r for r in results if not r[4]]
@@ -264,6 +299,12 @@ def main() -> None:
         )
         print(
             f"  latency p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms"
+        )
+        processed = sum(1 for r in firsts if r[1] == 201)
+        print(
+            f"  backlog when sending ended: {backlog:,} orders received, not yet processed; "
+            f"processed {drained:.1f} s later — all {processed:,} processed in {elapsed + drained:.1f} s "
+            f"({processed / (elapsed + drained):,.0f} orders/s matched, charged and routed)"
         )
         check(url, results)
         engine.dispose()

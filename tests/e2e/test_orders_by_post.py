@@ -121,8 +121,17 @@ def test_orders_placed_remotely_are_delivered_or_returned_through_the_network(
         assert delivered.status_code == returned.status_code == 201, delivered.text
         again = http.post("/api/orders", json=order_body("e2e-delivered-1"))
         assert again.json()["number"] == delivered.json()["number"]
-        one, two = delivered.json(), returned.json()
-        assert one["status"] == two["status"] == "routed"
+        assert delivered.json()["status"] == returned.json()["status"] == "received"
+        # The centre's processor matches and routes them just after answering.
+        for number in (delivered.json()["number"], returned.json()["number"]):
+            wait_for(
+                f"order {number} routed",
+                lambda number=number: status_of(http, number) == "routed",
+            )
+        one, two = (
+            http.get(f"/api/orders/{answer.json()['number']}").json()
+            for answer in (delivered, returned)
+        )
         assert one["office"] == two["office"] == fes.code
 
         # The Fès agent takes delivery of both orders; Rabat gets none.

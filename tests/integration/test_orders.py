@@ -4,6 +4,7 @@ tracked to delivery or return; and every refusal the issue names, on both databa
 from __future__ import annotations
 
 import copy
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -13,12 +14,15 @@ from sqlalchemy import func, select
 from sijill.domain.errors import Conflict, Forbidden, InvalidInput
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.orders import levels, office, post
+from sijill.orders import ports as order_ports
 from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import LogSender, OrderPorts
+from sijill.orders.processing import process_orders
 from sijill.orders.service import PUBLIC, place_order, track_order
 from sijill.orders.tables import order_events, orders, outbox
 from sijill.services import acts
 from sijill.services.context import Registry
+from sijill.store import tables as t
 from sijill.sync import centre as central
 from sijill.sync import office as remote
 from tests.builders import FES, RABAT, Staffed, marriage, open_office, signed_birth
@@ -80,8 +84,26 @@ def fes(registry: Registry) -> Staffed:
     return staffed
 
 
+def place(
+    reg: Registry, *, actor: Actor, body: Any, ports: OrderPorts = PORTS
+) -> dict[str, Any]:
+    """Place an order as the API does, then let the centre's processor take it."""
+    accepted = place_order(reg, actor=actor, body=body, ports=ports)
+    process_orders(reg, ports)
+    return track_order(reg, actor=actor, number=accepted["number"])
+
+
 def _violations(error: InvalidInput) -> set[tuple[str, str]]:
     return {(v.field, v.rule) for v in error.violations}
+
+
+def _denied(reg: Registry, rule: str) -> int:
+    """Refusals of that rule in the audit log."""
+    with reg.engine.connect() as conn:
+        rows = conn.execute(
+            select(t.audit_log.c.detail).where(t.audit_log.c.outcome == "denied")
+        ).all()
+    return sum(1 for (detail,) in rows if (detail or {}).get("rule") == rule)
 
 
 def _count(reg: Registry, table: Any) -> int:
@@ -92,7 +114,7 @@ def _count(reg: Registry, table: Any) -> int:
 def test_an_order_matching_one_act_is_routed_to_the_office_holding_it(
     registry: Registry, fes: Staffed
 ) -> None:
-    placed = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    placed = place(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
     assert placed["status"] == "routed"
     assert placed["office"] == FES
     assert placed["tracking_number"].startswith("RR")
@@ -104,12 +126,12 @@ def test_an_order_matching_one_act_is_routed_to_the_office_holding_it(
 def test_the_same_order_sent_twice_is_one_order(
     registry: Registry, fes: Staffed
 ) -> None:
-    first = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
-    again = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    first = place(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    again = place(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
     assert again["number"] == first["number"]
     assert _count(registry, orders) == 1
     with pytest.raises(Conflict):
-        place_order(registry, actor=PUBLIC, body=order_body(copies=2), ports=PORTS)
+        place(registry, actor=PUBLIC, body=order_body(copies=2), ports=PORTS)
 
 
 @pytest.mark.parametrize(
@@ -123,9 +145,7 @@ def test_the_same_order_sent_twice_is_one_order(
 def test_wrong_details_reject_the_order_with_the_reason(
     registry: Registry, fes: Staffed, changes: dict[str, Any], reason: str
 ) -> None:
-    placed = place_order(
-        registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS
-    )
+    placed = place(registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS)
     assert placed["status"] == "rejected"
     assert placed["reason"] == reason
     assert placed["reason_messages"]["ar"]
@@ -136,7 +156,7 @@ def test_partial_details_are_refused_naming_the_field(
     registry: Registry, fes: Staffed
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        place_order(
+        place(
             registry,
             actor=PUBLIC,
             body=order_body(subject__father=None, subject__mother=None),
@@ -144,7 +164,7 @@ def test_partial_details_are_refused_naming_the_field(
         )
     assert ("subject.father", "order.parent_required") in _violations(refused.value)
     with pytest.raises(InvalidInput) as refused:
-        place_order(
+        place(
             registry,
             actor=PUBLIC,
             body=order_body(subject__birth_date=None),
@@ -158,7 +178,7 @@ def test_details_matching_several_acts_reject_the_order(
     registry: Registry, fes: Staffed
 ) -> None:
     signed_birth(registry, fes)  # a twin with the very same names, same day
-    placed = place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    placed = place(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
     assert placed["status"] == "rejected"
     assert placed["reason"] == "order.several_matches"
     assert "2" in placed["reason_messages"]["en"]
@@ -176,9 +196,7 @@ def test_details_matching_several_acts_reject_the_order(
 def test_an_unentitled_requester_is_refused(
     registry: Registry, fes: Staffed, changes: dict[str, Any]
 ) -> None:
-    placed = place_order(
-        registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS
-    )
+    placed = place(registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS)
     assert placed["status"] == "rejected"
     assert placed["reason"] in ("order.not_entitled", "order.minor_by_parent")
 
@@ -199,10 +217,7 @@ def test_a_spouse_named_in_a_marriage_mention_may_order_a_full_copy(
         requester__family_name="Berrada",
         requester__relationship="spouse",
     )
-    assert (
-        place_order(registry, actor=PUBLIC, body=body, ports=PORTS)["status"]
-        == "routed"
-    )
+    assert place(registry, actor=PUBLIC, body=body, ports=PORTS)["status"] == "routed"
     himself = order_body(
         "order-key-0002",
         kind="full_copy",
@@ -210,8 +225,7 @@ def test_a_spouse_named_in_a_marriage_mention_may_order_a_full_copy(
         requester__relationship="self",
     )
     assert (
-        place_order(registry, actor=PUBLIC, body=himself, ports=PORTS)["status"]
-        == "routed"
+        place(registry, actor=PUBLIC, body=himself, ports=PORTS)["status"] == "routed"
     )
 
 
@@ -224,12 +238,11 @@ def test_a_forged_authorization_is_refused_and_a_recorded_one_accepted(
         requester__relationship="guardian",
         requester__authorization="AUT-FORGED000000",
     )
-    with pytest.raises(InvalidInput) as refused:
-        place_order(registry, actor=PUBLIC, body=forged, ports=PORTS)
-    assert ("requester.authorization", "order.authorization_unknown") in _violations(
-        refused.value
-    )
-    assert _count(registry, orders) == 0
+    refused = place(registry, actor=PUBLIC, body=forged, ports=PORTS)
+    assert refused["status"] == "rejected"
+    assert refused["reason"] == "order.authorization_unknown"
+    assert refused["payment"] is None and refused["office"] is None
+    assert _denied(registry, "order.authorization_unknown") == 1
     code = record_authorization(
         registry,
         actor=fes.clerk,
@@ -241,15 +254,13 @@ def test_a_forged_authorization_is_refused_and_a_recorded_one_accepted(
     )
     forged["requester"]["authorization"] = code
     forged["idempotency_key"] = "order-key-0002"
-    assert (
-        place_order(registry, actor=PUBLIC, body=forged, ports=PORTS)["status"]
-        == "routed"
-    )
+    assert place(registry, actor=PUBLIC, body=forged, ports=PORTS)["status"] == "routed"
     someone_else = copy.deepcopy(forged)
     someone_else["idempotency_key"] = "order-key-0003"
     someone_else["requester"]["id_number"] = "AB999999"
-    with pytest.raises(InvalidInput):
-        place_order(registry, actor=PUBLIC, body=someone_else, ports=PORTS)
+    refused = place(registry, actor=PUBLIC, body=someone_else, ports=PORTS)
+    assert refused["reason"] == "order.authorization_unknown"
+    assert _denied(registry, "order.authorization_unknown") == 2
 
 
 @pytest.mark.parametrize(
@@ -270,7 +281,7 @@ def test_a_malformed_order_is_refused_naming_the_field(
     registry: Registry, fes: Staffed, changes: dict[str, Any], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        place_order(registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS)
+        place(registry, actor=PUBLIC, body=order_body(**changes), ports=PORTS)
     assert field in {f for f, _ in _violations(refused.value)}
     assert _count(registry, orders) == 0
 
@@ -279,33 +290,35 @@ def test_an_address_abroad_is_accepted(registry: Registry, fes: Staffed) -> None
     body = order_body(
         delivery__postal_code="75011", delivery__city="Paris", delivery__country="FR"
     )
-    assert (
-        place_order(registry, actor=PUBLIC, body=body, ports=PORTS)["status"]
-        == "routed"
-    )
+    assert place(registry, actor=PUBLIC, body=body, ports=PORTS)["status"] == "routed"
 
 
-def test_a_declined_payment_writes_nothing_and_the_counter_is_for_clerks(
+def test_a_declined_payment_rejects_the_order_and_the_counter_is_for_clerks(
     registry: Registry, fes: Staffed
 ) -> None:
-    with pytest.raises(InvalidInput) as refused:
-        place_order(
-            registry,
-            actor=PUBLIC,
-            body=order_body(payment__token="tok_declined"),
-            ports=PORTS,
-        )
-    assert ("payment.token", "order.payment_refused") in _violations(refused.value)
-    counter = order_body(payment={"method": "counter"})
+    payments = order_ports.TestPaymentProvider()
+    ports = OrderPorts(payments=payments)
+    declined = place(
+        registry,
+        actor=PUBLIC,
+        body=order_body(payment__token="tok_declined"),
+        ports=ports,
+    )
+    assert declined["status"] == "rejected"
+    assert declined["reason"] == "order.payment_refused"
+    assert declined["payment"] is None and declined["tracking_number"] is None
+    assert payments.charged == {}
+    # The key is now that rejected order's: trying again is another order.
+    counter = order_body("order-key-0002", payment={"method": "counter"})
     with pytest.raises(InvalidInput):
-        place_order(registry, actor=PUBLIC, body=counter, ports=PORTS)
-    placed = place_order(registry, actor=fes.clerk, body=counter, ports=PORTS)
+        place(registry, actor=PUBLIC, body=counter, ports=PORTS)
+    placed = place(registry, actor=fes.clerk, body=counter, ports=PORTS)
     assert placed["payment"] == "counter"
     assert placed["fee_centimes"] == PORTS.fee_centimes
 
 
 def _produced_and_posted(registry: Registry, fes: Staffed, body: dict[str, Any]) -> str:
-    placed = place_order(registry, actor=PUBLIC, body=body, ports=PORTS)
+    placed = place(registry, actor=PUBLIC, body=body, ports=PORTS)
     central_notice = track_order(registry, actor=PUBLIC, number=placed["number"])
     assert central_notice["status"] == "routed"
     with registry.engine.connect() as conn:
@@ -364,7 +377,7 @@ def _through_the_network(net: Network) -> tuple[Any, str, str]:
     signed_birth(fes.reg, fes.staff)
     rabat.sync(net)
     fes.sync(net)
-    placed = place_order(net.centre, actor=PUBLIC, body=order_body(), ports=PORTS)
+    placed = place(net.centre, actor=PUBLIC, body=order_body(), ports=PORTS)
     assert placed["status"] == "routed" and placed["office"] == FES
     assert fes.sync(net).notices == 1
     assert rabat.sync(net).notices == 0
@@ -441,7 +454,7 @@ def test_orders_older_than_a_week_are_listed_and_delivery_times_measured(
     registry: Registry, fes: Staffed, clock: FakeClock
 ) -> None:
     ministry = Actor("ministry.demo", "ministry", None)
-    place_order(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
+    place(registry, actor=PUBLIC, body=order_body(), ports=PORTS)
     clock.advance(days=8)
     late = levels.overdue_orders(registry, actor=ministry)
     assert late["nation"] == 1 and late["offices"] == {FES: 1}
@@ -475,6 +488,8 @@ def test_the_api_places_resends_tracks_and_refuses_with_the_field(
         assert [v["field"] for v in bad.json()["violations"]] == [
             "delivery.postal_code"
         ]
+        assert first.json()["status"] == "received"
+        process_orders(registry, PORTS)
         tracked = http.get(f"/api/orders/{first.json()['number']}").json()
         assert tracked["status"] == "routed"
         assert http.get("/api/envelopes").status_code == 401
@@ -489,3 +504,87 @@ def test_the_api_places_resends_tracks_and_refuses_with_the_field(
         assert page.status_code == 200 and "Transmise" in page.text
         form = http.get("/orders/new")
         assert form.status_code == 200 and "order-form" in form.text
+
+
+def test_an_order_is_answered_received_and_then_processed(
+    registry: Registry, fes: Staffed
+) -> None:
+    payments = order_ports.TestPaymentProvider()
+    ports = OrderPorts(payments=payments)
+    accepted = place_order(registry, actor=PUBLIC, body=order_body(), ports=ports)
+    assert accepted["status"] == "received"
+    assert accepted["office"] is None and accepted["tracking_number"] is None
+    tracked = track_order(registry, actor=PUBLIC, number=accepted["number"])
+    assert [s["status"] for s in tracked["steps"]] == ["received"]
+    again = place_order(registry, actor=PUBLIC, body=order_body(), ports=ports)
+    assert again["number"] == accepted["number"]
+    assert process_orders(registry, ports) == 1
+    assert process_orders(registry, ports) == 0  # nothing is processed twice
+    tracked = track_order(registry, actor=PUBLIC, number=accepted["number"])
+    assert [s["status"] for s in tracked["steps"]] == ["received", "matched", "routed"]
+    assert list(payments.charged) == [accepted["number"]]  # charged once, by number
+    resent = place_order(registry, actor=PUBLIC, body=order_body(), ports=ports)
+    assert resent["number"] == accepted["number"] and resent["status"] == "routed"
+    with registry.engine.connect() as conn:
+        row = conn.execute(select(orders)).one()
+    assert row.payment == {"method": "online"}  # the token is not kept once spent
+
+
+def test_orders_processed_in_batches_each_routed_once(
+    registry: Registry, fes: Staffed
+) -> None:
+    numbers = [
+        place_order(
+            registry, actor=PUBLIC, body=order_body(f"order-key-{i:04d}"), ports=PORTS
+        )["number"]
+        for i in range(7)
+    ]
+    wrong = place_order(
+        registry,
+        actor=PUBLIC,
+        body=order_body("order-key-wrong", subject__first_name="Karim"),
+        ports=PORTS,
+    )
+    assert process_orders(registry, PORTS, batch=3) == 8
+    for number in numbers:
+        assert track_order(registry, actor=PUBLIC, number=number)["status"] == "routed"
+    rejected = track_order(registry, actor=PUBLIC, number=wrong["number"])
+    assert rejected["reason"] == "order.no_match"
+    assert [s["status"] for s in rejected["steps"]] == ["received", "rejected"]
+    with registry.engine.connect() as conn:
+        notices = conn.execute(
+            select(func.count())
+            .select_from(t.notices)
+            .where(t.notices.c.kind == "order")
+        ).scalar_one()
+    assert notices == 7
+
+
+def test_processors_running_at_once_never_take_the_same_order(
+    registry: Registry, fes: Staffed
+) -> None:
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("several processors at once: PostgreSQL's row locks")
+    pg_registry = registry
+    for i in range(40):
+        body = order_body(f"order-key-{i:04d}")
+        place_order(pg_registry, actor=PUBLIC, body=body, ports=PORTS)
+    done: list[int] = []
+
+    def processor() -> None:
+        done.append(process_orders(pg_registry, PORTS, batch=4))
+
+    threads = [threading.Thread(target=processor) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(done) == 40
+    with pg_registry.engine.connect() as conn:
+        routed = conn.execute(
+            select(func.count()).select_from(orders).where(orders.c.status == "routed")
+        ).scalar_one()
+        events = conn.execute(
+            select(func.count()).select_from(order_events)
+        ).scalar_one()
+    assert routed == 40 and events == 40 * 3

@@ -13,6 +13,7 @@ from sijill.cli.common import actor_for, console, read_json, run, state
 from sijill.orders import levels, office, post
 from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import LogSender, ports_from_environment
+from sijill.orders.processing import process_orders
 from sijill.orders.service import PUBLIC, place_order, track_order
 
 order_app = typer.Typer(help="Orders of documents by post.", no_args_is_help=True)
@@ -41,14 +42,17 @@ def order_place(
     file: Annotated[Path, typer.Option("-f", help="The order (JSON; - for stdin).")],
     as_user: AsUser = None,
 ) -> None:
-    """Place an order; the same idempotency key always gives the same order."""
+    """Place an order and process it; the same idempotency key gives the same order."""
     s = state(ctx)
     reg = s.registry()
     actor = actor_for(reg, as_user) if as_user else PUBLIC
     ports = ports_from_environment(s.settings.data_dir)
-    placed = run(
+    accepted = run(
         lambda: place_order(reg, actor=actor, body=read_json(file), ports=ports)
     )
+    # The order is processed here and now (as the centre's server would, just after).
+    run(lambda: process_orders(reg, ports))
+    placed = run(lambda: track_order(reg, actor=actor, number=accepted["number"]))
     _print(placed)
     if placed["status"] == "rejected":
         raise typer.Exit(1)

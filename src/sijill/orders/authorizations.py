@@ -7,7 +7,7 @@ unknown code, or one recorded for another act or another holder, is refused.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import insert, select
 
 from sijill.domain.errors import InvalidInput, NotFound, Violation
 from sijill.domain.offices import Actor
@@ -21,11 +21,15 @@ from sijill.store.uow import UnitOfWork
 
 def check_authorization(
     uow: UnitOfWork, actor: Actor, request: OrderRequest, ref: str
-) -> str | None:
-    """The recorded authorization the requester holds for ``ref``; refused if none."""
+) -> tuple[bool, str | None]:
+    """Whether the requester may order for ``ref``, and the authorization they hold.
+
+    A code unknown, of another kind, or recorded for another act or another holder is
+    refused, and the refusal audited.
+    """
     kind = AUTHORIZED_BY_RECORD.get(request.relationship)
     if kind is None:
-        return None
+        return True, None
     code = str(request.requester.get("authorization"))
     row = uow.conn.execute(
         select(order_authorizations).where(
@@ -38,30 +42,16 @@ def check_authorization(
         or row.act_ref != ref
         or row.holder_id_number != request.requester.get("id_number")
     ):
-        uow.after_rollback(lambda conn: _write_refusal(uow, conn, actor, code, ref))
-        raise InvalidInput(
-            [Violation("requester.authorization", "order.authorization_unknown")]
+        uow.audit(
+            actor,
+            "order.place",
+            office=ref.split("/")[0],
+            target=ref,
+            outcome="denied",
+            detail={"rule": "order.authorization_unknown", "authorization": code[:40]},
         )
-    return str(row.authorization_id)
-
-
-def _write_refusal(
-    uow: UnitOfWork, conn: Connection, actor: Actor, code: str, ref: str
-) -> None:
-    from sijill.store.uow import write_audit
-
-    write_audit(
-        conn,
-        uow.keys,
-        uow.now,
-        actor,
-        "order.place",
-        office=ref.split("/")[0],
-        target=ref,
-        personal=True,
-        outcome="denied",
-        detail={"rule": "order.authorization_unknown", "authorization": code[:40]},
-    )
+        return False, None
+    return True, str(row.authorization_id)
 
 
 def record_authorization(

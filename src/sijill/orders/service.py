@@ -9,7 +9,6 @@ reason; nothing is guessed. The same idempotency key always gives the same order
 from __future__ import annotations
 
 import hashlib
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -24,15 +23,12 @@ from sijill.domain.offices import Actor
 from sijill.domain.orders import (
     ORDER_ALPHABET,
     OrderRequest,
-    entitlement_problem,
     read_order,
     tracking_number,
 )
-from sijill.orders.authorizations import check_authorization
 from sijill.orders.ports import OrderPorts, PaymentRefused
-from sijill.orders.state import NOTIFIED, notify
 from sijill.orders.tables import order_events, orders
-from sijill.search.criteria import read_criteria
+from sijill.search.criteria import Criteria, read_criteria
 from sijill.search.query import candidates
 from sijill.search.ranking import best_match, names_of
 from sijill.services.authz import STAFF, authorize
@@ -63,12 +59,10 @@ def _order_number(reg: Registry) -> str:
     return f"SJ-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
-    """The birth acts the order's details designate exactly, and how many that is.
+def search_criteria(request: OrderRequest) -> tuple[Criteria, Criteria]:
+    """The search for the order's act (all names), and its narrow form (no parents).
 
-    The search is asked for the person's name on the day of birth (and the act
-    reference when given): few acts share both, so the parents' names are then
-    compared on those candidates with the search's own name comparison.
+    Details the search cannot take are refused naming the field under ``subject``.
     """
     s = request.subject
     asked = {
@@ -90,6 +84,17 @@ def _match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
                 for v in error.violations
             ]
         ) from None
+    return criteria, narrow
+
+
+def match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
+    """The birth acts the order's details designate exactly, and how many that is.
+
+    The search is asked for the person's name on the day of birth (and the act
+    reference when given): few acts share both, so the parents' names are then
+    compared on those candidates with the search's own name comparison.
+    """
+    criteria, narrow = search_criteria(request)
     rows = conn.execute(candidates(conn, narrow, None)).all()
     exact = [
         r
@@ -110,55 +115,60 @@ def _same(words: list[str], names: list[str]) -> bool:
     return best_match(words, names)[0] >= SAME
 
 
-def _as_it_stands(conn: Connection, row: Any) -> dict[str, Any]:
+def as_it_stands(conn: Connection, row: Any) -> dict[str, Any]:
+    """The act's data with its mentions applied: what entitlement is checked against."""
     return current_state(
         row.kind, row.data, mentions_of(conn, row.office_code, row.act_id)
     )
 
 
-def _requester_act(conn: Connection, request: OrderRequest) -> dict[str, Any] | None:
+def requester_act(conn: Connection, request: OrderRequest) -> dict[str, Any] | None:
     ref = request.requester.get("birth_act_ref")
     if not ref:
         return None
     row = conn.execute(select(t.acts).where(t.acts.c.ref == ref)).first()
-    return _as_it_stands(conn, row) if row is not None else None
+    return as_it_stands(conn, row) if row is not None else None
 
 
-def _charge(ports: OrderPorts, request: OrderRequest, actor: Actor) -> tuple[str, str]:
-    amount = ports.fee(request.copies)
+def charge(
+    ports: OrderPorts, request: OrderRequest, number: str, placed_by: str
+) -> tuple[str, str] | None:
+    """Take the fee (once per order number, however often asked); None if declined."""
     if request.payment["method"] == "counter":
-        return "counter", f"counter:{actor.username}"
+        return "counter", f"counter:{placed_by}"
     try:
         reference = ports.payments.charge(
-            amount_centimes=amount,
+            amount_centimes=ports.fee(request.copies),
             token=str(request.payment.get("token")),
-            key=request.idempotency_key,
+            key=number,
         )
     except PaymentRefused:
-        raise InvalidInput(
-            [Violation("payment.token", "order.payment_refused")]
-        ) from None
+        return None
     return "online", reference
 
 
 def place_order(
     reg: Registry, *, actor: Actor, body: object, ports: OrderPorts
 ) -> dict[str, Any]:
-    """Place an order: match its act, check the requester's entitlement, route it.
+    """Accept an order: checked, numbered and kept as received, in one short transaction.
 
-    A rejected order (no act, several acts, a requester not entitled) is kept with its
-    reason; malformed input, a forged authorization or a refused payment write nothing.
+    Malformed input (naming the field), a counter payment asked by anyone but a clerk,
+    or a key already used for another order is refused at once and writes nothing. The
+    centre's processor (``sijill.orders.processing``) then matches the act, checks the
+    requester's entitlement, takes the fee and routes the order, or rejects it with the
+    reason. The same idempotency key always gives the same order.
     """
     request = read_order(body)
     if request.payment["method"] == "counter" and actor.role not in STAFF:
         raise InvalidInput([Violation("payment.method", "order.counter_only")])
     if not reg.keys.has(CENTRE):
         raise Conflict("order.not_centre", {})
+    search_criteria(request)
     try:
-        return _place(reg, actor, request, ports)
+        return _accept(reg, actor, request, ports)
     except IntegrityError:
         # The same key sent twice at once: the other transaction placed it.
-        return _place(reg, actor, request, ports)
+        return _accept(reg, actor, request, ports)
 
 
 def _existing(uow: UnitOfWork, request: OrderRequest) -> Any:
@@ -170,10 +180,10 @@ def _existing(uow: UnitOfWork, request: OrderRequest) -> Any:
     return row
 
 
-def _place(
+def _accept(
     reg: Registry, actor: Actor, request: OrderRequest, ports: OrderPorts
 ) -> dict[str, Any]:
-    uow, now = reg.unit_of_work()
+    uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "order.place", None)
         existing = _existing(uow, request)
@@ -185,31 +195,13 @@ def _place(
                 target=existing.number,
             )
             return order_view(existing)
-        found, count = _match(uow.conn, request)
-        reason, params, act, authorization = None, {}, None, None
-        if count == 0:
-            reason = "order.no_match"
-        elif count > 1:
-            reason, params = "order.several_matches", {"count": count}
-        else:
-            act = found[0]
-            authorization = check_authorization(uow, actor, request, act.ref)
-            reason = entitlement_problem(
-                request,
-                _as_it_stands(uow.conn, act),
-                today=now.date(),
-                requester_act=_requester_act(uow.conn, request),
-            )
-        paid = (None, None) if reason else _charge(ports, request, actor)
-        row = _insert(
-            reg, uow, actor, request, ports, act, (reason, params), paid, authorization
-        )
+        row = _insert(reg, uow, actor, request, ports)
         uow.audit(
             actor,
             "order.place",
-            office=row.office_code,
-            target=row.act_ref or row.number,
-            detail={"order": row.number, "status": row.status, "reason": reason},
+            office=None,
+            target=row.number,
+            detail={"order": row.number, "status": row.status},
         )
     return order_view(row)
 
@@ -220,13 +212,8 @@ def _insert(
     actor: Actor,
     request: OrderRequest,
     ports: OrderPorts,
-    act: Any,
-    rejection: tuple[str | None, dict[str, Any]],
-    paid: tuple[str | None, str | None],
-    authorization: str | None,
 ) -> Any:
     conn, at = uow.conn, uow.now
-    reason, params = rejection
     order_id, number = reg.new_id(), _order_number(reg)
     values: dict[str, Any] = {
         "order_id": order_id,
@@ -244,50 +231,37 @@ def _insert(
         "subject": request.subject,
         "requester": request.requester,
         "delivery": request.delivery,
-        "authorization_id": authorization,
-        "act_ref": act.ref if act is not None else None,
-        "office_code": act.office_code if act is not None else None,
-        "province_code": _province(conn, act.office_code) if act is not None else None,
-        "status": "rejected" if reason else "routed",
-        "reason": reason,
-        "reason_params": params or None,
+        "authorization_id": None,
+        "act_ref": None,
+        "office_code": None,
+        "province_code": None,
+        "status": "received",
+        "reason": None,
+        "reason_params": None,
         "fee_centimes": ports.fee(request.copies),
-        "payment_method": paid[0],
-        "payment_ref": paid[1],
+        "payment_method": None,
+        "payment_ref": None,
+        "payment": dict(request.payment),
         "notice_id": None,
         "tracking_number": None,
         "created_at": at,
         "updated_at": at,
         "delivered_at": None,
     }
-    steps = ["received", "rejected"] if reason else ["received", "matched", "routed"]
-    if not reason:
-        values["notice_id"], values["tracking_number"] = _route(
-            reg, uow, values, request
-        )
     conn.execute(insert(orders), [values])
-    details = {
-        "rejected": {"reason": reason},
-        "matched": {"act": values["act_ref"]},
-        "routed": {"office": values["office_code"]},
-    }
     conn.execute(
         insert(order_events),
         [
             {
                 "order_id": order_id,
-                "seq": seq,
-                "status": status,
+                "seq": 1,
+                "status": "received",
                 "at": at,
                 "by": actor.username,
-                "detail": details.get(status, {}),
+                "detail": {},
             }
-            for seq, status in enumerate(steps, start=1)
         ],
     )
-    row = SimpleNamespace(**values)
-    if steps[-1] in NOTIFIED:
-        notify(conn, row, steps[-1], at)
     return _Row(values)
 
 
@@ -298,13 +272,13 @@ class _Row(dict[str, Any]):
         return self[name]
 
 
-def _province(conn: Connection, office: str) -> str | None:
+def province_of(conn: Connection, office: str) -> str | None:
     return conn.execute(
         select(t.offices.c.province_code).where(t.offices.c.code == office)
     ).scalar_one_or_none()
 
 
-def _route(
+def route(
     reg: Registry, uow: UnitOfWork, values: dict[str, Any], request: OrderRequest
 ) -> tuple[str, str]:
     """Issue the order's notice to the office holding the act; its tracking number."""

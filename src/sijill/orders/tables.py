@@ -39,6 +39,8 @@ orders = Table(
     Column("fee_centimes", Integer, nullable=False),
     Column("payment_method", String(10)),
     Column("payment_ref", String(80)),
+    # The payment asked for (method, token) while the order waits to be processed.
+    Column("payment", JSON),
     Column("notice_id", String(36)),
     Column("tracking_number", String(13), unique=True),
     Column("created_at", Stamp, nullable=False, index=True),

@@ -28,9 +28,11 @@ from sijill.domain.labels import (
 )
 from sijill.domain.mentions import MENTION_KINDS
 from sijill.orders.ports import OrderPorts
+from sijill.orders.processing import OrderProcessor
 from sijill.services import audit, drafts, queries
 from sijill.services.context import Registry
 from sijill.sync.projector import Worker
+from sijill.sync.protocol import CENTRE
 from sijill.web import errors
 from sijill.web.auth import auth_router
 from sijill.web.counter import counter_router
@@ -311,12 +313,22 @@ def create_app(
 ) -> FastAPI:
     """The web application over ``reg``: an office server, or the central registry."""
     projector = Worker(reg) if role == "central" else None
+    ports = order_ports or OrderPorts()
+    # Where the centre's keys are (its servers; a one-machine demo), orders accepted
+    # are processed in the background.
+    centre = role == "central" or reg.keys.has(CENTRE)
+    processor = OrderProcessor(reg, ports) if centre else None
+    wake = processor.wake if processor is not None else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if projector is not None:
             projector.start()
+        if processor is not None:
+            processor.start()
         yield
+        if processor is not None:
+            processor.stop()
         if projector is not None:
             projector.stop()
 
@@ -346,8 +358,8 @@ def create_app(
     app.include_router(institutions_router(reg))
     app.include_router(digitize_router(reg, _page))
     app.include_router(supervise_router(reg, _page))
-    app.include_router(orders_router(reg, order_ports or OrderPorts()))
-    app.include_router(order_pages(reg, order_ports or OrderPorts(), _page))
+    app.include_router(orders_router(reg, ports, wake))
+    app.include_router(order_pages(reg, ports, _page, wake))
     app.include_router(counter_router(reg, _page))
     app.include_router(officer_router(reg, _page))
     app.include_router(_pages(reg))

@@ -75,7 +75,12 @@ def _body(form: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-def order_pages(reg: Registry, ports: OrderPorts, page: Page) -> APIRouter:
+def order_pages(
+    reg: Registry,
+    ports: OrderPorts,
+    page: Page,
+    accepted: Callable[[], None] | None = None,
+) -> APIRouter:
     """The order pages, rendered with the application's ``page``."""
     router = APIRouter(default_response_class=HTMLResponse)
 
@@ -107,6 +112,8 @@ def order_pages(reg: Registry, ports: OrderPorts, page: Page) -> APIRouter:
             return form_page(request, form, error)
         except DomainError as error:
             return form_page(request, form, error)
+        if accepted is not None:
+            accepted()
         return RedirectResponse(f"/orders/track?number={placed['number']}", 303)
 
     @router.get("/orders/track")
@@ -118,11 +125,15 @@ def order_pages(reg: Registry, ports: OrderPorts, page: Page) -> APIRouter:
         if number:
             actor = await requester_of(request)
             found = track_order(reg, actor=actor, number=number.strip().upper())
-        return page(
+        response = page(
             request,
             "order_track.html",
             {"order": found, "number": number, "steps": STEPS},
         )
+        if found is not None and found["status"] == "received":
+            # Being matched and routed at the centre: the page looks again shortly.
+            response.headers["Refresh"] = "2"
+        return response
 
     @router.get("/orders/to-produce")
     def my_office(actor: CurrentActor) -> Response:

@@ -7,9 +7,11 @@ The post's system records envelope statuses with a ``post_operator`` token.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from sijill.domain.offices import Actor
@@ -122,15 +124,27 @@ async def requester_of(request: Request) -> Actor:
     return PUBLIC
 
 
-def orders_router(reg: Registry, ports: OrderPorts) -> APIRouter:
-    """The orders API of the centre (and of an office, for what it produces)."""
+def orders_router(
+    reg: Registry, ports: OrderPorts, accepted: Callable[[], None] | None = None
+) -> APIRouter:
+    """The orders API of the centre (and of an office, for what it produces).
+
+    ``accepted`` is told of each order accepted (the centre's processor wakes up)."""
     router = APIRouter(prefix="/api")
 
     @router.post("/orders", status_code=201)
     async def place(request: Request, body: OrderBody) -> dict[str, Any]:
-        """Place an order; the same ``idempotency_key`` always gives the same order."""
+        """Place an order; the same ``idempotency_key`` always gives the same order.
+
+        The answer comes once the order is accepted (status ``received``); it is then
+        matched and routed, or rejected with the reason: follow it by its number."""
         actor = await requester_of(request)
-        return place_order(reg, actor=actor, body=_clean(body), ports=ports)
+        placed = await run_in_threadpool(
+            place_order, reg, actor=actor, body=_clean(body), ports=ports
+        )
+        if accepted is not None:
+            accepted()
+        return placed
 
     @router.get("/orders/overdue")
     def overdue(
