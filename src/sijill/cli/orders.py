@@ -119,20 +119,21 @@ def order_list(
     )
 
 
+def _office_step(
+    ctx: typer.Context, step: Any, order_id: str, office_code: str, as_user: str | None
+) -> Any:
+    """Run one of the holding office's steps on an order, as ``as_user``."""
+    reg = state(ctx).registry()
+    actor = actor_for(reg, as_user)
+    return run(lambda: step(reg, actor=actor, office=office_code, order_id=order_id))
+
+
 @order_app.command("produce")
 def order_produce(
     ctx: typer.Context, order_id: str, office_code: OfficeOpt, as_user: AsUser = None
 ) -> None:
     """The officer produces and signs an order's documents; the envelope is recorded."""
-    reg = state(ctx).registry()
-    actor = actor_for(reg, as_user)
-    _print(
-        run(
-            lambda: office.produce_order(
-                reg, actor=actor, office=office_code, order_id=order_id
-            )
-        )
-    )
+    _print(_office_step(ctx, office.produce_order, order_id, office_code, as_user))
 
 
 @order_app.command("post")
@@ -140,15 +141,7 @@ def order_post(
     ctx: typer.Context, order_id: str, office_code: OfficeOpt, as_user: AsUser = None
 ) -> None:
     """Hand an order's envelope to the post."""
-    reg = state(ctx).registry()
-    actor = actor_for(reg, as_user)
-    console.print(
-        run(
-            lambda: office.post_order(
-                reg, actor=actor, office=office_code, order_id=order_id
-            )
-        )
-    )
+    console.print(_office_step(ctx, office.post_order, order_id, office_code, as_user))
 
 
 @order_app.command("return")
@@ -156,14 +149,8 @@ def order_return(
     ctx: typer.Context, order_id: str, office_code: OfficeOpt, as_user: AsUser = None
 ) -> None:
     """Record an envelope the post brought back."""
-    reg = state(ctx).registry()
-    actor = actor_for(reg, as_user)
     console.print(
-        run(
-            lambda: office.record_return(
-                reg, actor=actor, office=office_code, order_id=order_id
-            )
-        )
+        _office_step(ctx, office.record_return, order_id, office_code, as_user)
     )
 
 

@@ -6,6 +6,8 @@ no update or delete on them, and on PostgreSQL a trigger refuses both.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -252,20 +254,29 @@ journal_heads = Table(
     Column("last_hash", String(64), nullable=False),
 )
 
+
+def _who_did_what() -> list[Column[Any]]:
+    """An audit entry's account of an access: who, in which role and office, did
+    what to which record, and how it ended (the audit log and its replicas)."""
+    return [
+        Column("username", String(40), nullable=False),
+        Column("role", String(20), nullable=False),
+        Column("actor_office", Code),
+        Column("action", String(40), nullable=False),
+        Column("office_code", Code),
+        Column("target", String(64)),
+        Column("personal_data", Boolean, nullable=False),
+        Column("outcome", String(12), nullable=False),
+        Column("detail", JSON, nullable=False),
+    ]
+
+
 audit_log = Table(
     "audit_log",
     metadata,
     Column("audit_id", String(36), primary_key=True),
     Column("at", Stamp, nullable=False, index=True),
-    Column("username", String(40), nullable=False),
-    Column("role", String(20), nullable=False),
-    Column("actor_office", Code),
-    Column("action", String(40), nullable=False),
-    Column("office_code", Code),
-    Column("target", String(64)),
-    Column("personal_data", Boolean, nullable=False),
-    Column("outcome", String(12), nullable=False),
-    Column("detail", JSON, nullable=False),
+    *_who_did_what(),
     # Why personal data was touched (Law 09-08), and whether the citizen may be told who.
     Column("purpose", String(20), nullable=False, server_default="registration"),
     Column("confidential", Boolean, nullable=False, server_default="0"),
@@ -288,15 +299,7 @@ office_audit = Table(
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("audit_id", String(36), nullable=False),
     Column("at", Stamp, nullable=False),
-    Column("username", String(40), nullable=False),
-    Column("role", String(20), nullable=False),
-    Column("actor_office", Code),
-    Column("action", String(40), nullable=False),
-    Column("office_code", Code),
-    Column("target", String(64)),
-    Column("personal_data", Boolean, nullable=False),
-    Column("outcome", String(12), nullable=False),
-    Column("detail", JSON, nullable=False),
+    *_who_did_what(),
     Column("purpose", String(20), nullable=False),
     Column("confidential", Boolean, nullable=False),
     Column("prev_hash", String(64), nullable=False),
