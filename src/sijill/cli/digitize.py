@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
@@ -20,6 +20,9 @@ from rich.progress import (
 from rich.table import Table
 
 from sijill.cli.common import actor_for, console, run, state
+
+if TYPE_CHECKING:
+    from sijill.digitize.batches import BatchSpec
 
 digitize_app = typer.Typer(
     help="Digitization of the legacy registers: import, reconcile, adjudicate, "
@@ -58,6 +61,33 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
         yield show
 
 
+def _batch_spec(
+    batch: str,
+    office: str,
+    kind: str,
+    year: int,
+    pages: str,
+    scans: str,
+    team: str,
+    aql: str,
+) -> BatchSpec:
+    """A batch as the options give it; pages as FIRST-LAST (0 where not a number)."""
+    from sijill.digitize.batches import BatchSpec
+
+    first, _, last = pages.partition("-")
+    return BatchSpec(
+        batch,
+        office,
+        kind,
+        year,
+        int(first) if first.isdigit() else 0,
+        int(last) if last.isdigit() else 0,
+        scans,
+        team,
+        aql,
+    )
+
+
 @digitize_app.command("import")
 def import_files(
     ctx: typer.Context,
@@ -85,21 +115,10 @@ def import_files(
     as_user: AsUser = None,
 ) -> None:
     """Import keyed files into a batch (created by its first file)."""
-    from sijill.digitize.batches import BatchSpec, import_keyed_file
+    from sijill.digitize.batches import import_keyed_file
 
     reg = state(ctx).registry()
-    first, _, last = pages.partition("-")
-    spec = BatchSpec(
-        batch,
-        office,
-        kind,
-        year,
-        int(first) if first.isdigit() else 0,
-        int(last) if last.isdigit() else 0,
-        scans,
-        team,
-        aql,
-    )
+    spec = _batch_spec(batch, office, kind, year, pages, scans, team, aql)
     actor = actor_for(reg, as_user)
     for path in files:
         with progress_bars() as show:
@@ -147,22 +166,10 @@ def open_for_keying(
     as_user: AsUser = None,
 ) -> None:
     """Open a batch that keyers key act by act (``digitize key`` or the web form)."""
-    from sijill.digitize.batches import BatchSpec
     from sijill.digitize.keying import open_batch
 
     reg = state(ctx).registry()
-    first, _, last = pages.partition("-")
-    spec = BatchSpec(
-        batch,
-        office,
-        kind,
-        year,
-        int(first) if first.isdigit() else 0,
-        int(last) if last.isdigit() else 0,
-        scans,
-        team,
-        aql,
-    )
+    spec = _batch_spec(batch, office, kind, year, pages, scans, team, aql)
     run(lambda: open_batch(reg, actor=actor_for(reg, as_user), spec=spec))
     console.print(f"batch {batch} open for keying")
 
