@@ -291,7 +291,7 @@ def test_the_ministry_sees_the_rollout_on_its_page_and_in_the_api(
 
     from sijill.auth import accounts, tokens
     from sijill.web.app import create_app
-    from tests.integration.test_web_security import PASSWORD, sign_in
+    from tests.web_forms import PASSWORD, sign_in
 
     onboard_office(ministry, commune_request(FES))
     reg = ministry.centre

@@ -23,8 +23,8 @@ from sijill.services.context import Registry
 from sijill.web.app import create_app
 from sijill.web.forms import FORMS
 from tests.builders import RABAT, Staffed, birth, open_office, signed_birth
+from tests.web_forms import PASSWORD, form_token, sign_in
 
-PASSWORD = "correct horse battery"
 PAGE_BUDGET = 100_000  # bytes of HTML and CSS (the CSS is cached after the first page)
 
 
@@ -57,28 +57,6 @@ def desk(registry: Registry) -> Desk:
 def client(desk: Desk) -> Iterator[TestClient]:
     with TestClient(create_app(desk.reg), base_url="https://testserver") as c:
         yield c
-
-
-def _csrf(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str, totp: str = "") -> str:
-    form = client.get("/login")
-    answer = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "totp": totp,
-            "csrf_token": _csrf(form.text),
-        },
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return _csrf(client.get("/").text)
 
 
 def as_officer(client: TestClient, desk: Desk) -> str:
@@ -261,7 +239,7 @@ def test_the_main_screens_weigh_less_than_100_kb(
         page = client.get(path)
         assert page.status_code == 200, path
         assert len(page.content) + css < PAGE_BUDGET, path
-    client.post("/logout", data={"csrf_token": _csrf(client.get("/").text)})
+    client.post("/logout", data={"csrf_token": form_token(client.get("/").text)})
     as_officer(client, desk)
     for path in ["/drafts", "/notices", "/offices/03.231.01.0/registers/2026/birth"]:
         page = client.get(path)

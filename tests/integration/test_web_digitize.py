@@ -20,10 +20,11 @@ from sijill.domain.offices import SYSTEM, Actor
 from sijill.services import offices
 from sijill.services.context import Registry
 from sijill.web.app import create_app
+from tests import web_forms
 from tests.builders import RABAT
 from tests.integration.test_digitize import BATCH, Team, digitization_team, spec
+from tests.web_forms import PASSWORD
 
-PASSWORD = "correct horse battery"
 ACT = {
     "number": "17",
     "first_name_ar": "محمد",
@@ -126,12 +127,6 @@ def test_only_a_keyer_of_the_office_keys(registry: Registry, team: Team) -> None
 # --- the screens -------------------------------------------------------------------
 
 
-def _token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page
-    return found.group(1)
-
-
 def _accounts(reg: Registry, *names: tuple[str, str]) -> None:
     for username, role in names:
         enrolment = accounts.open_account(
@@ -155,20 +150,7 @@ def client(registry: Registry, team: Team) -> Iterator[TestClient]:
 
 
 def sign_in(client: TestClient, username: str) -> str:
-    client.cookies.clear()
-    form = client.get("/login")
-    answer = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "csrf_token": _token(form.text),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return _token(client.get("/digitize").text)
+    return web_forms.sign_in(client, username, landing="/digitize", fresh=True)
 
 
 def test_the_keying_form_keeps_what_was_typed_and_answers_next_to_the_field(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,8 +14,7 @@ from sijill.domain.offices import SYSTEM
 from sijill.services.context import Registry
 from sijill.web.app import create_app
 from tests.builders import RABAT, Staffed, birth, open_office, signed_birth
-
-PASSWORD = "correct horse battery"
+from tests.web_forms import PASSWORD, form_token, sign_in
 
 
 @dataclass
@@ -56,30 +54,6 @@ def client(site: Site) -> Iterator[TestClient]:
         yield c
 
 
-def _form_token(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, page
-    return found.group(1)
-
-
-def sign_in(client: TestClient, username: str, totp: str = "") -> str:
-    """Sign in through the form; returns the session's CSRF token from the next page."""
-    form = client.get("/login")
-    answer = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "totp": totp,
-            "csrf_token": _form_token(form.text),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return _form_token(client.get("/").text)
-
-
 def test_pages_send_the_browser_to_sign_in_and_the_api_answers_401(
     client: TestClient, site: Site
 ) -> None:
@@ -106,7 +80,7 @@ def test_the_session_cookie_is_httponly_strict_secure_and_new_at_each_sign_in(
         data={
             "username": site.fes.clerk.username,
             "password": PASSWORD,
-            "csrf_token": _form_token(form.text),
+            "csrf_token": form_token(form.text),
         },
         follow_redirects=False,
     )
@@ -156,7 +130,7 @@ def test_an_officer_needs_the_totp_code_on_the_form(
         data={
             "username": site.fes.officer.username,
             "password": PASSWORD,
-            "csrf_token": _form_token(form.text),
+            "csrf_token": form_token(form.text),
         },
         follow_redirects=False,
     )
@@ -174,7 +148,7 @@ def test_brute_force_locks_the_account(client: TestClient, site: Site) -> None:
             data={
                 "username": site.fes.clerk.username,
                 "password": PASSWORD if attempt == 5 else f"guess-{attempt}",
-                "csrf_token": _form_token(form.text),
+                "csrf_token": form_token(form.text),
             },
             follow_redirects=False,
         )
@@ -360,7 +334,7 @@ def test_sign_in_never_redirects_off_the_site(client: TestClient, site: Site) ->
             data={
                 "username": site.fes.clerk.username,
                 "password": PASSWORD,
-                "csrf_token": _form_token(form.text),
+                "csrf_token": form_token(form.text),
                 "next": target,
             },
             follow_redirects=False,
@@ -381,7 +355,7 @@ def test_a_user_chooses_a_password_with_the_administrators_code(
             "username": site.fes.clerk.username,
             "code": reset.code,
             "password": "short",
-            "csrf_token": _form_token(form.text),
+            "csrf_token": form_token(form.text),
         },
     )
     assert short.status_code == 422 and "12 caractères" in short.text
@@ -391,7 +365,7 @@ def test_a_user_chooses_a_password_with_the_administrators_code(
             "username": site.fes.clerk.username,
             "code": reset.code.lower(),
             "password": PASSWORD,
-            "csrf_token": _form_token(short.text),
+            "csrf_token": form_token(short.text),
         },
     )
     assert done.status_code == 200 and "password-done" in done.text

@@ -16,6 +16,7 @@ from sijill.search import review
 from sijill.services.context import Registry
 from sijill.store import tables as t
 from sijill.web.app import create_app
+from tests import web_forms
 from tests.builders import FES, RABAT, signed_birth
 from tests.fakes import FakeClock
 from tests.integration.test_supervision_and_justice import (  # noqa: F401
@@ -23,7 +24,7 @@ from tests.integration.test_supervision_and_justice import (  # noqa: F401
     Province,
     province,
 )
-from tests.integration.test_web_digitize import PASSWORD, _token
+from tests.web_forms import PASSWORD, form_token
 
 JUSTICE = (("tpi.fes", "court"), ("parquet.fes", "prosecutor"))
 
@@ -51,26 +52,14 @@ def client(registry: Registry, province: Province) -> Iterator[TestClient]:  # n
 
 
 def sign_in(client: TestClient, username: str) -> str:
-    client.cookies.clear()
     state = client.app.state  # type: ignore[attr-defined]
     secret, now = state.secrets[username], state.registry.clock()
-    answer = client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": PASSWORD,
-            "totp": pyotp.TOTP(secret).at(now) if secret else "",
-            "csrf_token": _token(client.get("/login").text),
-            "next": "/",
-        },
-        follow_redirects=False,
-    )
-    assert answer.status_code == 303, answer.text
-    return _token(client.get("/login").text)
+    totp = pyotp.TOTP(secret).at(now) if secret else ""
+    return web_forms.sign_in(client, username, totp=totp, landing="/login", fresh=True)
 
 
 def _session_token(client: TestClient, path: str) -> str:
-    return _token(client.get(path).text)
+    return form_token(client.get(path).text)
 
 
 def test_the_supervisor_sees_the_province_and_nothing_beyond(
@@ -122,7 +111,7 @@ def test_the_officer_decides_a_pair_in_the_browser(
     assert review_id, page.text
     decided = client.post(
         f"/duplicates/{review_id.group(1)}",
-        data={"csrf_token": _token(page.text), "decision": "not_same"},
+        data={"csrf_token": form_token(page.text), "decision": "not_same"},
         follow_redirects=True,
     )
     assert 'id="decided"' in decided.text
@@ -139,7 +128,7 @@ def test_a_court_submits_a_judgment_and_bad_fields_come_back_next_to_them(
     assert 'value="correction_judgment"' in form.text
     assert 'value="correction_prosecutor"' not in form.text
     typed = {
-        "csrf_token": _token(form.text),
+        "csrf_token": form_token(form.text),
         "kind": "correction_judgment",
         "act": province.ref,
         "source.reference": "حكم عدد 1123/2026",
