@@ -36,18 +36,35 @@ from sijill.orders.service import (
 from sijill.orders.state import NOTIFIED, notify, record_event
 from sijill.orders.tables import orders
 from sijill.services.context import Registry
+from sijill.store.audit import chain_queued
 from sijill.store.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 BATCH = 100  # orders per transaction
+AUDIT_BATCH = 1000  # queued audit entries chained per transaction
+
+
+def chain_audit(reg: Registry) -> int:
+    """Chain the audit entries queued by the orders accepted (a transaction per
+    thousand); returns how many were chained."""
+    chained = 0
+    while True:
+        uow, _ = reg.unit_of_work()
+        with uow:
+            taken = chain_queued(uow.conn, reg.keys, AUDIT_BATCH)
+        chained += taken
+        if taken < AUDIT_BATCH:
+            return chained
 
 
 def process_orders(
     reg: Registry, ports: OrderPorts, *, batch: int = BATCH, limit: int | None = None
 ) -> int:
     """Process received orders, a batch per transaction, until none is left (or
-    ``limit`` are done); returns how many were processed."""
+    ``limit`` are done); returns how many were processed. The audit entries of their
+    acceptance are chained first."""
+    chain_audit(reg)
     done = 0
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)

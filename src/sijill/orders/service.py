@@ -34,6 +34,7 @@ from sijill.search.ranking import best_match, names_of
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
+from sijill.store.engine import upsert
 from sijill.store.projection import mentions_of
 from sijill.store.uow import UnitOfWork
 from sijill.sync.protocol import CENTRE
@@ -167,7 +168,7 @@ def place_order(
     try:
         return _accept(reg, actor, request, ports)
     except IntegrityError:
-        # The same key sent twice at once: the other transaction placed it.
+        # The order number drawn was taken (one chance in 32¹⁰): draw another.
         return _accept(reg, actor, request, ports)
 
 
@@ -183,25 +184,31 @@ def _existing(uow: UnitOfWork, request: OrderRequest) -> Any:
 def _accept(
     reg: Registry, actor: Actor, request: OrderRequest, ports: OrderPorts
 ) -> dict[str, Any]:
+    # The audit entries are queued (chained a moment later, in batches): orders
+    # accepted at once never wait for each other on the chain's end.
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "order.place", None)
-        existing = _existing(uow, request)
-        if existing is not None:
+        row = _insert(reg, uow, actor, request, ports)
+        if row is None:  # the key was used: the same order, or a conflict
+            existing = _existing(uow, request)
+            if existing is None:  # not seen under READ COMMITTED nor SQLite's writer
+                raise Conflict("order.idempotency_conflict", {})
             uow.audit(
                 actor,
                 "order.resend",
                 office=existing.office_code,
                 target=existing.number,
+                queued=True,
             )
             return order_view(existing)
-        row = _insert(reg, uow, actor, request, ports)
         uow.audit(
             actor,
             "order.place",
             office=None,
             target=row.number,
             detail={"order": row.number, "status": row.status},
+            queued=True,
         )
     return order_view(row)
 
@@ -213,6 +220,7 @@ def _insert(
     request: OrderRequest,
     ports: OrderPorts,
 ) -> Any:
+    """The order kept as received, with its first step; None if its key was used."""
     conn, at = uow.conn, uow.now
     order_id, number = reg.new_id(), _order_number(reg)
     values: dict[str, Any] = {
@@ -248,19 +256,24 @@ def _insert(
         "updated_at": at,
         "delivered_at": None,
     }
-    conn.execute(insert(orders), [values])
+    # One statement whether the key is new or not: the resend is the rare case.
+    new = (
+        upsert(conn, orders)
+        .on_conflict_do_nothing(index_elements=[orders.c.idempotency_key])
+        .returning(orders.c.order_id)
+    )
+    if conn.execute(new, values).first() is None:
+        return None
     conn.execute(
         insert(order_events),
-        [
-            {
-                "order_id": order_id,
-                "seq": 1,
-                "status": "received",
-                "at": at,
-                "by": actor.username,
-                "detail": {},
-            }
-        ],
+        {
+            "order_id": order_id,
+            "seq": 1,
+            "status": "received",
+            "at": at,
+            "by": actor.username,
+            "detail": {},
+        },
     )
     return _Row(values)
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     String,
+    delete,
     func,
     insert,
     literal,
@@ -50,6 +51,7 @@ class Pending:
     personal: bool
     outcome: str
     detail: dict[str, Any]
+    audit_id: str = ""  # given when the entry was queued; a new one otherwise
 
 
 def _lock_head(conn: Connection) -> tuple[int, str, int]:
@@ -71,19 +73,25 @@ def append_audit(conn: Connection, keys: KeyStore, pending: list[Pending]) -> No
     Called last in a transaction, so the head lock is the last lock it takes and is
     held only for the commit.
     """
-    if not pending:
-        return
-    seq, last_hash, checkpoint_seq = _lock_head(conn)
+    if pending:
+        _chain(conn, keys, pending, _lock_head(conn))
+
+
+def _chain(
+    conn: Connection, keys: KeyStore, pending: list[Pending], head: tuple[int, str, int]
+) -> None:
+    seq, last_hash, checkpoint_seq = head
     # A row forged past the head must not stop the registry: write after it, and the
     # broken link to it stays for ``verify_chain`` to report.
     seq = max(seq, conn.execute(select(func.max(t.audit_log.c.seq))).scalar() or 0)
+    rows = []
     for p in pending:
         seq += 1
         purpose = p.actor.purpose or default_purpose(p.action, p.actor.role)
         entry = AuditEntry(
             seq=seq,
             prev_hash=last_hash,
-            audit_id=str(uuid.uuid4()),
+            audit_id=p.audit_id or str(uuid.uuid4()),
             at=p.at,
             username=p.actor.username,
             role=p.actor.role,
@@ -98,26 +106,13 @@ def append_audit(conn: Connection, keys: KeyStore, pending: list[Pending]) -> No
             detail=p.detail,
         )
         last_hash = entry.digest()
-        conn.execute(
-            insert(t.audit_log).values(
-                audit_id=entry.audit_id,
-                at=entry.at,
-                username=entry.username,
-                role=entry.role,
-                actor_office=entry.actor_office,
-                action=entry.action,
-                office_code=entry.office_code,
-                target=entry.target,
-                personal_data=entry.personal_data,
-                outcome=entry.outcome,
-                detail=entry.detail,
-                purpose=entry.purpose,
-                confidential=entry.confidential,
-                seq=seq,
-                prev_hash=entry.prev_hash,
-                entry_hash=last_hash,
-            )
+        rows.append(
+            {
+                **{name: getattr(entry, name) for name in WIRE_FIELDS},
+                "entry_hash": last_hash,
+            }
         )
+    conn.execute(insert(t.audit_log), rows)
     if seq - checkpoint_seq >= CHECKPOINT_EVERY:
         signer = checkpoint_signer(conn, keys)
         if signer is not None:
@@ -127,6 +122,63 @@ def append_audit(conn: Connection, keys: KeyStore, pending: list[Pending]) -> No
         update(t.audit_head)
         .where(t.audit_head.c.chain == CHAIN)
         .values(last_seq=seq, last_hash=last_hash, checkpoint_seq=checkpoint_seq)
+    )
+
+
+def queue_audit(conn: Connection, pending: list[Pending]) -> None:
+    """Write ``pending`` in this transaction without taking the chain's end: each entry
+    is kept, whole, with the change it records; ``chain_queued`` chains it later."""
+    rows = []
+    for p in pending:
+        purpose = p.actor.purpose or default_purpose(p.action, p.actor.role)
+        rows.append(
+            {
+                "audit_id": p.audit_id or str(uuid.uuid4()),
+                "at": p.at,
+                "username": p.actor.username,
+                "role": p.actor.role,
+                "actor_office": p.actor.office,
+                "action": p.action,
+                "office_code": p.office,
+                "target": p.target,
+                "personal_data": p.personal,
+                "outcome": p.outcome,
+                "detail": p.detail,
+                "purpose": purpose,
+                "confidential": purpose in CONFIDENTIAL_PURPOSES,
+            }
+        )
+    if rows:
+        conn.execute(insert(t.audit_queue), rows)
+
+
+def chain_queued(conn: Connection, keys: KeyStore, limit: int = 1000) -> int:
+    """Chain the oldest queued audit entries (at most ``limit``) after the head, in
+    this transaction, and take them off the queue; returns how many."""
+    queue = t.audit_queue
+    if conn.execute(select(queue.c.queued).limit(1)).first() is None:
+        return 0  # nothing queued: the chain's end is not even locked
+    head = _lock_head(conn)  # before reading the queue: two chainers take turns
+    rows = conn.execute(select(queue).order_by(queue.c.queued).limit(limit)).all()
+    if not rows:
+        return 0
+    _chain(conn, keys, [_queued(r) for r in rows], head)
+    conn.execute(delete(queue).where(queue.c.queued.in_([r.queued for r in rows])))
+    return len(rows)
+
+
+def _queued(row: Any) -> Pending:
+    actor = Actor(row.username, row.role, row.actor_office, purpose=row.purpose)
+    return Pending(
+        row.at,
+        actor,
+        row.action,
+        row.office_code,
+        row.target,
+        row.personal_data,
+        row.outcome,
+        row.detail,
+        row.audit_id,
     )
 
 

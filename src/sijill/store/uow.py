@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 from sijill.domain.events import Event
 from sijill.domain.offices import Actor
 from sijill.store import projection
-from sijill.store.audit import Pending, append_audit
+from sijill.store.audit import Pending, append_audit, queue_audit
 from sijill.store.journal import Head, append, decode_payload, lock_office
 from sijill.store.keys import KeyStore
 
@@ -28,6 +28,7 @@ class UnitOfWork:
         self._transaction: Any = None
         self._after_rollback: list[Callable[[Connection], None]] = []
         self._audit: list[Pending] = []
+        self._queued: list[Pending] = []
 
     def __enter__(self) -> UnitOfWork:
         self._conn = self.engine.connect()
@@ -44,6 +45,7 @@ class UnitOfWork:
         try:
             if exc_type is None:
                 try:
+                    queue_audit(self._conn, self._queued)
                     # The audit head is the last lock taken, and held only to commit.
                     append_audit(self._conn, self.keys, self._audit)
                 except BaseException:
@@ -99,9 +101,15 @@ class UnitOfWork:
         personal: bool = True,
         outcome: str = "ok",
         detail: dict[str, Any] | None = None,
+        queued: bool = False,
     ) -> None:
-        """Record who did or read what; chained into the audit log as this commits."""
-        self._audit.append(
+        """Record who did or read what; chained into the audit log as this commits.
+
+        ``queued``: the entry is written as this commits, and chained a moment later
+        with others (``store.audit.chain_queued``): the transaction takes no lock on
+        the chain's end, for use cases that many callers run at once.
+        """
+        (self._queued if queued else self._audit).append(
             Pending(
                 self.now,
                 actor,
