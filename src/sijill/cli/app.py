@@ -431,7 +431,8 @@ def serve(
     if workers > 1:
         import os
 
-        from sijill.web.server import ROLE_VARIABLE
+        from sijill.sync.protocol import CENTRE
+        from sijill.web.server import ROLE_VARIABLE, start_order_processor
 
         os.environ.update(
             {
@@ -440,14 +441,23 @@ def serve(
                 ROLE_VARIABLE: role,
             }
         )
-        uvicorn.run(
-            "sijill.web.server:app_from_environment",
-            factory=True,
-            workers=workers,
-            host=address,
-            port=number,
-            log_level="warning",
-        )
+        # The centre's orders are processed in a process of their own, beside the
+        # workers and below them: answering comes first.
+        centre = role == "central" or reg.keys.has(CENTRE)
+        processor = start_order_processor() if centre else None
+        try:
+            uvicorn.run(
+                "sijill.web.server:app_from_environment",
+                factory=True,
+                workers=workers,
+                host=address,
+                port=number,
+                log_level="warning",
+            )
+        finally:
+            if processor is not None:
+                processor.terminate()
+                processor.join(timeout=10)
         return
     ports = ports_from_environment(settings.data_dir)
     uvicorn.run(

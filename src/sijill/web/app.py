@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path as FilePath
@@ -39,6 +39,7 @@ from sijill.web.counter import counter_router
 from sijill.web.deps import CurrentActor, remember_choice, session_of
 from sijill.web.digitize import digitize_router
 from sijill.web.documents import documents_router
+from sijill.web.headers import ProtectiveHeaders
 from sijill.web.institutions import institutions_router
 from sijill.web.justice import justice_router
 from sijill.web.nav import menu
@@ -285,39 +286,23 @@ def _api(reg: Registry) -> APIRouter:
     return router
 
 
-# Pages load nothing from elsewhere and run no script: a name that slipped past the
-# escaping could still not run. The API docs page (Swagger UI) is the one exception.
-CSP = (
-    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-    "base-uri 'none'; object-src 'none'"
-)
-
-
-async def _protective_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.url.path != "/api/docs":
-        response.headers.setdefault("Content-Security-Policy", CSP)
-    if not request.url.path.startswith("/static/"):
-        # Personal data must not linger in shared or browser caches.
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 def create_app(
-    reg: Registry, *, role: str = "office", order_ports: OrderPorts | None = None
+    reg: Registry,
+    *,
+    role: str = "office",
+    order_ports: OrderPorts | None = None,
+    process_orders: bool = True,
 ) -> FastAPI:
-    """The web application over ``reg``: an office server, or the central registry."""
+    """The web application over ``reg``: an office server, or the central registry.
+
+    ``process_orders=False``: the orders it accepts are processed by another process
+    (``sijill serve --workers N`` runs one beside its workers)."""
     projector = Worker(reg) if role == "central" else None
     ports = order_ports or OrderPorts()
     # Where the centre's keys are (its servers; a one-machine demo), orders accepted
     # are processed in the background.
     centre = role == "central" or reg.keys.has(CENTRE)
-    processor = OrderProcessor(reg, ports) if centre else None
+    processor = OrderProcessor(reg, ports) if centre and process_orders else None
     wake = processor.wake if processor is not None else None
 
     @asynccontextmanager
@@ -340,7 +325,7 @@ def create_app(
     )
     app.state.templates = _templates()
     app.state.registry = reg
-    app.middleware("http")(_protective_headers)
+    app.add_middleware(ProtectiveHeaders)
     app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     if projector is not None:

@@ -1,22 +1,29 @@
-"""The application a worker process of ``sijill serve --workers N`` builds for itself.
+"""The processes of ``sijill serve --workers N``: N web workers, and the centre's
+order processor in a process of its own.
 
-Each worker builds its own registry from the environment (the settings ``serve``
+Each process builds its own registry from the environment (the settings ``serve``
 was given, passed on as ``SIJILL_*`` variables), so nothing is shared between
 processes but the database.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import time
 
 from fastapi import FastAPI
 
 from sijill.bootstrap import bootstrap
 from sijill.config import Settings
 from sijill.orders.ports import ports_from_environment
+from sijill.orders.processing import OrderProcessor
 from sijill.web.app import create_app
 
 ROLE_VARIABLE = "SIJILL_SERVE_ROLE"
+# Set when the centre's orders are processed by a process of their own, not by a
+# thread of each web worker.
+APART_VARIABLE = "SIJILL_ORDERS_PROCESSED_APART"
 
 
 def app_from_environment() -> FastAPI:
@@ -27,4 +34,41 @@ def app_from_environment() -> FastAPI:
         reg,
         role=os.environ.get(ROLE_VARIABLE, "office"),
         order_ports=ports_from_environment(settings.data_dir),
+        process_orders=os.environ.get(APART_VARIABLE) != "1",
     )
+
+
+def start_order_processor() -> multiprocessing.process.BaseProcess:
+    """Start the centre's order processor beside the web workers (see ``_process``)."""
+    os.environ[APART_VARIABLE] = "1"
+    process = multiprocessing.get_context("spawn").Process(
+        target=_process, args=(os.getpid(),), name="sijill-orders", daemon=True
+    )
+    process.start()
+    return process
+
+
+def _process(server: int) -> None:
+    """Process the accepted orders with the CPU the web workers leave.
+
+    At the lowest CPU priority and holding no lock of theirs, the processor never
+    holds an answer back: under a peak it takes the time to spare and the backlog
+    after, and between peaks it keeps up. It stops when ``serve`` (``server``) does.
+    """
+    os.nice(19)
+    settings = Settings()
+    reg = bootstrap(settings, migrate=False)
+    processor = OrderProcessor(
+        reg,
+        ports_from_environment(settings.data_dir),
+        every=0.2,
+        quiet=0.0,
+        patience=0.0,
+        rest=0.0,
+    )
+    processor.start()
+    try:
+        while os.getppid() == server:
+            time.sleep(0.5)
+    finally:
+        processor.stop()
