@@ -34,10 +34,12 @@ from typing import Any
 
 import aiohttp
 import psycopg
+from sqlalchemy import text
 
 from bench_search import Corpus, build_indexes, load
 from shared import percentile, postgres_url, timed
 from sijill.services.context import Registry
+from sijill.store.audit import verify_chain
 from sijill.store.engine import make_engine
 from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
@@ -177,22 +179,46 @@ def cpu_seconds(pid: int) -> float:
     return total + sum(cpu_seconds(int(child)) for child in children)
 
 
-def drain(pg_url: str, timeout: float = 600) -> tuple[int, float]:
-    """Wait until the centre has processed every accepted order: (backlog, seconds)."""
+def drain(pg_url: str, timeout: float = 600) -> tuple[tuple[int, int], float]:
+    """Wait until the centre has processed every accepted order and chained their
+    audit entries: (orders and entries waiting when sending ended, seconds)."""
     began = time.perf_counter()
     with psycopg.connect(pg_url, autocommit=True) as conn:
-        backlog = waiting = _received(conn)
-        while waiting and time.perf_counter() - began < timeout:
+        backlog = waiting = _waiting(conn)
+        while sum(waiting) and time.perf_counter() - began < timeout:
             time.sleep(0.1)
-            waiting = _received(conn)
+            waiting = _waiting(conn)
     return backlog, time.perf_counter() - began
 
 
-def _received(conn: Any) -> int:
+def _waiting(conn: Any) -> tuple[int, int]:
+    """Orders not processed yet, and audit entries not chained yet."""
     row = conn.execute(
-        "SELECT count(*) FROM orders WHERE status = 'received'"
+        "SELECT (SELECT count(*) FROM orders WHERE status = 'received'),"
+        " (SELECT count(*) FROM audit_queue)"
     ).fetchone()
-    return int(row[0]) if row else 0
+    return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def check_audit(engine: Any, keys: KeyStore) -> None:
+    """Every order placed and every resend has its audit entry, chained, the chain whole."""
+    with engine.connect() as conn:
+        counts = dict(
+            conn.execute(
+                text(
+                    "SELECT action, count(*) FROM audit_log"
+                    " WHERE action IN ('order.place', 'order.resend') GROUP BY 1"
+                )
+            ).all()
+        )
+        queued = conn.execute(text("SELECT count(*) FROM audit_queue")).scalar()
+        report = verify_chain(conn, keys)
+    print(
+        f"  audit: {counts.get('order.place', 0):,} acceptances and "
+        f"{counts.get('order.resend', 0):,} resends chained, {queued} still queued; "
+        f"chain of {report.entries:,} entries, {report.checkpoints} signed checkpoints, "
+        f"problems: {len(report.problems)}"
+    )
 
 
 def check(pg_url: str, results: list[tuple[float, int, str, str, bool]]) -> None:
@@ -323,11 +349,13 @@ def main() -> None:
         )
         processed = sum(1 for r in firsts if r[1] == 201)
         print(
-            f"  backlog when sending ended: {backlog:,} orders received, not yet processed; "
+            f"  backlog when sending ended: {backlog[0]:,} orders received, not yet processed "
+            f"({backlog[1]:,} audit entries queued); "
             f"processed {drained:.1f} s later — all {processed:,} processed in {elapsed + drained:.1f} s "
             f"({processed / (elapsed + drained):,.0f} orders/s matched, charged and routed)"
         )
         check(url, results)
+        check_audit(engine, centre.keys)
         engine.dispose()
 
 
