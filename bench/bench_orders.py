@@ -166,17 +166,45 @@ async def _order(
         )
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU of a process and its descendants (Linux ``/proc``)."""
+def cpu_times(pids: list[int], tree: bool = True) -> dict[int, tuple[float, int]]:
+    """CPU seconds (user + system) and niceness of processes and, with ``tree``, all
+    their descendants, by process id (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
-    total = 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total = (int(fields[11]) + int(fields[12])) / tick
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        return total
-    return total + sum(cpu_seconds(int(child)) for child in children)
+    times: dict[int, tuple[float, int]] = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        times[pid] = ((int(fields[11]) + int(fields[12])) / tick, int(fields[16]))
+        if tree:
+            times |= cpu_times([int(c) for c in children])
+    return times
+
+
+def backends(pg_url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bench database (but this one)."""
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def spent(
+    before: dict[int, tuple[float, int]], after: dict[int, tuple[float, int]]
+) -> tuple[float, float]:
+    """CPU seconds spent between two readings: at normal priority, and niced."""
+    normal = niced = 0.0
+    for pid, (seconds, nice) in after.items():
+        used = seconds - before.get(pid, (0.0, 0))[0]
+        if nice > 0:
+            niced += used
+        else:
+            normal += used
+    return normal, niced
 
 
 def drain(pg_url: str, timeout: float = 600) -> tuple[tuple[int, int], float]:
@@ -321,12 +349,15 @@ def main() -> None:
             )
             assert server.process is not None
             server_pid = server.process.pid
-            server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+            server_cpu = cpu_times([server_pid])
+            pg_cpu = cpu_times(backends(url), tree=False)
+            client_cpu = time.process_time()
             elapsed, late, results = drive(
                 server.url, bodies, args.rate, args.connections
             )
-            server_cpu = cpu_seconds(server_pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
+            web_cpu, processor_cpu = spent(server_cpu, cpu_times([server_pid]))
+            pg_cpu_spent = sum(spent(pg_cpu, cpu_times(backends(url), tree=False)))
             backlog, drained = drain(url)
         finally:
             server.stop()
@@ -344,8 +375,9 @@ def main() -> None:
             f"  latency from the time each was due: p50 {percentile(latencies, 0.5):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies):.0f} ms"
         )
         print(
-            f"  CPU while sending, per request: server processes {server_cpu / len(results) * 1000:.1f} ms "
-            f"(order processing included), client {client_cpu / len(results) * 1000:.1f} ms"
+            f"  CPU while sending, per request: web workers {web_cpu / len(results) * 1000:.1f} ms, "
+            f"order processor {processor_cpu / len(results) * 1000:.1f} ms, "
+            f"PostgreSQL {pg_cpu_spent / len(results) * 1000:.1f} ms, client {client_cpu / len(results) * 1000:.1f} ms"
         )
         processed = sum(1 for r in firsts if r[1] == 201)
         print(
