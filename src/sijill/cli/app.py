@@ -432,7 +432,7 @@ def serve(
         import os
 
         from sijill.sync.protocol import CENTRE
-        from sijill.web.server import ROLE_VARIABLE, start_order_processor
+        from sijill.web.server import ROLE_VARIABLE, start_order_processors
 
         os.environ.update(
             {
@@ -441,10 +441,10 @@ def serve(
                 ROLE_VARIABLE: role,
             }
         )
-        # The centre's orders are processed in a process of their own, beside the
+        # The centre's orders are processed in processes of their own, beside the
         # workers and below them: answering comes first.
         centre = role == "central" or reg.keys.has(CENTRE)
-        processor = start_order_processor() if centre else None
+        processors = start_order_processors() if centre else []
         try:
             uvicorn.run(
                 "sijill.web.server:app_from_environment",
@@ -455,8 +455,9 @@ def serve(
                 log_level="warning",
             )
         finally:
-            if processor is not None:
+            for processor in processors:
                 processor.terminate()
+            for processor in processors:
                 processor.join(timeout=10)
         return
     ports = ports_from_environment(settings.data_dir)

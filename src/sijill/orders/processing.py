@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from sijill.domain.errors import Conflict
 from sijill.domain.offices import SYSTEM
@@ -115,8 +117,11 @@ def _batch(
     uow, now = reg.unit_of_work()
     with uow:
         rows = uow.conn.execute(_received(uow, size, order_id)).all()
-        for row in rows:
-            _process(reg, uow, ports, row, today=now.date())
+        decisions = [_decide(uow, ports, row, today=now.date()) for row in rows]
+        # Recorded once all are decided: the centre's journal, locked by the first
+        # notice issued, is held for the writing only, not for the searches.
+        for row, decision in zip(rows, decisions, strict=True):
+            _record(reg, uow, row, decision)
     return len(rows)
 
 
@@ -136,9 +141,20 @@ def _request(row: Any) -> OrderRequest:
     )
 
 
-def _process(
-    reg: Registry, uow: UnitOfWork, ports: OrderPorts, row: Any, *, today: Any
-) -> None:
+@dataclass
+class _Decision:
+    """What became of an order: the act it designates, or why it is rejected."""
+
+    request: OrderRequest
+    reason: str | None
+    params: dict[str, Any]
+    act: Any
+    authorization: str | None
+    paid: tuple[str, str] | None
+
+
+def _decide(uow: UnitOfWork, ports: OrderPorts, row: Any, *, today: Any) -> _Decision:
+    """Match the order's act, check the requester's entitlement, take the fee."""
     conn = uow.conn
     request = _request(row)
     placer = SYSTEM
@@ -166,6 +182,14 @@ def _process(
             paid = charge(ports, request, row.number, row.placed_by)
             if paid is None:
                 reason = "order.payment_refused"
+    return _Decision(request, reason, params, act, authorization, paid)
+
+
+def _record(reg: Registry, uow: UnitOfWork, row: Any, decision: _Decision) -> None:
+    """Route the order (or reject it) as decided, with its steps and audit entry."""
+    conn, placer = uow.conn, SYSTEM
+    request, reason, params = decision.request, decision.reason, decision.params
+    act, authorization, paid = decision.act, decision.authorization, decision.paid
     values: dict[str, Any] = {
         **row._asdict(),
         "authorization_id": authorization,
@@ -186,9 +210,8 @@ def _process(
             reg, uow, values, request
         )
     changed = conn.execute(
-        update(orders)
-        .where(orders.c.order_id == row.order_id, orders.c.status == "received")
-        .values({k: v for k, v in values.items() if k != "order_id"})
+        _processed(),
+        {"processed_id": row.order_id, **{c: values[c] for c in PROCESSED}},
     ).rowcount
     if changed != 1:  # another processor took it first: this batch is undone
         raise Conflict("order.status_backwards", {"current": "?", "new": "routed"})
@@ -216,6 +239,37 @@ def _process(
             "placed_by": row.placed_by,
             "channel": row.channel,
         },
+    )
+
+
+# What processing an order writes on its row (the rest stays as accepted).
+PROCESSED = (
+    "authorization_id",
+    "act_ref",
+    "office_code",
+    "province_code",
+    "status",
+    "reason",
+    "reason_params",
+    "payment_method",
+    "payment_ref",
+    "payment",
+    "notice_id",
+    "tracking_number",
+    "updated_at",
+)
+
+
+@cache
+def _processed() -> Any:
+    """The update of a processed order, built once: only a received order moves."""
+    return (
+        update(orders)
+        .where(
+            orders.c.order_id == bindparam("processed_id"),
+            orders.c.status == "received",
+        )
+        .values({c: bindparam(c, type_=orders.c[c].type) for c in PROCESSED})
     )
 
 

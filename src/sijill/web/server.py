@@ -1,5 +1,5 @@
 """The processes of ``sijill serve --workers N``: N web workers, and the centre's
-order processor in a process of its own.
+order processors in processes of their own.
 
 Each process builds its own registry from the environment (the settings ``serve``
 was given, passed on as ``SIJILL_*`` variables), so nothing is shared between
@@ -24,6 +24,10 @@ ROLE_VARIABLE = "SIJILL_SERVE_ROLE"
 # Set when the centre's orders are processed by a process of their own, not by a
 # thread of each web worker.
 APART_VARIABLE = "SIJILL_ORDERS_PROCESSED_APART"
+# Two processors take different batches (FOR UPDATE SKIP LOCKED): while one waits
+# for the database, or writes its batch under the centre's journal lock, the other
+# searches; after a peak, both cores work through the backlog.
+PROCESSORS = 2
 
 
 def app_from_environment() -> FastAPI:
@@ -38,14 +42,21 @@ def app_from_environment() -> FastAPI:
     )
 
 
-def start_order_processor() -> multiprocessing.process.BaseProcess:
-    """Start the centre's order processor beside the web workers (see ``_process``)."""
+def start_order_processors(
+    count: int = PROCESSORS,
+) -> list[multiprocessing.process.BaseProcess]:
+    """Start the centre's order processors beside the web workers (see ``_process``)."""
     os.environ[APART_VARIABLE] = "1"
-    process = multiprocessing.get_context("spawn").Process(
-        target=_process, args=(os.getpid(),), name="sijill-orders", daemon=True
-    )
-    process.start()
-    return process
+    spawn = multiprocessing.get_context("spawn")
+    processes: list[multiprocessing.process.BaseProcess] = [
+        spawn.Process(
+            target=_process, args=(os.getpid(),), name="sijill-orders", daemon=True
+        )
+        for _ in range(count)
+    ]
+    for process in processes:
+        process.start()
+    return processes
 
 
 def _process(server: int) -> None:
