@@ -358,7 +358,9 @@ def main() -> None:
             client_cpu = time.process_time() - client_cpu
             web_cpu, processor_cpu = spent(server_cpu, cpu_times([server_pid]))
             pg_cpu_spent = sum(spent(pg_cpu, cpu_times(backends(url), tree=False)))
+            before_drain = cpu_times([server_pid])
             backlog, drained = drain(url)
+            drain_cpu = sum(spent(before_drain, cpu_times([server_pid])))
         finally:
             server.stop()
         firsts = [r for r in results if not r[4]]
@@ -386,6 +388,10 @@ def main() -> None:
             f"processed {drained:.1f} s later — all {processed:,} processed in {elapsed + drained:.1f} s "
             f"({processed / (elapsed + drained):,.0f} orders/s matched, charged and routed)"
         )
+        if backlog[0]:
+            print(
+                f"  server CPU while the backlog was processed: {drain_cpu * 1000 / backlog[0]:.1f} ms per order"
+            )
         check(url, results)
         check_audit(engine, centre.keys)
         engine.dispose()
