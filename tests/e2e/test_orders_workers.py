@@ -63,11 +63,12 @@ def test_orders_accepted_by_two_workers_are_processed_by_processes_of_their_own(
         server = CentreServer(url, tmp_path / "centre", free_port())
         server.argv += ["--workers", "2"]
         server.start()
+        processors: list[int] = []
         try:
             server.wait_ready()
             assert server.process is not None
-            processors = niced_children(server.process.pid)
-            assert processors
+            pid = server.process.pid
+            processors = wait_for("the processors", lambda: niced_children(pid))
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 placed = http.post("/api/orders", json=order_body("workers-0001"))
                 assert placed.status_code == 201, placed.text
@@ -94,7 +95,7 @@ def test_orders_accepted_by_two_workers_are_processed_by_processes_of_their_own(
             lambda: not any(_alive(pid) for pid in processors),
             15,
         )
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # the pool's connections are closed just after
             actions = dict(
                 conn.execute(
                     select(t.audit_log.c.action, func.count())
@@ -104,8 +105,8 @@ def test_orders_accepted_by_two_workers_are_processed_by_processes_of_their_own(
             )
             queued = conn.execute(select(func.count()).select_from(t.audit_queue))
             assert queued.scalar_one() == 0
-        assert actions["order.place"] == actions["order.resend"] == 1
         engine.dispose()
+        assert actions["order.place"] == actions["order.resend"] == 1
 
 
 def _alive(pid: int) -> bool:
