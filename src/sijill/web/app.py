@@ -328,6 +328,8 @@ def create_app(
     app.add_middleware(ProtectiveHeaders)
     app.state.role = role
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # First: routes are tried in order, and orders come by the thousand at a peak.
+    app.include_router(orders_router(reg, ports, wake))
     if projector is not None:
         from sijill.web import sync
 
@@ -343,7 +345,6 @@ def create_app(
     app.include_router(institutions_router(reg))
     app.include_router(digitize_router(reg, _page))
     app.include_router(supervise_router(reg, _page))
-    app.include_router(orders_router(reg, ports, wake))
     app.include_router(order_pages(reg, ports, _page, wake))
     app.include_router(counter_router(reg, _page))
     app.include_router(officer_router(reg, _page))
