@@ -48,7 +48,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
 fi
 bench_stamp=.venv/.sijill-bench-installed
 if [ "$want_bench" = 1 ] && { [ ! -f "$bench_stamp" ] || [ pyproject.toml -nt "$bench_stamp" ]; }; then
-  say "installing the benchmarks' pinned dependencies (Splink, DuckDB)"
+  say "installing the benchmarks' pinned dependencies (Splink, DuckDB, aiohttp)"
   .venv/bin/python -m pip install -q -e '.[dev,bench]'
   touch "$bench_stamp"
 fi
