@@ -70,6 +70,7 @@ def _templates() -> Jinja2Templates:
         spell_gregorian=spell_gregorian,
         to_hijri=to_hijri,
         with_lang=with_lang,
+        hijri_of=hijri_of,
     )
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
         iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
@@ -87,6 +88,16 @@ def both_calendars(iso: object, lang: str) -> str:
     hijri = to_hijri(day)
     gregorian = spell_gregorian(day, lang)
     return gregorian if hijri is None else f"{gregorian} · {hijri.spelled(lang)}"
+
+
+def hijri_of(iso: object, lang: str) -> str:
+    """The Hijri spelling of a typed day, or nothing while it is not a whole date."""
+    try:
+        day = date.fromisoformat(str(iso))
+    except ValueError:
+        return ""
+    found = to_hijri(day)
+    return "" if found is None else found.spelled(lang)
 
 
 def with_lang(request: object, lang: str) -> str:
@@ -263,6 +274,20 @@ def _api(reg: Registry) -> APIRouter:
             "signed_at": view.signed_at,
         }
 
+    @router.get("/calendar/hijri")
+    def hijri(
+        day: Annotated[str, Query(max_length=10)],
+        lang: Annotated[str, Query(pattern="^(ar|fr)$")] = "ar",
+    ) -> dict[str, str | None]:
+        """A Gregorian day in the Umm al-Qura calendar, spelled as acts write it
+        (null outside the calendar's tables, 1924–2077)."""
+        found = to_hijri(_day("day", day))
+        return {
+            "day": day,
+            "hijri": None if found is None else found.isoformat(),
+            "spelled": None if found is None else found.spelled(lang),
+        }
+
     @router.post("/offices/{code}/predeclarations", status_code=201)
     def predeclare(
         code: str, body: Annotated[dict[str, Any], Body()], actor: CurrentActor
@@ -285,8 +310,9 @@ def _api(reg: Registry) -> APIRouter:
     return router
 
 
-# Pages load nothing from elsewhere and run no script: a name that slipped past the
-# escaping could still not run. The API docs page (Swagger UI) is the one exception.
+# Pages load nothing from elsewhere and run no inline script, only the few lines served
+# from /static: a name that slipped past the escaping could still not run. The API docs
+# page (Swagger UI) is the one exception.
 CSP = (
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'none'; object-src 'none'"
