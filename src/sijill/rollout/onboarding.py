@@ -39,6 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from sijill.auth.accounts import Enrolment, open_account
+from sijill.documents.errors import TrustProblem
 from sijill.documents.trust import (
     REVOCATIONS,
     ROOT_CERTIFICATE,
@@ -49,6 +50,7 @@ from sijill.documents.trust import (
 )
 from sijill.domain import events as ev
 from sijill.domain.errors import InvalidInput, Violation
+from sijill.domain.messages import render
 from sijill.domain.offices import Actor, Office
 from sijill.services import offices
 from sijill.services.authz import authorize
@@ -62,6 +64,7 @@ from sijill.sync import office as remote
 from sijill.sync.protocol import CENTRE
 
 DONE, ALREADY = "done", "already done"
+Todo = tuple[str, dict[str, str]]  # a message code and its parameters
 CONFIG_NAME = "office.toml"
 CREDENTIALS_NAME = "officer-credentials.txt"
 DEFAULT_CENTRE_URL = "http://127.0.0.1:9000"
@@ -90,6 +93,68 @@ class Ministry:
     template: Path | None = None  # a migrated, empty SQLite file new offices start from
 
 
+def may_onboard(centre: Registry, *, actor: Actor) -> None:
+    """Raise Forbidden unless ``actor`` may bring offices into service."""
+    uow, _ = centre.unit_of_work()
+    with uow:
+        authorize(uow, actor, "office.onboard", None)
+
+
+def open_ministry(
+    centre: Registry,
+    *,
+    actor: Actor,
+    trust: TrustStore,
+    passphrase: bytes,
+    offices_dir: Path,
+    key_passphrase: bytes | None = None,
+    centre_url: str | None = None,
+    template: Path | None = None,
+) -> Ministry:
+    """The ministry's means to onboard, once the actor may and the passphrase opens
+    the root key (else InvalidInput naming ``passphrase``; nothing is written)."""
+    may_onboard(centre, actor=actor)
+    try:
+        trust.check_passphrase(passphrase)
+    except TrustProblem as problem:
+        raise InvalidInput(
+            [Violation("passphrase", problem.rule, problem.params)]
+        ) from None
+    central.open_centre(centre)
+    return Ministry(
+        centre=centre,
+        offices_dir=offices_dir,
+        trust=trust,
+        passphrase=passphrase,
+        actor=actor,
+        centre_url=centre_url,
+        key_passphrase=key_passphrase,
+        template=template,
+    )
+
+
+def office_request(
+    *,
+    commune: str | None = None,
+    consulate: str | None = None,
+    name_ar: str | None = None,
+    name_fr: str | None = None,
+    **options: object,
+) -> OfficeRequest:
+    """The request for a commune's office (its HCP code) or a consulate's
+    (``CC:City`` and its names): exactly one of the two."""
+    commune, consulate = (commune or "").strip(), (consulate or "").strip()
+    if bool(commune) == bool(consulate):
+        raise InvalidInput(
+            [Violation("commune", "choice", {"choices": "commune | consulate"})]
+        )
+    if commune:
+        return commune_request(commune, **options)
+    country, _, city = consulate.partition(":")
+    spec = (country, city, name_ar or "", name_fr or "")
+    return consulate_request(spec, **options)
+
+
 @dataclass(frozen=True)
 class OfficeRequest:
     """The office to bring into service, as the ministry names it."""
@@ -113,11 +178,15 @@ class Onboarded:
     config_path: Path
     steps: list[tuple[str, str]] = field(default_factory=list)
     enrolment: Enrolment | None = None
-    checklist: list[str] = field(default_factory=list)
+    todo: list[Todo] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return any(state == DONE for _, state in self.steps)
+
+    def checklist(self, lang: str = "en") -> list[str]:
+        """What is left to do by hand, in ``lang``."""
+        return [render(code, lang, **params) for code, params in self.todo]
 
 
 def commune_request(code: str, **options: object) -> OfficeRequest:
@@ -189,7 +258,7 @@ def onboard_office(
     centre_key = ministry.centre.keys.signer(CENTRE).public_key_hex
     note("config", _config(ministry, request, office_reg, office_dir, centre_key))
     note("complete", _complete(ministry, code))
-    result.checklist = checklist(ministry, request, result, officer, centre_key)
+    result.todo = checklist(ministry, request, result, officer, centre_key)
     office_reg.engine.dispose()
     return result
 
@@ -618,28 +687,21 @@ def checklist(
     result: Onboarded,
     officer: str,
     centre_key: str,
-) -> list[str]:
-    """What is left to do by hand, in the order it is done."""
-    code, where = request.office.code, result.office_dir
-    items = [
-        f"Hand {where / CREDENTIALS_NAME} to the officer ({officer}) in person: "
-        "a one-time password to change at the first sign-in (24 h) and a TOTP "
-        "secret for an authenticator app; then delete the file.",
-        f"Copy {where} to the office's server and start it: "
-        f"sijill serve --config {result.config_path.name}",
-        f"Start the sync agent there: sijill --data-dir {where} sync --office {code} "
-        f"--centre {ministry.centre_url or DEFAULT_CENTRE_URL} --centre-key {centre_key}",
-        f"Keep a backup of the office key {where / 'keys'} offline "
-        "(encrypt it with SIJILL_KEY_PASSPHRASE).",
-        f"Appoint the delegate and the clerks: sijill --data-dir {where} office "
-        f"appoint --office {code} --username … --role delegate|clerk …",
-        "Inventory the legacy paper registers and plan their digitization "
-        "(sijill digitize import …).",
-    ]
+) -> list[Todo]:
+    """What is left to do by hand, in the order it is done (message codes: the CLI
+    prints them in English, the ministry's page in Arabic or French)."""
+    code, where = request.office.code, str(result.office_dir)
+    items: list[Todo] = [
+        ("onboard.todo.credentials",
+         {"file": f"{where}/{CREDENTIALS_NAME}", "officer": officer}),
+        ("onboard.todo.serve", {"dir": where, "config": result.config_path.name}),
+        ("onboard.todo.agent",
+         {"dir": where, "office": code, "key": centre_key,
+          "centre": ministry.centre_url or DEFAULT_CENTRE_URL}),
+        ("onboard.todo.backup", {"keys": f"{where}/keys"}),
+        ("onboard.todo.staff", {"dir": where, "office": code}),
+        ("onboard.todo.legacy", {}),
+    ]  # fmt: skip
     if request.officer_name_ar is None:
-        items.insert(
-            1,
-            "Record the officer's own name (the commune president or his delegate): "
-            "the account was opened under the office's title.",
-        )
+        items.insert(1, ("onboard.todo.officer_name", {}))
     return items

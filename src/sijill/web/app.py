@@ -45,7 +45,7 @@ from sijill.web.nav import menu
 from sijill.web.officer import officer_router
 from sijill.web.order_pages import order_pages
 from sijill.web.orders import orders_router
-from sijill.web.rollout import rollout_router
+from sijill.web.rollout import MinistryPlaces, rollout_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 from sijill.web.supervise import supervise_router
@@ -335,9 +335,17 @@ async def _protective_headers(
 
 
 def create_app(
-    reg: Registry, *, role: str = "office", order_ports: OrderPorts | None = None
+    reg: Registry,
+    *,
+    role: str = "office",
+    order_ports: OrderPorts | None = None,
+    places: MinistryPlaces | None = None,
 ) -> FastAPI:
-    """The web application over ``reg``: an office server, or the central registry."""
+    """The web application over ``reg``: an office server, or the central registry.
+
+    ``places``: where the ministry's machine keeps the offices it brings into service
+    (by default ``offices/`` beside the registry's keys directory).
+    """
     projector = Worker(reg) if role == "central" else None
     ports = order_ports or OrderPorts()
     # Where the centre's keys are (its servers; a one-machine demo), orders accepted
@@ -374,7 +382,8 @@ def create_app(
 
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
-        app.include_router(rollout_router(reg, _page))
+        where = places or MinistryPlaces(reg.keys.directory.parent / "offices")
+        app.include_router(rollout_router(reg, _page, where))
         app.include_router(justice_router(reg, _page))
     app.include_router(_api(reg))
     app.include_router(auth_router())
