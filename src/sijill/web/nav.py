@@ -83,6 +83,13 @@ MENU: tuple[Entry, ...] = (
         centre_only=True,
     ),
     Entry(
+        "/orders/mine",
+        "طلباتي",
+        "Mes commandes",
+        frozenset({"citizen"}),
+        centre_only=True,
+    ),
+    Entry(
         "/orders/track",
         "تتبع طلب",
         "Suivre une commande",
