@@ -604,7 +604,9 @@ def test_a_citizen_sees_the_orders_of_his_account_and_no_one_elses(
     first = place(registry, actor=ahmed, body=order_body("ahmed-order-1"))
     registry.clock.advance(minutes=5)  # type: ignore[attr-defined]
     second = place(
-        registry, actor=ahmed, body=order_body("ahmed-order-2", kind="full_copy", copies=2)
+        registry,
+        actor=ahmed,
+        body=order_body("ahmed-order-2", kind="full_copy", copies=2),
     )
     place(registry, actor=other, body=order_body("salma-order-1"))
     place(registry, actor=PUBLIC, body=order_body("one-off-order-1"))

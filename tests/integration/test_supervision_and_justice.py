@@ -94,6 +94,73 @@ def test_a_court_judgment_becomes_a_notice_to_the_office_holding_the_act(
     assert (audited.username, audited.target) == ("tpi.fes", record)
 
 
+def test_a_judgment_on_a_death_act_is_routed_to_it_and_written_on_it(
+    registry: Registry, province: Province
+) -> None:
+    from datetime import timedelta
+
+    from sijill.services import acts, drafts, queries
+    from sijill.sync import office as remote
+    from tests.builders import death
+
+    rabat = province.rabat
+    died = registry.now().date() - timedelta(days=1)
+    draft = drafts.register_death(
+        registry, actor=rabat.clerk, office=rabat.code, data=death(died)
+    )
+    ref = str(
+        acts.sign_act(registry, actor=rabat.officer, office=RABAT, draft_id=draft)
+    )
+    with pytest.raises(InvalidInput) as wrong_field:  # a death act has no child
+        submit_ruling(
+            registry,
+            actor=COURT,
+            kind="correction_judgment",
+            act=ref,
+            source=JUDGMENT,
+            data={"field": "child.first_name_lat", "value": "Aicha"},
+        )
+    assert [v.field for v in wrong_field.value.violations] == ["data.field"]
+    with pytest.raises(InvalidInput) as malformed:
+        submit_ruling(
+            registry,
+            actor=COURT,
+            kind="correction_judgment",
+            act="03.231.01.0/2026/X",
+            source=JUDGMENT,
+            data={"field": "death_place", "value": "فاس"},
+        )
+    assert [(v.field, v.rule) for v in malformed.value.violations] == [
+        ("act", "act.ref_format")
+    ]
+    submit_ruling(
+        registry,
+        actor=COURT,
+        kind="correction_judgment",
+        act=ref,
+        source=JUDGMENT,
+        data={"field": "death_place", "value": "مستشفى ابن سينا، الرباط"},
+    )
+    with registry.engine.connect() as conn:
+        notice = conn.execute(select(t.notices)).one()
+    assert (notice.target_office, notice.target_ref, notice.status) == (
+        RABAT,
+        ref,
+        "issued",
+    )  # not the matching queue: the act is named
+    remote.receive_notice(
+        registry,
+        office=RABAT,
+        notice={**notice._asdict(), "source": notice.source or {}},
+    )
+    remote.apply_notice(
+        registry, actor=rabat.officer, office=RABAT, notice_id=notice.notice_id
+    )
+    view = queries.get_act(registry, actor=rabat.officer, ref=ref)
+    assert view.current["death_place"] == "مستشفى ابن سينا، الرباط"
+    assert [m["kind"] for m in view.mentions] == ["correction_judgment"]
+
+
 def test_each_authority_rules_on_its_own_and_bad_input_names_the_field(
     registry: Registry, province: Province
 ) -> None:

@@ -362,10 +362,11 @@ def record_event(
 
 
 def check_event(
-    kind: str, parties: object, mention: object
+    kind: str, parties: object, mention: object, *, act_kind: str = "birth"
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The parties and the mention of an event to record, checked as each birth act
-    will carry it; raises InvalidInput naming each problem."""
+    """The parties and the mention of an event to record, checked as each act (a
+    birth act, or for a ruling on a death act, that act) will carry it; raises
+    InvalidInput naming each problem."""
     problems: list[Violation] = []
     if kind not in MENTION_KINDS or kind in ("death",):
         problems.append(
@@ -407,9 +408,7 @@ def check_event(
             **body,
             "data": {**(body.get("data") or {}), "spouse": parties[1]["names"]},
         }
-    read_mention(
-        sample, act_kind="birth"
-    )  # what each birth act will carry, checked now
+    read_mention(sample, act_kind=act_kind)  # what each act will carry, checked now
     return parties, body
 
 

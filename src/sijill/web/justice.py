@@ -27,9 +27,11 @@ TEXT = ("kind", "act", "source.reference", "source.date", "data.field", "data.va
 
 
 def _fields(role: str) -> dict[str, tuple[str, ...]]:
-    return {
-        kind: correctable_fields(kind, "birth") for kind in FORM_KINDS.get(role, ())
-    }
+    """The fields the role's correction may change, per kind of act (birth, death)."""
+    kinds = [k for k in FORM_KINDS.get(role, ()) if k.startswith("correction")]
+    if not kinds:
+        return {}
+    return {act: correctable_fields(kinds[0], act) for act in ("birth", "death")}
 
 
 def justice_router(reg: Registry, page: Page) -> APIRouter:
