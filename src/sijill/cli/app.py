@@ -835,9 +835,10 @@ from sijill.cli.audit import audit_app  # noqa: E402
 app.add_typer(audit_app, name="audit")
 
 from sijill.cli.accounts import account_app, token_app  # noqa: E402
-from sijill.cli.justice import ruling  # noqa: E402
+from sijill.cli.justice import declaratory, ruling  # noqa: E402
 
 app.command("ruling")(ruling)
+app.command("declaratory")(declaratory)
 
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")

@@ -372,6 +372,19 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "تم البت في المراجعة {id} ({status})",
         "l'examen {id} est déjà tranché ({status})",
     ),
+    "notice.to_draft": (
+        "notice {id} orders an act registered: draft it from the pre-declarations, "
+        "the notice is closed when the act is signed",
+        "الإشعار {id} يأمر بتسجيل رسم: حرره من التصاريح المسبقة، ويقفل الإشعار عند "
+        "توقيع الرسم",
+        "l'avis {id} ordonne l'inscription d'un acte : dressez-le depuis les "
+        "pré-déclarations, l'avis est clos à la signature de l'acte",
+    ),
+    "office.not_in_network": (
+        "office {code} is not in the network (no key enrolled at the centre)",
+        "المكتب {code} غير مرتبط بالشبكة (لا مفتاح مسجل لدى المركز)",
+        "le bureau {code} n'est pas dans le réseau (aucune clé enregistrée au centre)",
+    ),
     "office.not_onboarded": (
         "office {code} was not brought into service from this machine",
         "المكتب {code} لم يدمج انطلاقا من هذا الجهاز",

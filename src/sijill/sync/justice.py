@@ -4,17 +4,28 @@ A judgment (a correction, an annulment, a recognition) or a prosecutor's
 authorization of a clerical correction is entered at the centre as a recorded event,
 like a marriage the adouls drew up: it is routed at once as a notice to the office
 that holds the act, whose officer writes it as a marginal mention.
+
+A declaratory judgment orders a birth or a death registered late: there is no act
+yet. It is routed to the office that must register it, where it waits among the
+pre-declarations; the clerk drafts the act from it and the officer signs it, which
+closes the notice.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sijill.domain.errors import InvalidInput, Violation
+from sqlalchemy import select
+
+from sijill.domain.acts import read_judgment, required_part
+from sijill.domain.errors import Forbidden, InvalidInput, Violation
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import Actor
+from sijill.domain.parse import Reader
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
+from sijill.services.drafts import validated
+from sijill.store import tables as t
 from sijill.sync.office import check_event, enter_event
 from sijill.sync.protocol import CENTRE
 
@@ -23,6 +34,8 @@ RULINGS: dict[str, tuple[str, ...]] = {
     "court": ("correction_judgment", "annulment", "recognition"),
     "prosecutor": ("correction_prosecutor",),
 }
+# The notice kinds of a declaratory judgment, by the kind of act it orders.
+DECLARATORY = {"birth": "declaratory_birth", "death": "declaratory_death"}
 
 
 def _party(act: str, names: object) -> tuple[dict[str, Any], str, list[Violation]]:
@@ -94,5 +107,77 @@ def submit_ruling(
         kind=kind,
         parties=parties,
         mention=body,
+        action="judgment.submit",
+    )
+
+
+def submit_declaratory_judgment(
+    reg: Registry,
+    *,
+    actor: Actor,
+    kind: str,
+    office: str,
+    judgment: object,
+    declaration: object,
+) -> str:
+    """Enter a court's declaratory judgment: the birth or death it orders registered
+    (the whole declaration, checked by the rules of any declaration) in ``office``'s
+    registers; returns the record's id. The notice goes to that office at once.
+
+    Each problem names its field: ``kind``, ``office``, ``judgment.court``,
+    ``judgment.number``, ``judgment.date``, and the declaration's own fields.
+    """
+    uow, now = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "judgment.submit", CENTRE)
+    if actor.role != "court":  # a prosecutor authorizes corrections, never this
+        raise Forbidden("forbidden.role", {"role": actor.role, "action": "declaratory"})
+    problems: list[Violation] = []
+    if kind not in DECLARATORY:
+        raise InvalidInput([Violation("kind", "choice", {"choices": "birth, death"})])
+    r = Reader({"judgment": judgment})
+    ruling = required_part(r, "judgment", read_judgment)
+    problems += r.violations
+    data = dict(declaration) if isinstance(declaration, dict) else {}
+    if isinstance(judgment, dict):
+        data["judgment"] = judgment
+    try:
+        clean, _ = validated(kind, data, now)
+    except InvalidInput as refusal:
+        problems += [
+            v for v in refusal.violations if not v.field.startswith("judgment")
+        ]
+        clean = {}
+    office = (office or "").strip()
+    with reg.engine.connect() as conn:
+        in_network = conn.execute(
+            select(t.enrolled_keys.c.key_id).where(
+                t.enrolled_keys.c.office_code == office,
+                t.enrolled_keys.c.revoked_at.is_(None),
+            )
+        ).first()
+    if in_network is None:
+        problems.append(Violation("office", "office.not_in_network", {"code": office}))
+    if problems:
+        raise InvalidInput(problems)
+    person = clean["child"] if kind == "birth" else clean["deceased"]
+    party = {
+        "names": person,
+        "event_date": clean["birth_date" if kind == "birth" else "death_date"],
+        "office": office,
+    }
+    source = {
+        "authority": "court",
+        "court": ruling.court,
+        "reference": ruling.number,
+        "date": ruling.date.isoformat(),
+    }
+    return enter_event(
+        reg,
+        actor=actor,
+        office=CENTRE,
+        kind=DECLARATORY[kind],
+        parties=[party],
+        mention={"kind": DECLARATORY[kind], "source": source, "data": clean},
         action="judgment.submit",
     )

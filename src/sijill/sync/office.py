@@ -256,6 +256,10 @@ def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) ->
     """The officer applies a notice: the mention it carries, signed, on the act it names."""
     with reg.engine.connect() as conn:
         row = acts.open_notice(conn, office, notice_id)
+        if row.kind.startswith(
+            "declaratory_"
+        ):  # no act yet: it is drafted, then signed
+            raise Conflict("notice.to_draft", {"id": notice_id})
         act_office = (
             None if row.target_ref is None else ActRef.parse(row.target_ref).office
         )

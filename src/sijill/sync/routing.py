@@ -148,6 +148,9 @@ def _held(conn: Connection, ref: str) -> bool:
 
 
 def _recorded(conn: Connection, e: ev.EventRecorded) -> list[Route]:
+    if e.kind.startswith("declaratory_"):  # no act yet: to the office that registers it
+        (party,) = e.parties
+        return [Route(e.kind, party["office"], None, party, dict(e.mention), [])]
     routes = []
     for party in e.parties:
         mention = dict(e.mention)

@@ -7,6 +7,7 @@ violation finds its field without a table of its own.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -170,6 +171,22 @@ DEATH_FORM: tuple[Section, ...] = (
     _JUDGMENT,
 )
 FORMS = {"birth": BIRTH_FORM, "death": DEATH_FORM}
+
+
+def _with_required_judgment(form: tuple[Section, ...]) -> tuple[Section, ...]:
+    judgment = dataclasses.replace(
+        _JUDGMENT,
+        optional=False,
+        hint=None,
+        title=("الحكم التصريحي", "Le jugement déclaratif"),
+        fields=tuple(dataclasses.replace(f, required=True) for f in _JUDGMENT.fields),
+    )
+    return tuple(judgment if s is _JUDGMENT else s for s in form)
+
+
+# A court's declaratory judgment: the declaration it orders registered, judgment first
+# among the refusals' concerns (the same fields, so refusals find them).
+DECLARATORY_FORMS = {kind: _with_required_judgment(f) for kind, f in FORMS.items()}
 DEFAULTS = {
     "birth": {"father.nationality": "MA", "mother.nationality": "MA"},
     "death": {"nationality": "MA"},
