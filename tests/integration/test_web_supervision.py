@@ -68,6 +68,11 @@ def test_the_supervisor_sees_the_province_and_nothing_beyond(
     province: Province,  # noqa: F811
     clock: FakeClock,
 ) -> None:
+    from sijill.orders.service import PUBLIC
+    from tests.integration.test_orders import order_body, place
+
+    order = place(registry, actor=PUBLIC, body=order_body())
+    assert order["status"] == "routed"  # to Fès, where nothing comes of it
     signed_birth(registry, province.fes)  # registered twice
     review.queue_duplicates(registry, actor=province.fes.clerk)
     from sijill.sync.justice import submit_ruling
@@ -89,12 +94,16 @@ def test_the_supervisor_sees_the_province_and_nothing_beyond(
     overdue = page.text.split('id="overdue"')[1].split("</table>")[0]
     assert FES in overdue and province.ref in overdue
     assert 'href="/audit"' in page.text and 'href="/duplicates"' in page.text
+    late = page.text.split('id="late-orders"')[1].split("</table>")[0]
+    assert order["number"] in late and "Transmise" in late
+    assert 'id="delivery-histogram"' in page.text and "Remises: 0" in page.text
     assert client.get("/supervise?province=04.421").status_code == 403
     pairs = client.get("/duplicates")
     assert pairs.text.count('class="pair"') >= 1
     assert 'name="decision"' not in pairs.text  # the officer decides, not him
     sign_in(client, "supervisor.04")
-    assert 'id="no-overdue"' in client.get("/supervise").text
+    elsewhere = client.get("/supervise").text
+    assert 'id="no-overdue"' in elsewhere and order["number"] not in elsewhere
     assert 'id="no-pairs"' in client.get("/duplicates").text
 
 
