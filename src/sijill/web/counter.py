@@ -47,22 +47,14 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
         predeclaration: dict[str, Any] | None = None,
         amending: str | None = None,
     ) -> Response:
-        response = page(
-            request,
-            "declare.html",
-            {
-                "kind": kind,
-                "sections": forms.FORMS[kind],
-                "values": values,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-                "predeclaration": predeclaration,
-                "amending": amending,
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {
+            "kind": kind,
+            "sections": forms.FORMS[kind],
+            "values": values,
+            "predeclaration": predeclaration,
+            "amending": amending,
+        }
+        return forms.answered(page, request, "declare.html", context, refused)
 
     @router.get("/declare/{kind}")
     def declare_form(
@@ -238,19 +230,8 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
                 result = search_acts(reg, actor=actor, **asked)
             except InvalidInput as error:
                 refused = forms.refusal(error, language(request))
-        response = page(
-            request,
-            "search.html",
-            {
-                "values": asked,
-                "result": result,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {"values": asked, "result": result}
+        return forms.answered(page, request, "search.html", context, refused)
 
     return router
 

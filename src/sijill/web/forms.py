@@ -8,9 +8,11 @@ violation finds its field without a table of its own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.responses import Response
 
 from sijill.domain.acts import RELATIONSHIPS, SEXES
 from sijill.domain.errors import InvalidInput
@@ -288,3 +290,22 @@ def label_of(name: str, lang: str) -> str:
 def field_id(name: str) -> str:
     """The HTML id of a field: dots read as selectors, so they become dashes."""
     return "f-" + name.replace(".", "-")
+
+
+def answered(
+    page: Callable[..., Response],
+    request: Any,
+    name: str,
+    context: Mapping[str, Any],
+    refused: Refusal | None = None,
+) -> Response:
+    """A form's page: with a refusal, its messages placed by field (``refused``,
+    ``errors``) and the status 422; everything typed is in ``context``."""
+    response = page(
+        request,
+        name,
+        {**context, "refused": refused, "errors": refused.by_field if refused else {}},
+    )
+    if refused is not None:
+        response.status_code = 422
+    return response

@@ -100,21 +100,13 @@ def justice_router(reg: Registry, page: Page) -> APIRouter:
         values: dict[str, str],
         refused: forms.Refusal | None = None,
     ) -> Response:
-        response = page(
-            request,
-            "declaratory.html",
-            {
-                "kind": kind,
-                "sections": forms.DECLARATORY_FORMS[kind],
-                "values": values,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-                "sent": request.query_params.get("sent"),
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {
+            "kind": kind,
+            "sections": forms.DECLARATORY_FORMS[kind],
+            "values": values,
+            "sent": request.query_params.get("sent"),
+        }
+        return forms.answered(page, request, "declaratory.html", context, refused)
 
     @router.get("/declaratory/{kind}")
     def declaratory_form(request: Request, kind: Kind, actor: CurrentActor) -> Response:

@@ -74,20 +74,8 @@ def rollout_router(reg: Registry, page: Page, places: MinistryPlaces) -> APIRout
         refused: forms.Refusal | None = None,
         done: onboarding.Onboarded | None = None,
     ) -> Response:
-        response = page(
-            request,
-            "rollout_onboard.html",
-            {
-                "values": values,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-                "done": done,
-                "has_root": trust().has_root(),
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {"values": values, "done": done, "has_root": trust().has_root()}
+        return forms.answered(page, request, "rollout_onboard.html", context, refused)
 
     @router.get("/rollout/onboard", response_class=HTMLResponse)
     def onboard_form(request: Request, actor: CurrentActor) -> Response:
@@ -128,21 +116,13 @@ def rollout_router(reg: Registry, page: Page, places: MinistryPlaces) -> APIRout
         refused: forms.Refusal | None = None,
         form: str = "",
     ) -> Response:
-        response = page(
-            request,
-            "rollout_keys.html",
-            {
-                "form": form,
-                "keys": keys.key_register(reg, actor=actor, trust=trust()),
-                "values": values,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-                "outcome": request.query_params.get("done"),
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {
+            "form": form,
+            "keys": keys.key_register(reg, actor=actor, trust=trust()),
+            "values": values,
+            "outcome": request.query_params.get("done"),
+        }
+        return forms.answered(page, request, "rollout_keys.html", context, refused)
 
     @router.get("/rollout/keys", response_class=HTMLResponse)
     def key_list(request: Request, actor: CurrentActor) -> Response:
