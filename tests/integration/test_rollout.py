@@ -121,10 +121,11 @@ def test_an_office_is_brought_into_service_by_one_call(ministry: Ministry) -> No
 
 
 def test_onboarding_twice_changes_nothing_and_says_so(ministry: Ministry) -> None:
-    onboard_office(ministry, commune_request(FES))
+    onboard_office(ministry, commune_request(FES, officer_username="chef.fes"))
     before = _snapshot(ministry, FES)
     config = (ministry.offices_dir / FES / CONFIG_NAME).read_bytes()
 
+    # Run again without the officer's name: the one in office is kept.
     again = onboard_office(ministry, commune_request(FES))
 
     assert not again.changed

@@ -244,8 +244,9 @@ def onboard_office(
     office_reg, created = _database(ministry, request, office_dir)
     note("database", created)
     note("office", _office(ministry, office_reg, request))
-    officer = request.officer_username or f"officer.{tag_of(code)}"
-    note("officer", _officer(ministry, office_reg, request, officer))
+    wanted = request.officer_username or f"officer.{tag_of(code)}"
+    appointed, officer = _officer(ministry, office_reg, request, wanted)
+    note("officer", appointed)
     note("account", _account(ministry, office_reg, officer, office_dir, result))
     note("registers", _registers(ministry, office_reg, code))
     key_id = office_reg.keys.signer(code).key_id
@@ -388,7 +389,9 @@ def _office(ministry: Ministry, reg: Registry, request: OfficeRequest) -> bool:
 
 def _officer(
     ministry: Ministry, reg: Registry, request: OfficeRequest, username: str
-) -> bool:
+) -> tuple[bool, str]:
+    """The office's officer, appointed unless it has one; returns whether he was
+    appointed now and his user name (the one in office, if any)."""
     code = request.office.code
     with reg.engine.connect() as conn:
         holder = conn.execute(
@@ -399,7 +402,7 @@ def _officer(
             )
         ).first()
     if holder is not None:
-        return False
+        return False, str(holder.username)
     office = request.office
     offices.appoint_staff(
         reg,
@@ -412,7 +415,7 @@ def _officer(
         full_name_fr=request.officer_name_fr
         or _title(f"Officier de l'état civil {office.name_fr}", _NOT_LATIN),
     )
-    return True
+    return True, username
 
 
 _NOT_ARABIC = re.compile(r"[^\u0600-\u06FF\u0750-\u077F' \-]")
