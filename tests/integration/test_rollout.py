@@ -552,7 +552,7 @@ def test_the_ministry_onboards_an_office_and_manages_its_keys_in_the_browser(
         )
         assert shown and shown.group(1).startswith("officer.")  # handed over in person
         assert "sijill serve --config office.toml" in done.text
-        assert "سلم الملف" in done.text  # the checklist, in the page's language
+        assert "سلم ضابط الحالة المدنية" in done.text  # the checklist, in Arabic
         status = rollout_status(reg, actor=SYSTEM, province="03.231")
         (line,) = status["offices"]
         assert line["office"] == FES and line["state"] == "in service"

@@ -391,15 +391,14 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "le bureau {code} n'a pas été mis en service depuis cette machine",
     ),
     "onboard.todo.credentials": (
-        "Hand {file} to the officer ({officer}) in person: a one-time password to "
+        "Hand the officer ({officer}) his sheet in person: a one-time password to "
         "change at the first sign-in (24 h) and a TOTP secret for an authenticator "
-        "app; then delete the file.",
-        "سلم الملف {file} إلى ضابط الحالة المدنية ({officer}) يدا بيد: كلمة مرور "
-        "لمرة واحدة تغير عند أول دخول (24 ساعة) ومفتاح TOTP لتطبيق المصادقة؛ ثم "
-        "احذف الملف.",
-        "Remettre {file} en main propre à l'officier ({officer}) : un mot de passe à "
-        "usage unique à changer à la première connexion (24 h) et un secret TOTP "
-        "pour une application d'authentification ; puis supprimer le fichier.",
+        "app; then delete the file:",
+        "سلم ضابط الحالة المدنية ({officer}) ورقته يدا بيد: كلمة مرور لمرة واحدة "
+        "تغير عند أول دخول (24 ساعة) ومفتاح TOTP لتطبيق المصادقة؛ ثم احذف الملف:",
+        "Remettre en main propre sa fiche à l'officier ({officer}) : un mot de passe "
+        "à usage unique à changer à la première connexion (24 h) et un secret TOTP "
+        "pour une application d'authentification ; puis supprimer le fichier :",
     ),
     "onboard.todo.officer_name": (
         "Record the officer's own name (the commune president or his delegate): "
@@ -410,41 +409,32 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "délégué) : le compte a été ouvert au titre du bureau.",
     ),
     "onboard.todo.serve": (
-        "Copy {dir} to the office's server and start it: sijill serve --config {config}",
-        "انسخ {dir} إلى خادم المكتب وشغله: sijill serve --config {config}",
-        "Copier {dir} sur le serveur du bureau et le démarrer : "
-        "sijill serve --config {config}",
+        "Copy the office's directory to its server and start it there:",
+        "انسخ مجلد المكتب إلى خادمه وشغله هناك:",
+        "Copier le répertoire du bureau sur son serveur et l'y démarrer :",
     ),
     "onboard.todo.agent": (
-        "Start the sync agent there: sijill --data-dir {dir} sync --office {office} "
-        "--centre {centre} --centre-key {key}",
-        "شغل وكيل المزامنة هناك: sijill --data-dir {dir} sync --office {office} "
-        "--centre {centre} --centre-key {key}",
-        "Y démarrer l'agent de synchronisation : sijill --data-dir {dir} sync "
-        "--office {office} --centre {centre} --centre-key {key}",
+        "Start the sync agent beside it:",
+        "شغل وكيل المزامنة بجانبه:",
+        "Démarrer l'agent de synchronisation à côté :",
     ),
     "onboard.todo.backup": (
-        "Keep a backup of the office key {keys} offline (encrypt it with "
-        "SIJILL_KEY_PASSPHRASE).",
-        "احتفظ بنسخة احتياطية من مفتاح المكتب {keys} خارج الشبكة (مشفرة بـ "
-        "SIJILL_KEY_PASSPHRASE).",
-        "Garder une copie de la clé du bureau {keys} hors ligne (chiffrée avec "
-        "SIJILL_KEY_PASSPHRASE).",
+        "Keep a backup of the office key offline (encrypt it with "
+        "SIJILL_KEY_PASSPHRASE):",
+        "احتفظ بنسخة احتياطية من مفتاح المكتب خارج الشبكة (مشفرة بـ "
+        "SIJILL_KEY_PASSPHRASE):",
+        "Garder une copie de la clé du bureau hors ligne (chiffrée avec "
+        "SIJILL_KEY_PASSPHRASE) :",
     ),
     "onboard.todo.staff": (
-        "Appoint the delegate and the clerks: sijill --data-dir {dir} office appoint "
-        "--office {office} --username … --role delegate|clerk …",
-        "عين النائب والموظفين: sijill --data-dir {dir} office appoint --office "
-        "{office} --username … --role delegate|clerk …",
-        "Nommer le délégué et les agents : sijill --data-dir {dir} office appoint "
-        "--office {office} --username … --role delegate|clerk …",
+        "Appoint the delegate and the clerks:",
+        "عين النائب والموظفين:",
+        "Nommer le délégué et les agents :",
     ),
     "onboard.todo.legacy": (
-        "Inventory the legacy paper registers and plan their digitization "
-        "(sijill digitize import …).",
-        "اجرد السجلات الورقية القديمة وخطط لرقمنتها (sijill digitize import …).",
-        "Inventorier les anciens registres papier et planifier leur numérisation "
-        "(sijill digitize import …).",
+        "Inventory the legacy paper registers and plan their digitization:",
+        "اجرد السجلات الورقية القديمة وخطط لرقمنتها:",
+        "Inventorier les anciens registres papier et planifier leur numérisation :",
     ),
     "trust.root_exists": (
         "the ministry root key already exists in {path}; it is never replaced",

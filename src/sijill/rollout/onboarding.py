@@ -64,7 +64,6 @@ from sijill.sync import office as remote
 from sijill.sync.protocol import CENTRE
 
 DONE, ALREADY = "done", "already done"
-Todo = tuple[str, dict[str, str]]  # a message code and its parameters
 CONFIG_NAME = "office.toml"
 CREDENTIALS_NAME = "officer-credentials.txt"
 DEFAULT_CENTRE_URL = "http://127.0.0.1:9000"
@@ -169,6 +168,19 @@ class OfficeRequest:
     legacy_from: int = LEGACY_FROM
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One thing left to do by hand: what (a message code and its parameters) and
+    the path or command it concerns, if any."""
+
+    code: str
+    params: dict[str, str]
+    literal: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        return render(self.code, lang, **self.params)
+
+
 @dataclass
 class Onboarded:
     """What one onboarding did, step by step, and what is left to do by hand."""
@@ -185,8 +197,11 @@ class Onboarded:
         return any(state == DONE for _, state in self.steps)
 
     def checklist(self, lang: str = "en") -> list[str]:
-        """What is left to do by hand, in ``lang``."""
-        return [render(code, lang, **params) for code, params in self.todo]
+        """What is left to do by hand, in ``lang``, each with its path or command."""
+        return [
+            " ".join(filter(None, (t.text(lang), t.literal.replace("\n", " ; "))))
+            for t in self.todo
+        ]
 
 
 def commune_request(code: str, **options: object) -> OfficeRequest:
@@ -691,20 +706,25 @@ def checklist(
     officer: str,
     centre_key: str,
 ) -> list[Todo]:
-    """What is left to do by hand, in the order it is done (message codes: the CLI
-    prints them in English, the ministry's page in Arabic or French)."""
+    """What is left to do by hand, in the order it is done: each a message code (the
+    CLI prints it in English, the ministry's page in Arabic or French), its
+    parameters, and the path or command it names, written as is (left to right)."""
     code, where = request.office.code, str(result.office_dir)
+    centre = ministry.centre_url or DEFAULT_CENTRE_URL
     items: list[Todo] = [
-        ("onboard.todo.credentials",
-         {"file": f"{where}/{CREDENTIALS_NAME}", "officer": officer}),
-        ("onboard.todo.serve", {"dir": where, "config": result.config_path.name}),
-        ("onboard.todo.agent",
-         {"dir": where, "office": code, "key": centre_key,
-          "centre": ministry.centre_url or DEFAULT_CENTRE_URL}),
-        ("onboard.todo.backup", {"keys": f"{where}/keys"}),
-        ("onboard.todo.staff", {"dir": where, "office": code}),
-        ("onboard.todo.legacy", {}),
+        Todo("onboard.todo.credentials", {"officer": officer},
+             f"{where}/{CREDENTIALS_NAME}"),
+        Todo("onboard.todo.serve", {},
+             f"{where}\nsijill serve --config {result.config_path.name}"),
+        Todo("onboard.todo.agent", {},
+             f"sijill --data-dir {where} sync --office {code} --centre {centre} "
+             f"--centre-key {centre_key}"),
+        Todo("onboard.todo.backup", {}, f"{where}/keys"),
+        Todo("onboard.todo.staff", {},
+             f"sijill --data-dir {where} office appoint --office {code} "
+             "--username … --role delegate|clerk …"),
+        Todo("onboard.todo.legacy", {}, "sijill digitize import …"),
     ]  # fmt: skip
     if request.officer_name_ar is None:
-        items.insert(1, ("onboard.todo.officer_name", {}))
+        items.insert(1, Todo("onboard.todo.officer_name", {}))
     return items
