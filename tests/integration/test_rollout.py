@@ -503,6 +503,7 @@ def test_the_ministry_onboards_an_office_and_manages_its_keys_in_the_browser(
 
     from sijill.auth import accounts
     from sijill.web.app import create_app
+    from tests.integration.test_web_desk import Labels
     from tests.web_forms import PASSWORD, sign_in
 
     reg = ministry.centre
@@ -523,6 +524,10 @@ def test_the_ministry_onboards_an_office_and_manages_its_keys_in_the_browser(
             'href="/rollout/onboard"' in form.text
             and 'href="/rollout/keys"' in form.text
         )
+        for path in ("/rollout/onboard", "/rollout/keys"):  # every field named
+            fields = Labels()
+            fields.feed(client.get(path).text)
+            assert [i for i in fields.inputs if i not in fields.named] == [], path
         wrong = client.post(
             "/rollout/onboard",
             data={"commune": FES, "passphrase": "not it at all", "csrf_token": csrf},
