@@ -10,8 +10,10 @@ Here each face is parsed once and lent to each document as a ``SharedFont`` — 
 same character map, metrics and HarfBuzz face, with the document's own subset map
 — shaping results are remembered, and the font program written into the PDF is cut
 by ``Outlines`` from the file's raw bytes: the glyphs the document uses (and their
-components) are copied as they are and numbered anew, nothing is recompiled. The
-subset map, the widths and the ToUnicode map are still fpdf2's."""
+components) are copied as they are and numbered anew, nothing is recompiled.
+A glyph's 2-byte code in the PDF is given once per process (``Face.code``), so the
+operators that draw a line are the same bytes in every document; each PDF declares
+the codes it used (``documents/output.py``)."""
 
 from __future__ import annotations
 
@@ -23,14 +25,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import OutputProducer
+from fpdf.fonts import Glyph, SubsetMap, TTFFont
 
 # Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
 _KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
 _SHAPED_KEEP = 2048  # shapes remembered per face: labels and frequent names
+_LAST_CODE = 0xFFFF  # a PDF font's codes are 2 bytes (Identity-H)
 # Composite glyph flags (OpenType 'glyf'): how long each component record is.
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 
@@ -172,25 +173,6 @@ def _sfnt(tables: dict[bytes, bytes]) -> bytes:
     return bytes(font)
 
 
-class _CutFont(ttLib.TTFont):  # type: ignore[misc]
-    """What fpdf2 subsets and saves: already cut, with no table for fontTools to subset.
-
-    fpdf2 asks it for the glyph ids its glyphs have in the cut font, and its bytes.
-    """
-
-    def __init__(self, outlines: Outlines, glyph_names: Sequence[str]) -> None:
-        super().__init__()
-        self.outlines = outlines
-        self.setGlyphOrder([".notdef", *(n for n in glyph_names if n != ".notdef")])
-        self.program, self.renumbered = outlines.subset(glyph_names)
-
-    def getGlyphID(self, glyphName: str) -> int:
-        return self.renumbered[self.outlines.gid[glyphName]]
-
-    def save(self, file: Any, reorderTables: Any = True) -> None:
-        file.write(self.program)
-
-
 class Face:
     """One font file: parsed once, its shapes remembered, its outlines kept raw."""
 
@@ -204,6 +186,31 @@ class Face:
         self.template = template
         self._shaped: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.outlines = Outlines(path.read_bytes(), template.ttfont.getGlyphOrder())
+        self._codes: dict[tuple[int, Any], int] = {}
+        self._codes_lock = threading.Lock()
+        self.generation = 0  # raised when the codes are given out anew
+
+    def code(self, glyph: Glyph) -> int:
+        """The 2-byte code ``glyph`` (with its Unicode text) has in every PDF.
+
+        Codes are given out once per process, so a line's text operators are the
+        same bytes in every document and can be remembered; each PDF declares
+        only the codes it uses (widths, ToUnicode, CIDToGIDMap). A glyph drawn
+        for two different texts gets two codes, so that each reads back right.
+        """
+        key = (glyph.glyph_id, glyph.unicode)
+        found = self._codes.get(key)
+        if found is None:
+            with self._codes_lock:
+                found = self._codes.get(key)
+                if found is None:
+                    if len(self._codes) >= _LAST_CODE:
+                        # Never reached by names and labels; a document under way
+                        # sees the new generation and is laid out again.
+                        self._codes.clear()
+                        self.generation += 1
+                    found = self._codes[key] = len(self._codes) + 1
+        return found
 
     def remembered(self, key: tuple[Any, ...]) -> Any:
         """A shape remembered under ``key``, or None."""
@@ -214,15 +221,12 @@ class Face:
         if len(self._shaped) > _SHAPED_KEEP:
             self._shaped.popitem(last=False)
 
-    def to_subset(self, glyph_names: Sequence[str]) -> ttLib.TTFont:
-        """What fpdf2 subsets to ``glyph_names`` and writes into the PDF."""
-        return _CutFont(self.outlines, glyph_names)
-
 
 class SharedFont(TTFFont):
     """A document's use of a shared ``Face``: its own subset map, shared metrics."""
 
     face: Face
+    used: dict[int, Glyph]  # the codes this document draws, and their glyphs
 
     def perform_harfbuzz_shaping(
         self,
@@ -250,6 +254,18 @@ class SharedFont(TTFFont):
         # Each shaped glyph's name, width, Unicode text and offsets are the same in
         # every document and are remembered; only the code the glyph gets in this
         # document's subset ("mapped_char") is taken here.
+        return [
+            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
+            for glyph, info in self.glyphs(text, font_size_pt, text_shaping_params)
+        ]
+
+    def glyphs(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> Sequence[tuple[Glyph, dict[str, Any]]]:
+        """The glyphs HarfBuzz draws ``text`` with, and their positions (remembered)."""
         key = ("glyphs", text, *_shaping_key(text_shaping_params))
         glyphs = self.face.remembered(key)
         if glyphs is None:
@@ -262,10 +278,7 @@ class SharedFont(TTFFont):
             finally:
                 subset.picked = None
             self.face.remember(key, glyphs)
-        return [
-            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
-            for glyph, info in glyphs
-        ]
+        return glyphs  # type: ignore[no-any-return]
 
 
 class _Subset(SubsetMap):
@@ -303,6 +316,7 @@ def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
     font.missing_glyphs = []
     font.color_font = None
     font.subset = _Subset(font)
+    font.used = {}
     return font
 
 
@@ -329,27 +343,6 @@ def add_shared_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """``pdf.add_font(family, style, path)``, lending the face parsed once."""
     fontkey = f"{family.lower()}{style}"
     pdf.fonts[fontkey] = _lend(face(path), pdf, fontkey, style)
-
-
-class SubsettingOutput(OutputProducer):
-    """Writes a PDF whose shared fonts are cut by ``Outlines``, not by fontTools.
-
-    fpdf2 subsets ``font.ttfont`` in place, then asks it for glyph ids and its
-    bytes; a ``_CutFont`` stands in for it, already cut, for the time of the write.
-    """
-
-    def _add_fonts(self, *args: Any, **kwargs: Any) -> Any:
-        lent: list[tuple[SharedFont, Any]] = []
-        for font in self.fpdf.fonts.values():
-            if isinstance(font, SharedFont):
-                names = font.subset.get_all_glyph_names()
-                lent.append((font, font.ttfont))
-                font.ttfont = font.face.to_subset(names)
-        try:
-            return super()._add_fonts(*args, **kwargs)
-        finally:
-            for font, shared in lent:
-                font.ttfont = shared
 
 
 def forget_glyph_lookups() -> None:
