@@ -61,6 +61,18 @@ class Outlines:
         )
         self.gid = {name: i for i, name in enumerate(glyph_order)}
         self._metrics = self._horizontal_metrics(n)
+        # each glyph's padded bytes and components, read once: at most every glyph
+        self._entries: dict[int, tuple[bytes, list[tuple[int, int]]]] = {}
+
+    def _entry(self, gid: int) -> tuple[bytes, list[tuple[int, int]]]:
+        found = self._entries.get(gid)
+        if found is None:
+            data = self.glyph(gid)
+            found = self._entries[gid] = (
+                data + bytes(-len(data) % 4),
+                self.components(gid),
+            )
+        return found
 
     def _horizontal_metrics(self, n: int) -> list[bytes]:
         """Each glyph's advance width and left side bearing, 4 bytes each."""
@@ -106,7 +118,7 @@ class Outlines:
             gid = todo.pop()
             if gid not in done:
                 done.add(gid)
-                todo += [component for _, component in self.components(gid)]
+                todo += [component for _, component in self._entry(gid)[1]]
         return done
 
     def subset(self, glyph_names: Sequence[str]) -> tuple[bytes, dict[int, int]]:
@@ -115,12 +127,15 @@ class Outlines:
         renumbered = {old: new for new, old in enumerate(order)}
         glyf, lengths = bytearray(), []
         for gid in order:
-            data = bytearray(self.glyph(gid))
-            for at, component in self.components(gid):
-                struct.pack_into(">H", data, at, renumbered[component])
-            data += bytes(-len(data) % 4)
-            glyf += data
-            lengths.append(len(data))
+            padded, components = self._entry(gid)
+            if components:
+                data = bytearray(padded)
+                for at, component in components:
+                    struct.pack_into(">H", data, at, renumbered[component])
+                glyf += data
+            else:
+                glyf += padded
+            lengths.append(len(padded))
         loca = [0, *itertools.accumulate(lengths)]
         head = bytearray(self.tables[b"head"])
         head[8:12] = bytes(4)  # checkSumAdjustment, set once the file is laid out
@@ -186,6 +201,10 @@ class Face:
         self.template = template
         self._shaped: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.outlines = Outlines(path.read_bytes(), template.ttfont.getGlyphOrder())
+        order = template.ttfont.getGlyphOrder()
+        metrics = template.ttfont["hmtx"].metrics
+        self.names: list[str] = list(order)
+        self.advances: list[int] = [metrics[name][0] for name in order]
         self._codes: dict[tuple[int, Any], int] = {}
         self._codes_lock = threading.Lock()
         self.generation = 0  # raised when the codes are given out anew
@@ -269,27 +288,61 @@ class SharedFont(TTFFont):
         key = ("glyphs", text, *_shaping_key(text_shaping_params))
         glyphs = self.face.remembered(key)
         if glyphs is None:
-            subset = self.subset
-            assert isinstance(subset, _Subset)
-            subset.picked = []
-            try:
-                infos = super().shape_text(text, font_size_pt, text_shaping_params)
-                glyphs = list(zip(subset.picked, infos, strict=True))
-            finally:
-                subset.picked = None
+            glyphs = self._shaped_glyphs(text, font_size_pt, text_shaping_params)
             self.face.remember(key, glyphs)
         return glyphs  # type: ignore[no-any-return]
 
-
-class _Subset(SubsetMap):
-    """fpdf2's subset map, telling which glyphs a shaping picked, in order."""
-
-    picked: list[Any] | None = None
-
-    def pick_glyph(self, glyph: Any) -> int | None:
-        if self.picked is not None:
-            self.picked.append(glyph)
-        return super().pick_glyph(glyph)
+    def _shaped_glyphs(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> list[tuple[Glyph, dict[str, Any]]]:
+        # fpdf2's TTFFont.shape_text (2.8.9), the glyph names and widths read from
+        # lists made once instead of through fontTools for every glyph.
+        if not text:
+            return []
+        infos, positions = self.perform_harfbuzz_shaping(
+            text, font_size_pt, text_shaping_params
+        )
+        if not infos:
+            return []
+        # Each character's text goes to the glyphs of the last cluster starting at
+        # or before it (those before the first cluster, to the first): a
+        # ligature's glyph reads back as all the letters it joins.
+        starts = sorted({int(info.cluster) for info in infos})
+        ends = [*starts[1:], len(text)]
+        chars_of = {
+            start: text[start:end] for start, end in zip(starts, ends, strict=True)
+        }
+        chars_of[starts[0]] = text[: ends[0]]
+        found = []
+        names, advances = self.face.names, self.face.advances
+        for info, position in zip(infos, positions, strict=True):
+            chars = chars_of.pop(info.cluster, "")
+            gid = info.codepoint
+            if not gid:  # .notdef: fpdf2 draws nothing for a missing glyph
+                continue
+            width = round(self.scale * advances[gid])
+            glyph = Glyph(gid, tuple(map(ord, chars)), names[gid], width)
+            found.append(
+                (
+                    glyph,
+                    {
+                        "x_advance": position.x_advance,
+                        "y_advance": position.y_advance,
+                        "x_offset": position.x_offset,
+                        "y_offset": position.y_offset,
+                        "force_positioning": bool(
+                            width != position.x_advance
+                            or position.x_offset
+                            or position.y_offset
+                            or position.y_advance
+                        ),
+                    },
+                )
+            )
+        return found
 
 
 def _shaping_key(params: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -315,7 +368,7 @@ def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
     font.biggest_size_pt = 0
     font.missing_glyphs = []
     font.color_font = None
-    font.subset = _Subset(font)
+    font.subset = SubsetMap(font)
     font.used = {}
     return font
 

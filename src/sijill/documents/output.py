@@ -9,15 +9,17 @@ copies and searches), the glyph each code shows in the cut font program.
 
 from __future__ import annotations
 
-import copy
 import struct
+import zlib
 from typing import Any
 
+from fpdf.fonts import PDFFontDescriptor
 from fpdf.output import (
     CIDSystemInfo,
     OutputProducer,
     PDFFont,
     PDFFontStream,
+    PDFPage,
     _build_cmap_blocks,
 )
 from fpdf.syntax import Name, PDFArray, PDFContentStream
@@ -30,7 +32,18 @@ _CMAP_HEAD = (
     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
 )
+_ZLIB_LEVEL = 1
 _CMAP_TAIL = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
+
+
+class _Stream(PDFContentStream):
+    # zlib's fastest level: a third of the default level's time, for about 6 %
+    # more bytes (45 KiB → 48 KiB for a bilingual extract).
+    _COMPRESSION_LEVEL = _ZLIB_LEVEL
+
+
+class _FontStream(PDFFontStream):
+    _COMPRESSION_LEVEL = _ZLIB_LEVEL
 
 
 def _utf16(codepoint: int) -> str:
@@ -75,6 +88,23 @@ class DocumentOutput(OutputProducer):
             written[font.i] = self._add_shared_font(font)
         return written
 
+    def _add_pages(self, _slice: slice = slice(0, None)) -> list[PDFPage]:
+        # The pages' content streams, compressed at the same level as the fonts.
+        fpdf = self.fpdf
+        compress, fpdf.compress = fpdf.compress, False
+        try:
+            pages = super()._add_pages(_slice)
+        finally:
+            fpdf.compress = compress
+        if compress:
+            for page in pages:
+                stream = page.contents
+                assert isinstance(stream, PDFContentStream)
+                stream._contents = zlib.compress(stream._contents, _ZLIB_LEVEL)
+                stream.filter = Name("FlateDecode")
+                stream.length = len(stream._contents)
+        return pages
+
     def _add_shared_font(self, font: SharedFont) -> PDFFont:
         name = f"MPDFAA+{font.name}"
         used = font.used
@@ -91,23 +121,24 @@ class DocumentOutput(OutputProducer):
         )
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])
-        to_unicode = PDFContentStream(_to_unicode(font), compress=True)
+        to_unicode = _Stream(_to_unicode(font), compress=True)
         self._add_pdf_obj(to_unicode, "fonts")
         composite.to_unicode = to_unicode
         system_info = CIDSystemInfo()
         self._add_pdf_obj(system_info, "fonts")
         cid_font.c_i_d_system_info = system_info
-        descriptor = copy.copy(font.desc)  # the face's, shared by every document
+        descriptor = PDFFontDescriptor.__new__(PDFFontDescriptor)
+        descriptor.__dict__.update(font.desc.__dict__)  # the face's, shared
         descriptor.font_name = Name(name)
         self._add_pdf_obj(descriptor, "fonts")
         cid_font.font_descriptor = descriptor
         gids = bytearray(2 * (max(used, default=0) + 1))
         for code, glyph in used.items():
             struct.pack_into(">H", gids, 2 * code, renumbered[glyph.glyph_id])
-        cid_to_gid = PDFContentStream(bytes(gids), compress=True)
+        cid_to_gid = _Stream(bytes(gids), compress=True)
         self._add_pdf_obj(cid_to_gid, "fonts")
         cid_font.c_i_d_to_g_i_d_map = cid_to_gid
-        program_obj = PDFFontStream(contents=program)
+        program_obj = _FontStream(contents=program)
         self._add_pdf_obj(program_obj, "fonts")
         descriptor.font_file2 = program_obj  # type: ignore[attr-defined]
         return composite

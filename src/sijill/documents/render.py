@@ -11,6 +11,8 @@ decoding an image.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -66,11 +68,38 @@ def _has_tifinagh(content: DocumentContent) -> bool:
     )
 
 
+# Bidirectional classes that can make a line anything but one left-to-right run.
+_NOT_SIMPLY_LTR = frozenset(
+    [
+        "R",
+        "AL",
+        "AN",
+        "B",
+        "S",
+        "LRE",
+        "LRO",
+        "RLE",
+        "RLO",
+        "PDF",
+        "LRI",
+        "RLI",
+        "FSI",
+        "PDI",
+    ]
+)
+
+
 @functools.lru_cache(maxsize=2048)
 def _bidi_runs(
     text: str, direction: TextDirection | None, alias: str
 ) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
     """The paragraph direction of ``text`` and its runs of one direction each."""
+    if direction in (None, TextDirection.LTR) and not any(
+        unicodedata.bidirectional(ch) in _NOT_SIMPLY_LTR for ch in text
+    ):
+        # No right-to-left character: the algorithm would give one run (W7, N1),
+        # at level 0; numbers and references are most of the lines met only once.
+        return TextDirection.LTR, ((text, TextDirection.LTR),) if text else ()
     paragraph = direction or auto_detect_base_direction(text)
     runs = BidiParagraph(
         text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
@@ -280,16 +309,12 @@ def _section(pdf: _Page, section: Section, lang: str) -> None:
     pdf.ln(1.5)
 
 
+_DARK_RUN = re.compile(b"\x00+")
+
+
 def _runs(row: bytes) -> list[tuple[int, int]]:
     """The runs of dark modules (0) in a row, as (first column, column after the last)."""
-    runs, start = [], None
-    for c, light in enumerate([*row, 255]):
-        if not light and start is None:
-            start = c
-        elif light and start is not None:
-            runs.append((start, c))
-            start = None
-    return runs
+    return [match.span() for match in _DARK_RUN.finditer(row)]
 
 
 def qr_modules(text: str) -> list[bytes]:
@@ -310,27 +335,21 @@ def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
     """The seal as a vector QR code (error correction Q), as few rectangles as can be.
 
     A run of dark modules continues the rectangle of the same run on the rows above.
-    Each rectangle is filled on its own, as fpdf2's ``rect`` did: one path for all
-    of them looks lighter at screen resolutions (its edges are smoothed once).
+    The rectangles are given in modules, the ``cm`` matrix scaling them to the
+    page; each is filled on its own, as fpdf2's ``rect`` did: one path for all of
+    them looks lighter at screen resolutions (its edges are smoothed once).
     """
     rows = [_runs(row) for row in qr_modules(text)]
     k, module = pdf.k, side / (len(rows) + 2 * _QR_QUIET)
-    x, y = x + _QR_QUIET * module, y + _QR_QUIET * module
-    # the coordinates of every module edge, formatted once
-    xs = [f"{(x + i * module) * k:.2f}" for i in range(len(rows) + 1)]
-    ys = [f"{(pdf.h - y - i * module) * k:.2f}" for i in range(len(rows) + 1)]
-    sizes = [f"{i * module * k:.2f}" for i in range(len(rows) + 1)]
-    path = ["q 0 g"]
+    left, top = (x + _QR_QUIET * module) * k, (pdf.h - y - _QR_QUIET * module) * k
+    path = [f"q 0 g {module * k:.4f} 0 0 {-module * k:.4f} {left:.2f} {top:.2f} cm"]
     open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
     for r, runs in enumerate([*rows, []]):
         current = set(runs)
-        for run, top in list(open_.items()):
+        for run, first in list(open_.items()):
             if run not in current:
                 del open_[run]
-                start, end = run
-                path.append(
-                    f"{xs[start]} {ys[top]} {sizes[end - start]} -{sizes[r - top]} re f"
-                )
+                path.append(f"{run[0]} {first} {run[1] - run[0]} {r - first} re f")
         for run in runs:
             open_.setdefault(run, r)
     path.append("Q")
