@@ -226,10 +226,18 @@ class Face:
                     if len(self._codes) >= _LAST_CODE:
                         # Never reached by names and labels; a document under way
                         # sees the new generation and is laid out again.
-                        self._codes.clear()
-                        self.generation += 1
+                        self._forget_codes()
                     found = self._codes[key] = len(self._codes) + 1
         return found
+
+    def forget_codes(self) -> None:
+        """Give the codes out anew: what was laid out with the old ones is dropped."""
+        with self._codes_lock:
+            self._forget_codes()
+
+    def _forget_codes(self) -> None:
+        self._codes.clear()
+        self.generation += 1
 
     def remembered(self, key: tuple[Any, ...]) -> Any:
         """A shape remembered under ``key``, or None."""

@@ -392,11 +392,13 @@ def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None
 
 def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
     """The PDF of ``content`` in ``lang`` (ar, fr or bilingual), with its seal."""
-    while True:
+    for _ in range(3):
         pdf = _laid_out(content, seal=seal, lang=lang)
         if fonts_key(pdf) == pdf.fonts_key:
             break
         # A face gave its glyph codes out anew while this document was laid out.
+    else:
+        raise RuntimeError("the fonts' glyph codes keep being given out anew")
     try:
         return bytes(pdf.output(output_producer_class=DocumentOutput))
     finally:
