@@ -1,25 +1,24 @@
 """Laying a document out as a PDF: Arabic right to left, shaped by HarfBuzz, and French.
 
-fpdf2 shapes every run of text with HarfBuzz (``set_text_shaping``) and orders mixed
-Arabic and Latin runs with the Unicode bidirectional algorithm. The font is Amiri,
-from Debian's ``fonts-hosny-amiri`` (SIL Open Font Licence); Tifinagh names fall
-back to DejaVu Sans. The seal is drawn as a vector QR code and also stored in the
-file (keywords and an attached ``sijill-seal.txt``) so it reads back without
-decoding an image.
+fpdf2 (``set_text_shaping``) orders mixed Arabic and Latin runs with the Unicode
+bidirectional algorithm and shapes them with HarfBuzz; each line is laid out so
+once per process and then drawn as remembered PDF operators (``typeset.py``). The
+font is Amiri, from Debian's ``fonts-hosny-amiri`` (SIL Open Font Licence);
+Tifinagh names fall back to DejaVu Sans. fpdf2 keeps the pages, their metadata and
+attachments and writes the file (``output.py`` the fonts). The seal is drawn as a
+vector QR code (``qr.py``) and also stored in the file (keywords and an attached
+``sijill-seal.txt``) so it reads back without decoding an image.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import zxingcpp
 from fpdf import FPDF
 from fpdf.bidi import BidiParagraph, auto_detect_base_direction
 from fpdf.enums import MethodReturnValue, TextDirection
@@ -28,6 +27,7 @@ from fpdf.line_break import Fragment
 from sijill.documents.content import DocumentContent, Line, Section
 from sijill.documents.fonts import add_shared_font, forget_glyph_lookups
 from sijill.documents.output import DocumentOutput
+from sijill.documents.qr import draw_qr
 from sijill.documents.typeset import Layout, draw, fonts_key, layout
 
 FONT_DIRS = (
@@ -37,7 +37,6 @@ FONT_DIRS = (
 TIFINAGH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SEAL_ATTACHMENT = "sijill-seal.txt"
 QR_SIDE_MM = 36.0
-_QR_QUIET = 2  # modules of white margin inside the printed square
 _GREY_FILL = "0.925 0.925 0.925 rg"  # a section's heading row: (236, 236, 236)
 _INK = (20, 30, 60)
 
@@ -309,53 +308,6 @@ def _section(pdf: _Page, section: Section, lang: str) -> None:
     pdf.ln(1.5)
 
 
-_DARK_RUN = re.compile(b"\x00+")
-
-
-def _runs(row: bytes) -> list[tuple[int, int]]:
-    """The runs of dark modules (0) in a row, as (first column, column after the last)."""
-    return [match.span() for match in _DARK_RUN.finditer(row)]
-
-
-def qr_modules(text: str) -> list[bytes]:
-    """The QR code of ``text`` at error correction Q, one byte a module (0 is dark).
-
-    zxing-cpp encodes it (and chooses the best data mask) in C++, a few times faster
-    than a Python encoder; it also reads the code back from photos (``reader``).
-    """
-    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
-    image: Any = code.to_image(scale=1, add_quiet_zones=False)  # a buffer, H x W
-    pixels = memoryview(image)
-    side = pixels.shape[1] if pixels.shape else 0
-    data = pixels.tobytes()
-    return [data[i : i + side] for i in range(0, len(data), side)]
-
-
-def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
-    """The seal as a vector QR code (error correction Q), as few rectangles as can be.
-
-    A run of dark modules continues the rectangle of the same run on the rows above.
-    The rectangles are given in modules, the ``cm`` matrix scaling them to the
-    page; each is filled on its own, as fpdf2's ``rect`` did: one path for all of
-    them looks lighter at screen resolutions (its edges are smoothed once).
-    """
-    rows = [_runs(row) for row in qr_modules(text)]
-    k, module = pdf.k, side / (len(rows) + 2 * _QR_QUIET)
-    left, top = (x + _QR_QUIET * module) * k, (pdf.h - y - _QR_QUIET * module) * k
-    path = [f"q 0 g {module * k:.4f} 0 0 {-module * k:.4f} {left:.2f} {top:.2f} cm"]
-    open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
-    for r, runs in enumerate([*rows, []]):
-        current = set(runs)
-        for run, first in list(open_.items()):
-            if run not in current:
-                del open_[run]
-                path.append(f"{run[0]} {first} {run[1] - run[0]} {r - first} re f")
-        for run in runs:
-            open_.setdefault(run, r)
-    path.append("Q")
-    pdf._out("\n".join(path))
-
-
 def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None:
     issue = content.issue
     if pdf.get_y() + QR_SIDE_MM + 14 > pdf.h - pdf.b_margin:
@@ -363,7 +315,7 @@ def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None
     pdf.ln(3)
     top = pdf.get_y()
     qr_x = pdf.w - pdf.r_margin - QR_SIDE_MM if lang == "ar" else pdf.l_margin
-    _qr(pdf, seal, qr_x, top, QR_SIDE_MM)
+    draw_qr(pdf, seal, qr_x, top, QR_SIDE_MM)
     text_x = pdf.l_margin if lang == "ar" else pdf.l_margin + QR_SIDE_MM + 5
     width = pdf.epw - QR_SIDE_MM - 5
     pdf.set_xy(text_x, top)
