@@ -28,6 +28,9 @@ from fpdf.fonts import Glyph, SubsetMap, TTFFont
 
 from sijill.documents.outlines import Outlines
 
+# A shaped glyph: the glyph, its advances and offsets (font units), and whether
+# it must be placed on its own (fpdf2's "force_positioning").
+ShapedGlyph = tuple[Glyph, int, int, int, int, bool]
 _SHAPED_KEEP = 2048  # shapes remembered per face: labels and frequent names
 _LAST_CODE = 0xFFFF  # a PDF font's codes are 2 bytes (Identity-H)
 
@@ -126,16 +129,39 @@ class SharedFont(TTFFont):
         # every document and are remembered; only the code the glyph gets in this
         # document's subset ("mapped_char") is taken here.
         return [
-            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
-            for glyph, info in self.glyphs(text, font_size_pt, text_shaping_params)
+            {
+                "mapped_char": self.subset.pick_glyph(glyph),
+                "x_advance": x_advance,
+                "y_advance": y_advance,
+                "x_offset": x_offset,
+                "y_offset": y_offset,
+                "force_positioning": force,
+            }
+            for glyph, x_advance, y_advance, x_offset, y_offset, force in self.glyphs(
+                text, font_size_pt, text_shaping_params
+            )
         ]
+
+    def width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any]
+    ) -> float:
+        """fpdf2's ``shaped_text_width`` of ``text``, in points."""
+        _, positions = self.perform_harfbuzz_shaping(
+            text, font_size_pt, text_shaping_params
+        )
+        width: float = 0
+        for position in positions or ():  # the same additions, the same rounding
+            width += (
+                round(self.scale * position.x_advance + 0.001) * font_size_pt * 0.001
+            )
+        return width
 
     def glyphs(
         self,
         text: str,
         font_size_pt: float,
         text_shaping_params: dict[str, Any] | None,
-    ) -> Sequence[tuple[Glyph, dict[str, Any]]]:
+    ) -> Sequence[ShapedGlyph]:
         """The glyphs HarfBuzz draws ``text`` with, and their positions (remembered)."""
         key = ("glyphs", text, *_shaping_key(text_shaping_params))
         glyphs = self.face.remembered(key)
@@ -149,7 +175,7 @@ class SharedFont(TTFFont):
         text: str,
         font_size_pt: float,
         text_shaping_params: dict[str, Any] | None,
-    ) -> list[tuple[Glyph, dict[str, Any]]]:
+    ) -> list[ShapedGlyph]:
         # fpdf2's TTFFont.shape_text (2.8.9), the glyph names and widths read from
         # lists made once instead of through fontTools for every glyph.
         if not text:
@@ -177,23 +203,11 @@ class SharedFont(TTFFont):
                 continue
             width = round(self.scale * advances[gid])
             glyph = Glyph(gid, tuple(map(ord, chars)), names[gid], width)
-            found.append(
-                (
-                    glyph,
-                    {
-                        "x_advance": position.x_advance,
-                        "y_advance": position.y_advance,
-                        "x_offset": position.x_offset,
-                        "y_offset": position.y_offset,
-                        "force_positioning": bool(
-                            width != position.x_advance
-                            or position.x_offset
-                            or position.y_offset
-                            or position.y_advance
-                        ),
-                    },
-                )
-            )
+            x_advance, y_advance = position.x_advance, position.y_advance
+            x_offset, y_offset = position.x_offset, position.y_offset
+            # fpdf2 places a glyph itself when it is not where its width leads
+            force = bool(width != x_advance or x_offset or y_offset or y_advance)
+            found.append((glyph, x_advance, y_advance, x_offset, y_offset, force))
         return found
 
 

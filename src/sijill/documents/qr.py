@@ -39,18 +39,18 @@ def draw_qr(pdf: FPDF, text: str, x: float, y: float, side: float) -> None:
     page; each is filled on its own, as fpdf2's ``rect`` did: one path for all of
     them looks lighter at screen resolutions (its edges are smoothed once).
     """
-    rows = [_runs(row) for row in qr_modules(text)]
+    rows = [frozenset(_runs(row)) for row in qr_modules(text)]
     k, module = pdf.k, side / (len(rows) + 2 * _QR_QUIET)
     left, top = (x + _QR_QUIET * module) * k, (pdf.h - y - _QR_QUIET * module) * k
     path = [f"q 0 g {module * k:.4f} 0 0 {-module * k:.4f} {left:.2f} {top:.2f} cm"]
-    open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
-    for r, runs in enumerate([*rows, []]):
-        current = set(runs)
-        for run, first in list(open_.items()):
-            if run not in current:
-                del open_[run]
-                path.append(f"{run[0]} {first} {run[1] - run[0]} {r - first} re f")
-        for run in runs:
-            open_.setdefault(run, r)
+    began: dict[tuple[int, int], int] = {}  # an open run -> the row it began on
+    above: frozenset[tuple[int, int]] = frozenset()
+    for r, runs in enumerate([*rows, frozenset()]):
+        for run in sorted(above - runs):  # ends on the row above
+            first = began.pop(run)
+            path.append(f"{run[0]} {first} {run[1] - run[0]} {r - first} re f")
+        for run in runs - above:
+            began[run] = r
+        above = runs
     path.append("Q")
     pdf._out("\n".join(path))

@@ -13,22 +13,20 @@ vector QR code (``qr.py``) and also stored in the file (keywords and an attached
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.bidi import BidiParagraph, auto_detect_base_direction
-from fpdf.enums import MethodReturnValue, TextDirection
+from fpdf.enums import MethodReturnValue
 from fpdf.line_break import Fragment
 
 from sijill.documents.content import DocumentContent, Line, Section
 from sijill.documents.fonts import add_shared_font, forget_glyph_lookups
 from sijill.documents.output import DocumentOutput
 from sijill.documents.qr import draw_qr
-from sijill.documents.typeset import Layout, draw, fonts_key, layout
+from sijill.documents.typeset import Layout, bidi_runs, draw, fonts_key, layout
 
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
@@ -65,45 +63,6 @@ def _has_tifinagh(content: DocumentContent) -> bool:
         for line in section.lines
         for ch in line.value_ar
     )
-
-
-# Bidirectional classes that can make a line anything but one left-to-right run.
-_NOT_SIMPLY_LTR = frozenset(
-    [
-        "R",
-        "AL",
-        "AN",
-        "B",
-        "S",
-        "LRE",
-        "LRO",
-        "RLE",
-        "RLO",
-        "PDF",
-        "LRI",
-        "RLI",
-        "FSI",
-        "PDI",
-    ]
-)
-
-
-@functools.lru_cache(maxsize=2048)
-def _bidi_runs(
-    text: str, direction: TextDirection | None, alias: str
-) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
-    """The paragraph direction of ``text`` and its runs of one direction each."""
-    if direction in (None, TextDirection.LTR) and not any(
-        unicodedata.bidirectional(ch) in _NOT_SIMPLY_LTR for ch in text
-    ):
-        # No right-to-left character: the algorithm would give one run (W7, N1),
-        # at level 0; numbers and references are most of the lines met only once.
-        return TextDirection.LTR, ((text, TextDirection.LTR),) if text else ()
-    paragraph = direction or auto_detect_base_direction(text)
-    runs = BidiParagraph(
-        text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
-    ).get_bidi_fragments()
-    return paragraph, runs
 
 
 class _Page(FPDF):
@@ -149,7 +108,7 @@ class _Page(FPDF):
         # page, a quarter of the time spent laying a document out.
         if not self.text_shaping:
             return super()._preload_bidirectional_text(text, markdown)
-        direction, runs = _bidi_runs(
+        direction, runs = bidi_runs(
             text, self.text_shaping["direction"], self.str_alias_nb_pages
         )
         self.text_shaping["paragraph_direction"] = direction

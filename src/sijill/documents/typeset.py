@@ -14,13 +14,18 @@ instead of ``Tm``, so the page looks the same.
 
 from __future__ import annotations
 
+import functools
 import threading
+import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import Align, PDFResourceType
+from fpdf.bidi import BidiParagraph, auto_detect_base_direction
+from fpdf.enums import Align, PDFResourceType, TextDirection
 from fpdf.fonts import Glyph
 from fpdf.line_break import TextLine
+from fpdf.unicode_script import UnicodeScript, get_unicode_script
 
 from sijill.documents.fonts import SharedFont
 
@@ -90,36 +95,150 @@ class _Operators:
         self.line_x, self.line_y = px, py
 
 
-def _lay_out(pdf: FPDF, text: str) -> Layout:
+# Bidirectional classes that can make a line more than one left-to-right run.
+_NOT_SIMPLY_LTR = frozenset(
+    [
+        "R",
+        "AL",
+        "AN",
+        "B",
+        "S",
+        "LRE",
+        "LRO",
+        "RLE",
+        "RLO",
+        "PDF",
+        "LRI",
+        "RLI",
+        "FSI",
+        "PDI",
+    ]
+)
+
+
+@functools.lru_cache(maxsize=2048)
+def bidi_runs(
+    text: str, direction: TextDirection | None, alias: str
+) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
+    """The paragraph direction of ``text`` and its runs of one direction each."""
+    if direction in (None, TextDirection.LTR) and not any(
+        unicodedata.bidirectional(ch) in _NOT_SIMPLY_LTR for ch in text
+    ):
+        # No right-to-left character: the algorithm would give one run (W7, N1),
+        # at level 0; numbers and references are most of the lines met only once.
+        return TextDirection.LTR, ((text, TextDirection.LTR),) if text else ()
+    paragraph = direction or auto_detect_base_direction(text)
+    runs = BidiParagraph(
+        text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
+    ).get_bidi_fragments()
+    return paragraph, runs
+
+
+# A run of text in one font and direction: the font, the text, the shaping
+# parameters (its direction), its width in document units.
+_Run = tuple[SharedFont, str, dict[str, Any], float]
+
+
+def _runs(pdf: FPDF, text: str) -> list[_Run]:
+    """The runs of ``text`` in visual order, as fpdf2's ``cell`` orders them."""
+    runs = _simple_runs(pdf, text)
+    if runs is not None:
+        return runs
     fragments = pdf._preload_bidirectional_text(text, False)
-    line = TextLine(fragments, 0, 0, Align.L, 0, 0)
+    found = []
+    for fragment in TextLine(fragments, 0, 0, Align.L, 0, 0).get_ordered_fragments():
+        assert isinstance(fragment.font, SharedFont)
+        found.append(
+            (
+                fragment.font,
+                fragment.string,
+                fragment.text_shaping_parameters or {},
+                fragment.get_width(),
+            )
+        )
+    return found
+
+
+def _simple_runs(pdf: FPDF, text: str) -> list[_Run] | None:
+    """fpdf2's runs of a text its current font draws entirely, found directly.
+
+    fpdf2 (``_preload_bidirectional_text``, ``_parse_chars``) splits each
+    bidirectional run where the script changes (common characters go with any
+    script), then reverses right-to-left runs, and the runs themselves if the
+    paragraph is right to left. A character the font lacks (drawn by a fallback
+    font), a line break or the page-count alias is left to fpdf2.
+    """
+    font = pdf.current_font
+    shaping = pdf.text_shaping
+    if not isinstance(font, SharedFont) or not shaping or pdf._fallback_font_ids:
+        return None
+    if "\n" in text or pdf.str_alias_nb_pages in text:
+        return None
+    cmap = font.cmap
+    if any(ord(ch) not in cmap for ch in text):
+        return None
+    paragraph, bidi = bidi_runs(text, shaping["direction"], pdf.str_alias_nb_pages)
+    found: list[list[_Run]] = []
+    size = pdf.font_size_pt
+    for run, direction in bidi:
+        params = {
+            **shaping,
+            "paragraph_direction": paragraph,
+            "fragment_direction": direction,
+        }
+        pieces = [
+            (font, piece, params, font.width(piece, size, params) / pdf.k)
+            for piece in _script_pieces(run)
+        ]
+        found.append(pieces[::-1] if direction == TextDirection.RTL else pieces)
+    if paragraph == TextDirection.RTL:
+        found.reverse()
+    return [piece for pieces in found for piece in pieces]
+
+
+_NEUTRAL_SCRIPTS = (UnicodeScript.COMMON, UnicodeScript.UNKNOWN)
+
+
+def _script_pieces(run: str) -> list[str]:
+    """``run`` cut where its script changes, as fpdf2's ``_parse_chars`` cuts it."""
+    pieces, start, script = [], 0, None
+    for i, ch in enumerate(run):
+        found = get_unicode_script(ch)
+        if found not in _NEUTRAL_SCRIPTS and found != script:
+            if i > start and script is not None:
+                pieces.append(run[start:i])
+                start = i
+            script = found
+    pieces.append(run[start:])
+    return pieces
+
+
+def _lay_out(pdf: FPDF, text: str) -> Layout:
     ops = _Operators(pdf.k)
     used: dict[str, dict[int, Glyph]] = {}
     start = 0.0
-    for i, fragment in enumerate(line.get_ordered_fragments()):
-        font = fragment.font
-        assert isinstance(font, SharedFont)
+    size = pdf.font_size_pt
+    for font, string, params, width in _runs(pdf, text):
         ops.flush()
-        ops.parts.append(f"/F{font.i} {fragment.font_size_pt:.2f} Tf")
+        ops.parts.append(f"/F{font.i} {size:.2f} Tf")
         glyphs = used.setdefault(font.fontkey, {})
         # fpdf2's render_with_text_shaping, glyph by glyph (no stretching, spacing)
-        scale = font.scale * fragment.font_size_pt / 1000 / pdf.k
+        scale = font.scale * size / 1000 / pdf.k
         x, y = start, 0.0
-        shaped = font.glyphs(
-            fragment.string, fragment.font_size_pt, fragment.text_shaping_parameters
-        )
-        for glyph, info in shaped:
+        for glyph, x_advance, y_advance, x_offset, y_offset, force in font.glyphs(
+            string, size, params
+        ):
             code = font.face.code(glyph)
             glyphs[code] = glyph
-            if info["x_offset"] or info["y_offset"]:
-                ops.move(x + info["x_offset"] * scale, y - info["y_offset"] * scale)
+            if x_offset or y_offset:
+                ops.move(x + x_offset * scale, y - y_offset * scale)
             ops.codes.append(f"{code:04X}")
-            x += info["x_advance"] * scale
-            y += info["y_advance"] * scale
-            if info["force_positioning"]:
+            x += x_advance * scale
+            y += y_advance * scale
+            if force:
                 ops.move(x, y)
         ops.flush()
-        start += fragment.get_width(initial_cs=i != 0)
+        start += width
     return Layout(
         start,
         " ".join(ops.parts),
