@@ -11,8 +11,10 @@ import itertools
 import struct
 from collections.abc import Sequence
 
-# Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
-_KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
+# Tables a PDF's TrueType font program needs (ISO 32000, 9.9): head, hhea, maxp,
+# hmtx, glyf and loca, made for each subset, and these, copied unchanged when the
+# font has them. The rest is dropped.
+_COPIED = (b"cvt ", b"fpgm", b"prep")
 # Composite glyph flags (OpenType 'glyf'): how long each component record is.
 _ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
 
@@ -42,8 +44,14 @@ class Outlines:
         )
         self.gid = {name: i for i, name in enumerate(glyph_order)}
         self._metrics = self._horizontal_metrics(n)
-        # each glyph's padded bytes and components, read once: at most every glyph
+        # each glyph's padded bytes and components, and the glyphs it is drawn with
+        # (itself and its components'), read once: at most every glyph
         self._entries: dict[int, tuple[bytes, list[tuple[int, int]]]] = {}
+        self._closures: dict[int, frozenset[int]] = {}
+        # the checksums of the tables every subset copies unchanged
+        self._sums = {
+            tag: _checksum(self.tables[tag]) for tag in _COPIED if tag in self.tables
+        }
 
     def _entry(self, gid: int) -> tuple[bytes, list[tuple[int, int]]]:
         found = self._entries.get(gid)
@@ -94,13 +102,15 @@ class Outlines:
                 return found
 
     def closure(self, gids: set[int]) -> set[int]:
-        todo, done = list(gids | {0}), set()
-        while todo:
-            gid = todo.pop()
-            if gid not in done:
-                done.add(gid)
-                todo += [component for _, component in self._entry(gid)[1]]
-        return done
+        """``gids``, .notdef and the components they are drawn with."""
+        return {0}.union(*(self._closure_of(gid) for gid in gids))
+
+    def _closure_of(self, gid: int) -> frozenset[int]:
+        found = self._closures.get(gid)
+        if found is None:
+            components = (self._closure_of(c) for _, c in self._entry(gid)[1])
+            found = self._closures[gid] = frozenset({gid}).union(*components)
+        return found
 
     def subset(self, glyph_names: Sequence[str]) -> tuple[bytes, dict[int, int]]:
         """A TrueType font with the named glyphs (and .notdef), and the new glyph ids."""
@@ -124,7 +134,7 @@ class Outlines:
         hhea, maxp = bytearray(self.tables[b"hhea"]), bytearray(self.tables[b"maxp"])
         struct.pack_into(">H", hhea, 34, len(order))  # a full metric for each glyph
         struct.pack_into(">H", maxp, 4, len(order))
-        tables = {tag: self.tables[tag] for tag in _KEPT if tag in self.tables}
+        tables = {tag: self.tables[tag] for tag in self._sums}
         tables.update(
             {
                 b"head": bytes(head),
@@ -135,7 +145,7 @@ class Outlines:
                 b"loca": struct.pack(f">{len(loca)}I", *loca),
             }
         )
-        return _sfnt(tables), renumbered
+        return _sfnt(tables, self._sums), renumbered
 
 
 def _checksum(data: bytes) -> int:
@@ -144,8 +154,12 @@ def _checksum(data: bytes) -> int:
     return sum(words) & 0xFFFFFFFF
 
 
-def _sfnt(tables: dict[bytes, bytes]) -> bytes:
-    """A TrueType file holding ``tables``, with its directory and checksums."""
+def _sfnt(tables: dict[bytes, bytes], sums: dict[bytes, int]) -> bytes:
+    """A TrueType file holding ``tables``, with its directory and checksums.
+
+    ``sums`` are the checksums already known; the file's own is the sum of its
+    header's and directory's and of every table's (each padded to 4 bytes).
+    """
     tags = sorted(tables)
     power = 1 << (len(tags).bit_length() - 1)
     header = struct.pack(
@@ -156,14 +170,17 @@ def _sfnt(tables: dict[bytes, bytes]) -> bytes:
         power.bit_length() - 1,
         len(tags) * 16 - power * 16,
     )
-    directory, body, at = bytearray(), bytearray(), {}
+    directory, body, at, total = bytearray(), bytearray(), {}, 0
     offset = len(header) + 16 * len(tags)
     for tag in tags:
         data = tables[tag]
         at[tag] = offset + len(body)
-        directory += struct.pack(">4sIII", tag, _checksum(data), at[tag], len(data))
+        checksum = sums[tag] if tag in sums else _checksum(data)
+        total += checksum
+        directory += struct.pack(">4sIII", tag, checksum, at[tag], len(data))
         body += data + bytes(-len(data) % 4)
     font = bytearray(header + directory + body)
-    adjustment = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
+    total += _checksum(header + directory)
+    adjustment = (0xB1B0AFBA - total) & 0xFFFFFFFF
     struct.pack_into(">I", font, at[b"head"] + 8, adjustment)
     return bytes(font)
