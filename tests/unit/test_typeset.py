@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fpdf.bidi import BidiParagraph, auto_detect_base_direction
 
 from sijill.documents import typeset
 from sijill.documents.content import DocumentContent, Issue
@@ -60,3 +61,24 @@ def test_a_line_is_the_same_operators_in_every_document(page: _Page) -> None:
     again = typeset._lay_out(page, LINES[3])
     assert first == again and first.width > 0
     assert "/F1 10.00 Tf" in first.operators
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *LINES,
+        "المستشفى الجامعي الحسن الثاني، فاس",
+        "مرحبا، يا (صديقي)!",
+        "«نص» - نص/نص",
+        "نص 12",
+        "x نص",
+        "نص\u200c نص",
+        "25/11/2026",
+    ],
+)
+def test_a_line_has_the_runs_the_bidirectional_algorithm_gives(text: str) -> None:
+    paragraph = auto_detect_base_direction(text)
+    runs = BidiParagraph(
+        text=text, base_direction=paragraph, preserve_bn_chars=True, alias="{nb}"
+    ).get_bidi_fragments()
+    assert typeset.bidi_runs.__wrapped__(text, None, "{nb}") == (paragraph, runs)

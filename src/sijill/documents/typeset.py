@@ -95,38 +95,35 @@ class _Operators:
         self.line_x, self.line_y = px, py
 
 
-# Bidirectional classes that can make a line more than one left-to-right run.
-_NOT_SIMPLY_LTR = frozenset(
-    [
-        "R",
-        "AL",
-        "AN",
-        "B",
-        "S",
-        "LRE",
-        "LRO",
-        "RLE",
-        "RLO",
-        "PDF",
-        "LRI",
-        "RLI",
-        "FSI",
-        "PDI",
-    ]
-)
+# Bidirectional classes (UAX #9) of the lines that are one run either way: the
+# algorithm gives a line without any of the first set one left-to-right run
+# (W7, N1), and a line of right-to-left letters among only the second set one
+# right-to-left run (W3, W6, N1, N2: without numbers, separators are neutral).
+_RIGHT_TO_LEFT = {"R", "AL", "AN", "B", "S"}
+_EXPLICIT = {"LRE", "LRO", "RLE", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+_NOT_SIMPLY_LTR = frozenset(_RIGHT_TO_LEFT | _EXPLICIT)
+_SIMPLY_RTL = frozenset({"R", "AL", "NSM", "WS", "ON", "CS", "ES", "ET"})
 
 
 @functools.lru_cache(maxsize=2048)
 def bidi_runs(
     text: str, direction: TextDirection | None, alias: str
 ) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
-    """The paragraph direction of ``text`` and its runs of one direction each."""
-    if direction in (None, TextDirection.LTR) and not any(
-        unicodedata.bidirectional(ch) in _NOT_SIMPLY_LTR for ch in text
-    ):
-        # No right-to-left character: the algorithm would give one run (W7, N1),
-        # at level 0; numbers and references are most of the lines met only once.
+    """The paragraph direction of ``text`` and its runs of one direction each.
+
+    Names and labels are mostly lines of one script: those are told apart by
+    their characters' classes, and only the others go through fpdf2's
+    implementation of the algorithm (Python, a millisecond a line).
+    """
+    classes = {unicodedata.bidirectional(ch) for ch in text}
+    if direction in (None, TextDirection.LTR) and not classes & _NOT_SIMPLY_LTR:
         return TextDirection.LTR, ((text, TextDirection.LTR),) if text else ()
+    if (
+        direction in (None, TextDirection.RTL)
+        and classes <= _SIMPLY_RTL
+        and classes & {"R", "AL"}
+    ):
+        return TextDirection.RTL, ((text, TextDirection.RTL),)
     paragraph = direction or auto_detect_base_direction(text)
     runs = BidiParagraph(
         text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
