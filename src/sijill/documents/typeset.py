@@ -30,6 +30,8 @@ from fpdf.unicode_script import UnicodeScript, get_unicode_script
 from sijill.documents.fonts import SharedFont
 
 _KEEP = 4096  # lines remembered: labels, headings and the frequent values
+# fpdf2's text shaping settings (the rest of its dict is the run under way)
+_SHAPING = ("use_shaping_engine", "features", "direction", "script", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +48,13 @@ _LAYOUTS_LOCK = threading.Lock()
 
 
 def fonts_key(pdf: FPDF) -> tuple[object, ...]:
-    """What a layout depends on besides its text: the fonts, their order, codes."""
+    """What a layout depends on besides its text: the fonts, their order, codes,
+    and how text is shaped."""
+    shaping = pdf.text_shaping or {}
     return (
         pdf.k,
         tuple(pdf._fallback_font_ids),
+        *(repr(shaping.get(key)) for key in _SHAPING),
         *(
             (key, font.i, font.face.path, font.face.generation)
             for key, font in pdf.fonts.items()
