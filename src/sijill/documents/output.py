@@ -32,13 +32,15 @@ _CMAP_HEAD = (
     "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
 )
-_ZLIB_LEVEL = 1
 _CMAP_TAIL = "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend"
 
 
+# zlib's fastest level: a third of the default level's time, for about 3 % more
+# bytes (a bilingual extract: 45.4 KB at the default level, 46.9 KB at this one).
+_ZLIB_LEVEL = 1
+
+
 class _Stream(PDFContentStream):
-    # zlib's fastest level: a third of the default level's time, for about 6 %
-    # more bytes (45 KiB → 48 KiB for a bilingual extract).
     _COMPRESSION_LEVEL = _ZLIB_LEVEL
 
 
