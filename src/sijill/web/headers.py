@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# Pages load nothing from elsewhere and run no script: a name that slipped past the
-# escaping could still not run. The API docs page (Swagger UI) is the one exception.
+# Pages load nothing from elsewhere and run no inline script, only the few lines served
+# from /static: a name that slipped past the escaping could still not run. The API docs
+# page (Swagger UI) is the one exception.
 CSP = (
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'none'; object-src 'none'"

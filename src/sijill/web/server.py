@@ -19,6 +19,7 @@ from sijill.config import Settings
 from sijill.orders.ports import ports_from_environment
 from sijill.orders.processing import OrderProcessor
 from sijill.web.app import create_app
+from sijill.web.rollout import MinistryPlaces
 
 ROLE_VARIABLE = "SIJILL_SERVE_ROLE"
 # Set when the centre's orders are processed by a process of their own, not by a
@@ -38,6 +39,7 @@ def app_from_environment() -> FastAPI:
         reg,
         role=os.environ.get(ROLE_VARIABLE, "office"),
         order_ports=ports_from_environment(settings.data_dir),
+        places=MinistryPlaces(settings.data_dir / "offices", settings.key_passphrase),
         process_orders=os.environ.get(APART_VARIABLE) != "1",
     )
 
