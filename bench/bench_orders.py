@@ -1,20 +1,21 @@
 """Orders by post at a national peak: the centre's order API over loopback.
 
-A real ``sijill serve --role central`` on PostgreSQL holds N generated births (loaded
-with COPY, as ``bench_search.py`` does). One asyncio client sends remote orders
-(``POST /api/orders``, keep-alive connections) at a fixed offered rate for a while,
-open loop: each order leaves at its due time whatever the answers before it, and its
-latency is counted from that time — every
-order names an act by its details, so each is matched through the search and routed
-as a notice — and one order in ten is sent a second time with the same idempotency
-key, as a client does after a lost answer. Prints the throughput sustained, latency
-percentiles (the API answers once the order is accepted as received), the CPU spent by
-the server processes and the client per request, waits until the
-centre's order processor has matched, charged and routed every accepted order and
-says how long that backlog took, and then checks in the database that no order was
-lost or duplicated: one order per key, every answered order present, every resend
-answered with the same order number, each order routed at most once and with its
-steps in order. Goal (issue 8): ≥ 200 orders/s sustained, p95 ≤ 200 ms.
+A real ``sijill serve --role central --workers 2`` on PostgreSQL holds N generated
+births (loaded with COPY, as ``bench_search.py`` does). One asyncio client sends remote
+orders (``POST /api/orders``, keep-alive connections) at a fixed offered rate, open
+loop: each order leaves at its due time whatever the answers before it, and its latency
+is counted from that time. Every order names an act by its details, so each is matched
+through the search and routed as a notice; one order in ten is sent a second time with
+the same idempotency key, as a client does after a lost answer. Prints the throughput
+sustained, latency percentiles (the API answers once the order is accepted as
+received), the CPU per request of the web workers, the order processors, PostgreSQL and
+the client; waits until the centre's order processors have matched, charged and routed
+every accepted order and chained the audit entries, says how long that backlog took,
+and then checks in the database that no order was lost or duplicated: one order per
+key, every answered order present, every resend answered with the same order number,
+each order routed at most once and with its steps in order, every acceptance and
+resend in the audit chain, which verifies. Goal (issue 8): ≥ 200 orders/s sustained,
+p95 ≤ 200 ms.
 
     .venv/bin/python bench/bench_orders.py [--acts 20000] [--rate 200] [--seconds 30]
                                            [--workers 2] [--connections 64]
