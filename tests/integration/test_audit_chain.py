@@ -346,3 +346,27 @@ def test_a_database_error_does_not_carry_the_personal_data_it_was_given(
         conn.execute(insert(t.login_failures).values(**row))
     assert "fatima" not in str(failed.value)
     assert "login_failures" in str(failed.value)
+
+
+def test_a_queued_entry_cannot_be_changed_and_is_chained_whole(
+    registry: Registry,
+) -> None:
+    uow, _ = registry.unit_of_work()
+    with uow:
+        uow.audit(
+            SYSTEM,
+            "order.place",
+            office=None,
+            target="CMD-QUEUED-1",
+            personal=False,
+            detail={"order": "CMD-QUEUED-1"},
+            queued=True,
+        )
+    with pytest.raises(Exception, match="append-only"), registry.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_queue SET target = 'CMD-OTHER'"))
+    with registry.engine.begin() as conn:
+        assert store_audit.chain_queued(conn, registry.keys) == 1
+        assert conn.execute(select(t.audit_queue)).all() == []
+    (entry,) = [r for r in _entries(registry) if r.action == "order.place"]
+    assert (entry.target, entry.detail) == ("CMD-QUEUED-1", {"order": "CMD-QUEUED-1"})
+    assert audit.verify_audit(registry, actor=SYSTEM).ok

@@ -9,15 +9,15 @@ from __future__ import annotations
 from alembic import op
 
 
-def protect(table: str) -> None:
-    """Refuse UPDATE and DELETE on ``table``, in the database itself."""
+def protect(table: str, verbs: tuple[str, ...] = ("UPDATE", "DELETE")) -> None:
+    """Refuse ``verbs`` (UPDATE and DELETE) on ``table``, in the database itself."""
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE "
+            f"CREATE TRIGGER {table}_append_only BEFORE {' OR '.join(verbs)} "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION sijill_refuse_change()"
         )
         return
-    for verb in ("UPDATE", "DELETE"):
+    for verb in verbs:
         op.execute(
             f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
             f"BEGIN SELECT RAISE(ABORT, 'sijill: {verb} on {table} is refused: "

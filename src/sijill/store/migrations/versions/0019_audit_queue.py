@@ -1,5 +1,8 @@
 """Audit entries written with an order's acceptance, chained a moment later in batches.
 
+An entry waiting in the queue cannot be changed (the database refuses UPDATE); it
+leaves the queue only when it is chained.
+
 Revision ID: 0019
 Revises: 0018
 """
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+
+from sijill.store.append_only import protect, unprotect
 
 revision = "0019"
 down_revision = "0018"
@@ -35,7 +40,9 @@ def upgrade() -> None:
         sa.Column("purpose", S(20), nullable=False),
         sa.Column("confidential", sa.Boolean, nullable=False),
     )
+    protect("audit_queue", verbs=("UPDATE",))
 
 
 def downgrade() -> None:
+    unprotect("audit_queue")
     op.drop_table("audit_queue")
