@@ -450,12 +450,26 @@ def serve(
         )
         return
     ports = ports_from_environment(settings.data_dir)
+    app = create_app(reg, role=role, order_ports=ports)
+    _settle_memory()
     uvicorn.run(
-        create_app(reg, role=role, order_ports=ports),
+        app,
         host=address,
         port=number,
         log_level="warning",
     )
+
+
+def _settle_memory() -> None:
+    """Leave what the server built at start-up out of the garbage collector's rounds.
+
+    Modules, tables and templates live as long as the server: without this, each full
+    collection walks them all again (about 100 ms here, in the middle of a request).
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _set(values: dict[str, Any]) -> dict[str, Any]:
