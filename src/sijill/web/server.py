@@ -7,6 +7,7 @@ processes but the database.
 
 from __future__ import annotations
 
+import gc
 import os
 
 from fastapi import FastAPI
@@ -23,8 +24,20 @@ def app_from_environment() -> FastAPI:
     """The web application of one worker process."""
     settings = Settings()
     reg = bootstrap(settings, migrate=False)
-    return create_app(
+    app = create_app(
         reg,
         role=os.environ.get(ROLE_VARIABLE, "office"),
         order_ports=ports_from_environment(settings.data_dir),
     )
+    settle_memory()
+    return app
+
+
+def settle_memory() -> None:
+    """Leave what a server built at start-up out of the garbage collector's rounds.
+
+    Modules, tables and templates live as long as the server: without this, each full
+    collection walks them all again (about 100 ms here, in the middle of a request).
+    """
+    gc.collect()
+    gc.freeze()
