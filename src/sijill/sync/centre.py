@@ -803,7 +803,9 @@ class LocalCentre:
         self.reg = reg
         self.office = office
 
-    def push(self, batch: dict[str, Any]) -> dict[str, Any]:
+    def push(
+        self, batch: dict[str, Any], encoded: bytes | None = None
+    ) -> dict[str, Any]:
         if batch.get("office") != self.office:
             raise Forbidden("office.unknown", {"code": str(batch.get("office"))})
         answer = receive_batch(self.reg, body=batch).to_json()
