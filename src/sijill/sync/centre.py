@@ -411,11 +411,12 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
         held = _held(uow.conn, office, [w.entry.seq for w in wires], head.seq)
         new = [w for w in wires if w.entry.seq > head.seq]
         # The signatures are checked on the other cores while this thread hashes and
-        # decodes each payload (once). Both are kept by entry, not by sequence: two
-        # different entries sent under one sequence are judged each on its own.
+        # decodes each payload (once). Both are kept by entry (its object), not by
+        # sequence: two different entries sent under one sequence are judged each on
+        # its own.
         signing = _signing(new, keys)
-        examined = {w: _examine(office, w) for w in new}
-        signed = dict(zip(new, signing(), strict=True))
+        examined = {id(w): _examine(office, w) for w in new}
+        signed = dict(zip(map(id, new), signing(), strict=True))
         held_hash, rows = head.hash, []
         for wire in wires:
             e = wire.entry
@@ -440,7 +441,7 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                 result.reason = f"gap: entry {result.held + 1} is expected first"
                 break
             reason, event_type = _admit(
-                office, wire, held_hash, keys, signed[wire], examined[wire]
+                office, wire, held_hash, keys, signed[id(wire)], examined[id(wire)]
             )
             if event_type is None:
                 result.refused_seq, result.reason = e.seq, reason
