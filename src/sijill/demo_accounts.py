@@ -17,6 +17,26 @@ from sijill.store import tables as t
 
 DEMO_PASSWORD = "sijill-demo-2026"
 MINISTRY = "ministry.demo"
+# The demo's root key passphrase (a real ministry's is typed, never written down).
+DEMO_ROOT_PASSPHRASE = "sijill-demo-root-2026"
+
+
+def open_demo_root(reg: Registry) -> bool:
+    """Create the ministry's root key of the demo (once), certify the pilot offices'
+    keys with it and publish the trust lists, so the ministry's pages can bring more
+    offices into service. Returns whether it was created now."""
+    from sijill.documents.service import certify_office_keys, trust_directory
+    from sijill.documents.trust import TrustStore
+    from sijill.services.context import stamp
+
+    store = TrustStore(trust_directory(reg))
+    if store.has_root():
+        return False
+    passphrase = DEMO_ROOT_PASSPHRASE.encode()
+    store.init_root(passphrase)
+    certify_office_keys(reg, passphrase=passphrase)
+    store.publish(at=stamp(reg.now()), passphrase=passphrase)
+    return True
 
 
 def open_demo_accounts(reg: Registry, path: Path) -> list[tuple[str, str, str]]:
@@ -48,6 +68,8 @@ def open_demo_accounts(reg: Registry, path: Path) -> list[tuple[str, str, str]]:
         opened.append((username, role, enrolment.totp_secret or ""))
     lines = [
         "# Sijill demo accounts — password for all: " + DEMO_PASSWORD,
+        "# The ministry's root key passphrase (onboarding, keys): "
+        + DEMO_ROOT_PASSPHRASE,
         "# TOTP: add the secret to an authenticator app, or: "
         "python -c 'import pyotp,sys; print(pyotp.TOTP(sys.argv[1]).now())' SECRET",
         *(f"{u}\t{r}\t{s or '-'}" for u, r, s in opened),

@@ -42,6 +42,8 @@ def test_a_birth_goes_from_the_counter_to_a_printed_extract_that_verifies(
 ) -> None:
     from datetime import date
 
+    from sijill.domain.calendars import to_hijri
+
     server = serve(fes)
     born = date.fromisoformat((fes / "born").read_text())
     page = browser.new_page()
@@ -50,12 +52,20 @@ def test_a_birth_goes_from_the_counter_to_a_printed_extract_that_verifies(
     assert "مولاي" in page.locator("#hint-child").inner_text()  # the name rules
     assert page.locator("#f-child-first_name_lat").get_attribute("dir") == "ltr"
     fill(page, birth_form(born))
+    hijri = to_hijri(born)
+    assert hijri is not None  # shown as soon as the day is typed
+    page.locator("#f-birth_date-hijri").filter(has_text=hijri.spelled("ar")).wait_for()
     screenshot(page, "declare-birth-ar")
     page.get_by_role("button", name="تسجيل المسودة").click()
     assert "في انتظار توقيع الضابط" in page.locator("#draft-status").inner_text()
+    # The clerk reads the draft back to the declarant and corrects it before signing.
+    page.get_by_role("link", name="تعديل المسودة").click()
+    page.locator("#f-birth_place").fill("دار الولادة الزهور، فاس")
+    page.get_by_role("button", name="تسجيل التعديل").click()
     draft = page.locator("#draft").inner_text()
     assert "يوسف الإدريسي" in draft and "Youssef El Idrissi" in draft
-    assert "هـ" in draft  # the Hijri date beside the Gregorian one
+    assert "دار الولادة الزهور" in draft
+    assert hijri.spelled("ar") in draft  # the Hijri date beside the Gregorian one
     screenshots(page, "draft")
     sign_out(page)
 

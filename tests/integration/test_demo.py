@@ -77,3 +77,21 @@ def test_the_demo_opens_accounts_one_can_sign_in_with(
             registry, username=username, password=DEMO_PASSWORD, totp=code
         )
         assert actor.username == username
+
+
+def test_the_demo_root_key_certifies_the_offices_and_opens_with_its_passphrase(
+    registry: Registry,
+) -> None:
+    from sijill.demo_accounts import DEMO_ROOT_PASSPHRASE, open_demo_root
+    from sijill.documents.service import trust_directory
+    from sijill.documents.trust import TrustList, TrustStore
+    from sijill.services import offices
+
+    offices.create_office(registry, actor=SYSTEM, commune_code="03.231.01.0")
+    assert open_demo_root(registry) is True
+    store = TrustStore(trust_directory(registry))
+    store.check_passphrase(DEMO_ROOT_PASSPHRASE.encode())
+    key_id = registry.keys.signer("03.231.01.0").key_id
+    assert store.is_certified(key_id)
+    assert key_id in TrustList.load(store.directory).keys
+    assert open_demo_root(registry) is False  # once: the key is never replaced

@@ -162,6 +162,38 @@ def test_documents_in_a_row_each_show_their_own_names_and_tifinagh(
     assert words_third == words_first
 
 
+def test_documents_read_right_after_the_glyph_codes_are_given_out_anew(
+    setting: Setting, tmp_path: Path
+) -> None:
+    """Lines are drawn with codes given once per process; when they are given out
+    anew, nothing laid out with the old ones is drawn again."""
+    from sijill.documents.fonts import face
+    from sijill.documents.render import amiri
+
+    first = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    for style in ("Regular", "Bold"):
+        face(amiri(style)).forget_codes()
+    other = signed_birth(
+        setting.reg,
+        setting.fes,
+        child__first_name_ar="سلمى",
+        child__first_name_lat="Salma",
+    )
+    second = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(other), kind="extract"
+    )
+    again = service.issue_document(
+        setting.reg, actor=setting.fes.clerk, ref=str(setting.ref), kind="extract"
+    )
+    text = _pdf_text(second.pdf, tmp_path)
+    assert "سلمى" in text and "Salma" in text and "الإدريسي" in text
+    words_first = _pdf_text(first.pdf, tmp_path).replace(first.number, "").split()
+    words_again = _pdf_text(again.pdf, tmp_path).replace(again.number, "").split()
+    assert words_again == words_first
+
+
 def test_documents_rendered_in_parallel_threads_read_as_rendered_alone(
     setting: Setting, registry: Registry
 ) -> None:

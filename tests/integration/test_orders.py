@@ -18,7 +18,7 @@ from sijill.orders import ports as order_ports
 from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import LogSender, OrderPorts
 from sijill.orders.processing import process_orders
-from sijill.orders.service import PUBLIC, place_order, track_order
+from sijill.orders.service import PUBLIC, my_orders, place_order, track_order
 from sijill.orders.tables import order_events, orders, outbox
 from sijill.services import acts
 from sijill.services.context import Registry
@@ -588,3 +588,53 @@ def test_processors_running_at_once_never_take_the_same_order(
             select(func.count()).select_from(order_events)
         ).scalar_one()
     assert routed == 40 and events == 40 * 3
+
+
+def test_a_citizen_sees_the_orders_of_his_account_and_no_one_elses(
+    registry: Registry, fes: Staffed
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from sijill.auth import accounts
+    from sijill.web.app import create_app
+    from tests.web_forms import PASSWORD, sign_in
+
+    ahmed = Actor("ahmed.idrissi", "citizen", None)
+    other = Actor("salma.berrada", "citizen", None)
+    first = place(registry, actor=ahmed, body=order_body("ahmed-order-1"))
+    registry.clock.advance(minutes=5)  # type: ignore[attr-defined]
+    second = place(
+        registry,
+        actor=ahmed,
+        body=order_body("ahmed-order-2", kind="full_copy", copies=2),
+    )
+    place(registry, actor=other, body=order_body("salma-order-1"))
+    place(registry, actor=PUBLIC, body=order_body("one-off-order-1"))
+    mine = my_orders(registry, actor=ahmed)
+    assert [o["number"] for o in mine] == [second["number"], first["number"]]
+    assert all("subject" not in o and "delivery" not in o for o in mine)
+    assert [o["status"] for o in mine] == ["routed", "routed"]
+    with pytest.raises(Forbidden):
+        my_orders(registry, actor=fes.clerk)  # a counter's orders are not "mine"
+    with pytest.raises(Forbidden):
+        my_orders(registry, actor=PUBLIC)  # one-off orders go by their number
+
+    enrolment = accounts.open_account(
+        registry,
+        actor=SYSTEM,
+        username="ahmed.idrissi",
+        role="citizen",
+        civil_id="1234567890",
+    )
+    accounts.choose_password(
+        registry, username="ahmed.idrissi", code=enrolment.code, password=PASSWORD
+    )
+    with TestClient(
+        create_app(registry, role="central"), base_url="https://testserver"
+    ) as http:
+        sign_in(http, "ahmed.idrissi")
+        page = http.get("/orders/mine", params={"lang": "fr"})
+        assert page.status_code == 200 and 'href="/orders/mine"' in page.text
+        assert first["number"] in page.text and second["number"] in page.text
+        assert "Copie intégrale × 2" in page.text
+        assert http.get("/api/orders/mine").json()["orders"] == mine

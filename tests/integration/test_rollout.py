@@ -116,14 +116,16 @@ def test_an_office_is_brought_into_service_by_one_call(ministry: Ministry) -> No
     assert f'code = "{FES}"' in config and "centre_key" in config
     sheet = (done.office_dir / "officer-credentials.txt").read_text(encoding="utf-8")
     assert done.enrolment.code in sheet
-    assert any("sijill serve --config" in item for item in done.checklist)
+    assert any("sijill serve --config" in item for item in done.checklist())
+    assert any("sijill serve --config" in item for item in done.checklist("ar"))
 
 
 def test_onboarding_twice_changes_nothing_and_says_so(ministry: Ministry) -> None:
-    onboard_office(ministry, commune_request(FES))
+    onboard_office(ministry, commune_request(FES, officer_username="chef.fes"))
     before = _snapshot(ministry, FES)
     config = (ministry.offices_dir / FES / CONFIG_NAME).read_bytes()
 
+    # Run again without the officer's name: the one in office is kept.
     again = onboard_office(ministry, commune_request(FES))
 
     assert not again.changed
@@ -489,3 +491,133 @@ def test_an_office_may_keep_its_database_on_postgresql(
     assert office.engine.dialect.name == "postgresql"
     office.engine.dispose()
     assert not onboard_office(ministry, commune_request(FES, database_url=url)).changed
+
+
+def test_the_ministry_onboards_an_office_and_manages_its_keys_in_the_browser(
+    ministry: Ministry,
+) -> None:
+    import re
+
+    import pyotp
+    from fastapi.testclient import TestClient
+
+    from sijill.auth import accounts
+    from sijill.web.app import create_app
+    from tests.integration.test_web_desk import Labels
+    from tests.web_forms import PASSWORD, sign_in
+
+    reg = ministry.centre
+    enrolment = accounts.open_account(
+        reg, actor=SYSTEM, username="ministry.one", role="ministry"
+    )
+    accounts.choose_password(
+        reg, username="ministry.one", code=enrolment.code, password=PASSWORD
+    )
+    secret = PASSPHRASE.decode()
+    with TestClient(
+        create_app(reg, role="central"), base_url="https://testserver"
+    ) as client:
+        code = pyotp.TOTP(enrolment.totp_secret or "").at(reg.now())
+        csrf = sign_in(client, "ministry.one", code, landing="/rollout/onboard")
+        form = client.get("/rollout/onboard")
+        assert (
+            'href="/rollout/onboard"' in form.text
+            and 'href="/rollout/keys"' in form.text
+        )
+        for path in ("/rollout/onboard", "/rollout/keys"):  # every field named
+            fields = Labels()
+            fields.feed(client.get(path).text)
+            assert [i for i in fields.inputs if i not in fields.named] == [], path
+        wrong = client.post(
+            "/rollout/onboard",
+            data={"commune": FES, "passphrase": "not it at all", "csrf_token": csrf},
+        )
+        assert wrong.status_code == 422
+        assert 'id="f-passphrase-error"' in wrong.text
+        assert f'value="{FES}"' in wrong.text  # what was typed, kept
+        assert "not it at all" not in wrong.text  # the passphrase never comes back
+        neither = client.post(
+            "/rollout/onboard", data={"passphrase": secret, "csrf_token": csrf}
+        )
+        assert neither.status_code == 422 and 'id="f-commune-error"' in neither.text
+        unknown = client.post(
+            "/rollout/onboard",
+            data={"commune": "99.999.99.9", "passphrase": secret, "csrf_token": csrf},
+        )
+        assert unknown.status_code == 422 and 'id="f-commune-error"' in unknown.text
+        assert _count(reg, t.onboardings) == 0  # nothing written by any refusal
+
+        done = client.post(
+            "/rollout/onboard",
+            data={"commune": FES, "passphrase": secret, "csrf_token": csrf},
+        )
+        assert done.status_code == 200 and "أدمج المكتب" in done.text
+        shown = re.search(
+            r'id="officer-credentials".*?<code dir="ltr">([^<]+)<', done.text, re.S
+        )
+        assert shown and shown.group(1).startswith("officer.")  # handed over in person
+        assert "sijill serve --config office.toml" in done.text
+        assert "سلم ضابط الحالة المدنية" in done.text  # the checklist, in Arabic
+        status = rollout_status(reg, actor=SYSTEM, province="03.231")
+        (line,) = status["offices"]
+        assert line["office"] == FES and line["state"] == "in service"
+        again = client.post(
+            "/rollout/onboard?lang=fr",
+            data={"commune": FES, "passphrase": secret, "csrf_token": csrf},
+        )
+        assert "rien n’a changé" in again.text
+        assert 'id="officer-credentials"' not in again.text  # no second account
+
+        with reg.engine.connect() as conn:
+            (first,) = conn.execute(select(t.enrolled_keys.c.key_id)).scalars()
+        keys = client.get("/rollout/keys", params={"lang": "fr"})
+        row = re.search(rf'id="key-{first}">(.*?)</tr>', keys.text, re.S)
+        assert row and FES in row.group(1)
+        assert "oui" in row.group(1) and "en vigueur" in row.group(1)
+
+        astray = client.post(
+            "/rollout/keys/rotate",
+            data={"office": "../../etc", "passphrase": secret, "csrf_token": csrf},
+        )
+        assert astray.status_code == 422
+        assert 'id="f-rotate-office-error"' in astray.text
+        rotated = client.post(
+            "/rollout/keys/rotate",
+            data={"office": FES, "passphrase": secret, "csrf_token": csrf},
+            follow_redirects=False,
+        )
+        assert rotated.status_code == 303
+        new = rotated.headers["location"].rsplit(":", 1)[1]
+        assert new != first and ministry.trust.is_certified(new)
+
+        reasonless = client.post(
+            "/rollout/keys/revoke",
+            data={"key_id": first, "passphrase": secret, "csrf_token": csrf},
+        )
+        assert reasonless.status_code == 422
+        assert 'id="f-revoke-reason-error"' in reasonless.text
+        assert ministry.trust.revocations() == []
+        revoked = client.post(
+            "/rollout/keys/revoke",
+            data={
+                "key_id": first,
+                "reason": "rotated out",
+                "passphrase": secret,
+                "csrf_token": csrf,
+            },
+        )
+        assert revoked.status_code == 200 and 'id="keys-done"' in revoked.text
+        row = re.search(rf'id="key-{first}">(.*?)</tr>', revoked.text, re.S)
+        assert row and "révoquée" in row.group(1)  # French, as chosen before
+        assert "rotated out" in row.group(1)
+        assert [r["k"] for r in ministry.trust.revocations()] == [first]
+        assert TrustList.load(ministry.trust.directory).revoked.keys() == {first}
+        with reg.engine.connect() as conn:
+            refused_since = conn.execute(
+                select(t.enrolled_keys.c.revoked_at).where(
+                    t.enrolled_keys.c.key_id == first
+                )
+            ).scalar_one()
+        assert (
+            refused_since is not None
+        )  # the centre takes no more entries signed by it

@@ -4,6 +4,7 @@ courts and prosecutors, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -94,6 +95,73 @@ def test_a_court_judgment_becomes_a_notice_to_the_office_holding_the_act(
     assert (audited.username, audited.target) == ("tpi.fes", record)
 
 
+def test_a_judgment_on_a_death_act_is_routed_to_it_and_written_on_it(
+    registry: Registry, province: Province
+) -> None:
+    from datetime import timedelta
+
+    from sijill.services import acts, drafts, queries
+    from sijill.sync import office as remote
+    from tests.builders import death
+
+    rabat = province.rabat
+    died = registry.now().date() - timedelta(days=1)
+    draft = drafts.register_death(
+        registry, actor=rabat.clerk, office=rabat.code, data=death(died)
+    )
+    ref = str(
+        acts.sign_act(registry, actor=rabat.officer, office=RABAT, draft_id=draft)
+    )
+    with pytest.raises(InvalidInput) as wrong_field:  # a death act has no child
+        submit_ruling(
+            registry,
+            actor=COURT,
+            kind="correction_judgment",
+            act=ref,
+            source=JUDGMENT,
+            data={"field": "child.first_name_lat", "value": "Aicha"},
+        )
+    assert [v.field for v in wrong_field.value.violations] == ["data.field"]
+    with pytest.raises(InvalidInput) as malformed:
+        submit_ruling(
+            registry,
+            actor=COURT,
+            kind="correction_judgment",
+            act="03.231.01.0/2026/X",
+            source=JUDGMENT,
+            data={"field": "death_place", "value": "فاس"},
+        )
+    assert [(v.field, v.rule) for v in malformed.value.violations] == [
+        ("act", "act.ref_format")
+    ]
+    submit_ruling(
+        registry,
+        actor=COURT,
+        kind="correction_judgment",
+        act=ref,
+        source=JUDGMENT,
+        data={"field": "death_place", "value": "مستشفى ابن سينا، الرباط"},
+    )
+    with registry.engine.connect() as conn:
+        notice = conn.execute(select(t.notices)).one()
+    assert (notice.target_office, notice.target_ref, notice.status) == (
+        RABAT,
+        ref,
+        "issued",
+    )  # not the matching queue: the act is named
+    remote.receive_notice(
+        registry,
+        office=RABAT,
+        notice={**notice._asdict(), "source": notice.source or {}},
+    )
+    remote.apply_notice(
+        registry, actor=rabat.officer, office=RABAT, notice_id=notice.notice_id
+    )
+    view = queries.get_act(registry, actor=rabat.officer, ref=ref)
+    assert view.current["death_place"] == "مستشفى ابن سينا، الرباط"
+    assert [m["kind"] for m in view.mentions] == ["correction_judgment"]
+
+
 def test_each_authority_rules_on_its_own_and_bad_input_names_the_field(
     registry: Registry, province: Province
 ) -> None:
@@ -180,3 +248,114 @@ def test_a_supervisor_reads_quality_and_duplicates_of_the_province_only(
     assert review.review_queue(registry, actor=province.other_supervisor) == []
     with pytest.raises(Forbidden):
         review.review_queue(registry, actor=province.supervisor, office=RABAT)
+
+
+def test_a_declaratory_judgment_is_registered_as_an_act_by_the_office_it_names(
+    registry: Registry, province: Province
+) -> None:
+    from datetime import timedelta
+
+    from sijill.domain.errors import Conflict
+    from sijill.services import acts, drafts, worklists
+    from sijill.sync import office as remote
+    from sijill.sync.justice import submit_declaratory_judgment
+    from tests.builders import birth
+
+    fes = province.fes
+    born = registry.now().date() - timedelta(days=700)  # never declared
+    declaration = birth(born, child__first_name_ar="سلمى", sex="F")
+    declaration["child"]["first_name_lat"] = "Salma"
+    judgment = {
+        "court": "المحكمة الابتدائية بفاس",
+        "number": "1456/2026",
+        "date": "2026-11-02",
+    }
+
+    def submit(**changes: Any) -> str:
+        given: dict[str, Any] = {
+            "kind": "birth",
+            "office": FES,
+            "judgment": judgment,
+            "declaration": declaration,
+            **changes,
+        }
+        return submit_declaratory_judgment(registry, actor=COURT, **given)
+
+    with pytest.raises(InvalidInput) as refused:
+        submit(
+            office=AIN_BIDA,  # not in the network yet
+            judgment={**judgment, "number": ""},
+            declaration={**declaration, "mother": None, "sex": "X"},
+        )
+    assert {v.field for v in refused.value.violations} == {
+        "office",
+        "judgment.number",
+        "mother",
+        "sex",
+    }
+    with pytest.raises(Forbidden):
+        submit_declaratory_judgment(
+            registry,
+            actor=PROSECUTOR,
+            kind="birth",
+            office=FES,
+            judgment=judgment,
+            declaration=declaration,
+        )
+    with registry.engine.connect() as conn:
+        assert conn.execute(select(t.notices)).all() == []
+
+    submit()
+    with registry.engine.connect() as conn:
+        notice = conn.execute(select(t.notices)).one()
+    assert (notice.kind, notice.target_office, notice.target_ref, notice.status) == (
+        "declaratory_birth",
+        FES,
+        None,
+        "issued",
+    )
+    assert notice.mention["source"]["reference"] == "1456/2026"
+    remote.receive_notice(
+        registry, office=FES, notice={**notice._asdict(), "source": notice.source}
+    )
+    (pending,) = remote.pending_notices(registry, actor=fes.officer, office=FES)
+    assert pending["notice_id"] == notice.notice_id
+    with pytest.raises(Conflict):  # no act to write on: it is drafted
+        remote.apply_notice(
+            registry, actor=fes.officer, office=FES, notice_id=notice.notice_id
+        )
+    (waiting,) = worklists.list_predeclarations(registry, actor=fes.clerk, office=FES)
+    assert (waiting["predeclaration_id"], waiting["sender_kind"]) == (
+        notice.notice_id,
+        "court",
+    )
+    assert waiting["data"]["child"]["first_name_lat"] == "Salma"
+
+    def draft() -> str:
+        return drafts.draft_act(
+            registry,
+            actor=fes.clerk,
+            office=FES,
+            kind="birth",
+            data=waiting["data"],
+            predeclaration_id=notice.notice_id,
+        )
+
+    first = draft()
+    drafts.cancel_draft(
+        registry, actor=fes.clerk, office=FES, draft_id=first, reason="خطأ في الرقن"
+    )
+    # A court's judgment must still be carried out: it is back among the waiting.
+    assert worklists.list_predeclarations(registry, actor=fes.clerk, office=FES)
+    ref = acts.sign_act(registry, actor=fes.officer, office=FES, draft_id=draft())
+    with registry.engine.connect() as conn:
+        status = conn.execute(
+            select(t.office_notices.c.status).where(
+                t.office_notices.c.notice_id == notice.notice_id
+            )
+        ).scalar_one()
+        act = conn.execute(select(t.acts).where(t.acts.c.ref == str(ref))).one()
+    assert status == "applied"  # the judgment carried out, as the centre sees it
+    assert act.data["judgment"]["number"] == "1456/2026"
+    assert remote.pending_notices(registry, actor=fes.officer, office=FES) == []
+    assert worklists.list_predeclarations(registry, actor=fes.clerk, office=FES) == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 
@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from sijill.auth import accounts
+from sijill.domain.calendars import to_hijri
 from sijill.domain.offices import SYSTEM
 from sijill.services import drafts
 from sijill.services.context import Registry
@@ -230,7 +231,9 @@ def test_no_page_shows_a_stack_trace(client: TestClient, desk: Desk) -> None:
 def test_the_main_screens_weigh_less_than_100_kb(
     client: TestClient, desk: Desk, lang: str
 ) -> None:
+    # The style sheet and the one script, cached after the first page.
     css = len(client.get("/static/sijill.css").content)
+    css += len(client.get("/static/hijri.js").content)
     sign_in(client, desk.fes.clerk.username)
     client.get(f"/?lang={lang}")
     clerk = ["/", "/declare/birth", "/declare/death", "/predeclarations", "/search"]
@@ -269,7 +272,60 @@ def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
     assert drafts_of(desk) == []
 
 
-class _Labels(HTMLParser):
+def test_a_draft_is_amended_through_the_same_form_and_rechecked_whole(
+    client: TestClient, desk: Desk
+) -> None:
+    csrf = sign_in(client, desk.fes.clerk.username)
+    typed = typed_birth(desk, child__first_name_ar="سلمى", sex="F")
+    typed["child.first_name_lat"] = "Salma"
+    draft_url = client.post(
+        "/declare/birth", data={**typed, "csrf_token": csrf}, follow_redirects=False
+    ).headers["location"]
+    form = client.get(draft_url + "/amend")
+    assert form.status_code == 200
+    assert f'action="{draft_url}/amend"' in form.text
+    assert 'value="سلمى"' in form.text and 'value="Salma"' in form.text  # as it stands
+    day = typed["birth_date"]
+    hijri = to_hijri(date.fromisoformat(day))
+    assert hijri is not None and hijri.spelled("ar") in form.text  # beside the date
+    wrong = {**typed, "child.first_name_lat": "Salm4", "csrf_token": csrf}
+    refused = client.post(draft_url + "/amend", data=wrong)
+    assert refused.status_code == 422
+    assert 'id="f-child-first_name_lat-error">' in refused.text
+    assert 'value="Salm4"' in refused.text and 'value="سلمى"' in refused.text
+    draft_id = draft_url.rsplit("/", 1)[1]
+    (row,) = drafts_of(desk)
+    assert row["data"]["child"]["first_name_lat"] == "Salma"  # nothing written
+    fixed = {**typed, "child.first_name_lat": "Selma", "csrf_token": csrf}
+    done = client.post(draft_url + "/amend", data=fixed, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == draft_url
+    (row,) = drafts_of(desk)
+    assert row["draft_id"] == draft_id
+    assert row["data"]["child"]["first_name_lat"] == "Selma"
+    assert "Selma" in client.get(draft_url).text
+    client.post(draft_url + "/cancel", data={"csrf_token": csrf, "reason": "خطأ"})
+    assert client.get(draft_url + "/amend").status_code == 409  # no longer open
+
+
+def test_the_hijri_date_of_a_typed_day_is_spelled_by_the_server(
+    client: TestClient, desk: Desk
+) -> None:
+    answer = client.get("/api/calendar/hijri", params={"day": "2026-03-20"})
+    hijri = to_hijri(date(2026, 3, 20))
+    assert answer.status_code == 200 and hijri is not None
+    assert answer.json() == {
+        "day": "2026-03-20",
+        "hijri": hijri.isoformat(),
+        "spelled": hijri.spelled("ar"),
+    }
+    french = client.get("/api/calendar/hijri?day=2026-03-20&lang=fr").json()
+    assert french["spelled"] == hijri.spelled("fr")
+    assert client.get("/api/calendar/hijri?day=1800-01-01").json()["hijri"] is None
+    refused = client.get("/api/calendar/hijri?day=2026-13-40")
+    assert refused.status_code == 422 and "day" in refused.text
+
+
+class Labels(HTMLParser):
     """Inputs of a page and the labels that name them (by ``for``, or around them)."""
 
     def __init__(self) -> None:
@@ -310,7 +366,7 @@ def test_every_field_of_the_main_screens_has_a_label(
         "/login",
     ]:
         for lang in ("ar", "fr"):
-            page = _Labels()
+            page = Labels()
             page.feed(client.get(f"{path}?lang={lang}").text)
             unnamed = [i for i in page.inputs if i not in page.named]
             assert unnamed == [], (path, unnamed)

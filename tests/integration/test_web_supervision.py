@@ -68,6 +68,11 @@ def test_the_supervisor_sees_the_province_and_nothing_beyond(
     province: Province,  # noqa: F811
     clock: FakeClock,
 ) -> None:
+    from sijill.orders.service import PUBLIC
+    from tests.integration.test_orders import order_body, place
+
+    order = place(registry, actor=PUBLIC, body=order_body())
+    assert order["status"] == "routed"  # to Fès, where nothing comes of it
     signed_birth(registry, province.fes)  # registered twice
     review.queue_duplicates(registry, actor=province.fes.clerk)
     from sijill.sync.justice import submit_ruling
@@ -89,12 +94,16 @@ def test_the_supervisor_sees_the_province_and_nothing_beyond(
     overdue = page.text.split('id="overdue"')[1].split("</table>")[0]
     assert FES in overdue and province.ref in overdue
     assert 'href="/audit"' in page.text and 'href="/duplicates"' in page.text
+    late = page.text.split('id="late-orders"')[1].split("</table>")[0]
+    assert order["number"] in late and "Transmise" in late
+    assert 'id="delivery-histogram"' in page.text and "Remises: 0" in page.text
     assert client.get("/supervise?province=04.421").status_code == 403
     pairs = client.get("/duplicates")
     assert pairs.text.count('class="pair"') >= 1
     assert 'name="decision"' not in pairs.text  # the officer decides, not him
     sign_in(client, "supervisor.04")
-    assert 'id="no-overdue"' in client.get("/supervise").text
+    elsewhere = client.get("/supervise").text
+    assert 'id="no-overdue"' in elsewhere and order["number"] not in elsewhere
     assert 'id="no-pairs"' in client.get("/duplicates").text
 
 
@@ -160,3 +169,69 @@ def test_only_courts_and_prosecutors_reach_the_rulings_form(
     form = client.get("/rulings?lang=fr")
     assert 'value="correction_prosecutor"' in form.text
     assert "child.first_name_lat" in form.text and 'value="sex"' not in form.text
+
+
+def test_a_court_orders_a_late_birth_registered_and_the_office_draws_it_up(
+    client: TestClient,
+    registry: Registry,
+    province: Province,  # noqa: F811
+) -> None:
+    from datetime import timedelta
+
+    from sijill.sync import office as remote
+    from sijill.web.forms import DECLARATORY_FORMS
+    from tests.builders import birth
+
+    born = registry.now().date() - timedelta(days=400)
+    data = birth(born, child__first_name_ar="سلمى", sex="F")
+    data["child"]["first_name_lat"] = "Salma"
+    data["judgment"] = {"court": "المحكمة الابتدائية بفاس", "number": "77/2026"}
+    typed: dict[str, str] = {"office": FES}
+    for section in DECLARATORY_FORMS["birth"]:
+        for f in section.fields:
+            node: object = data
+            for key in f.name.split("."):
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                typed[f.name] = node
+    sign_in(client, "tpi.fes")
+    assert 'href="/rulings/declaratory/birth"' in client.get("/rulings").text
+    form = client.get("/rulings/declaratory/birth")
+    assert form.status_code == 200 and "الحكم التصريحي" in form.text
+    typed["csrf_token"] = form_token(form.text)
+    refused = client.post("/rulings/declaratory/birth", data=typed)  # no date
+    assert refused.status_code == 422
+    assert 'id="f-judgment-date-error"' in refused.text
+    assert 'value="Salma"' in refused.text and 'value="77/2026"' in refused.text
+    sent = client.post(
+        "/rulings/declaratory/birth",
+        data={**typed, "judgment.date": "2026-11-02"},
+        follow_redirects=True,
+    )
+    assert 'id="sent"' in sent.text
+    with registry.engine.connect() as conn:
+        notice = conn.execute(select(t.notices)).one()
+    assert (notice.kind, notice.target_office) == ("declaratory_birth", FES)
+    remote.receive_notice(
+        registry, office=FES, notice={**notice._asdict(), "source": notice.source}
+    )
+
+    sign_in(client, province.fes.officer.username)
+    notices = client.get("/notices").text
+    link = f'href="/declare/birth?predeclaration={notice.notice_id}"'
+    assert link in notices and "سلمى" in notices
+    drawn = client.get(f"/declare/birth?predeclaration={notice.notice_id}")
+    assert 'value="Salma"' in drawn.text and 'value="77/2026"' in drawn.text
+    values = {**typed, "judgment.date": "2026-11-02"}
+    values.pop("office")
+    values["predeclaration_id"] = notice.notice_id
+    values["csrf_token"] = form_token(drawn.text)
+    draft = client.post("/declare/birth", data=values, follow_redirects=False)
+    assert draft.status_code == 303
+    signed = client.post(
+        draft.headers["location"] + "/sign",
+        data={"csrf_token": values["csrf_token"], "despite_duplicates": "on"},
+    )
+    assert signed.status_code == 200 and "رسم ولادة" in signed.text
+    assert 'id="notices"' in client.get("/notices").text
+    assert notice.notice_id not in client.get("/notices").text  # carried out

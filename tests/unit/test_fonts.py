@@ -7,7 +7,8 @@ import io
 import pytest
 from fontTools import ttLib
 
-from sijill.documents.fonts import Outlines, face
+from sijill.documents.fonts import face
+from sijill.documents.outlines import Outlines
 from sijill.documents.render import FontMissing, amiri
 
 

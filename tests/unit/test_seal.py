@@ -276,7 +276,7 @@ def test_the_printed_qr_code_is_small_at_error_correction_q_and_reads_back(
     import zxingcpp
     from PIL import Image
 
-    from sijill.documents.render import qr_modules
+    from sijill.documents.qr import qr_modules
 
     text = seal(CLAIMS, ministry.fes)
     rows = qr_modules(text)

@@ -401,6 +401,7 @@ def serve(
     import uvicorn
 
     from sijill.web.app import create_app
+    from sijill.web.rollout import MinistryPlaces
     from sijill.web.server import settle_memory
 
     st = state(ctx)
@@ -451,7 +452,8 @@ def serve(
         )
         return
     ports = ports_from_environment(settings.data_dir)
-    app = create_app(reg, role=role, order_ports=ports)
+    places = MinistryPlaces(settings.data_dir / "offices", settings.key_passphrase)
+    app = create_app(reg, role=role, order_ports=ports, places=places)
     settle_memory()
     uvicorn.run(
         app,
@@ -540,7 +542,12 @@ def demo(
         f"{report.notices_applied} notices applied, {report.matching} waiting for a match, "
         f"{report.cancelled} cancelled drafts, {report.closed_registers} registers closed"
     )
-    from sijill.demo_accounts import DEMO_PASSWORD, open_demo_accounts
+    from sijill.demo_accounts import (
+        DEMO_PASSWORD,
+        DEMO_ROOT_PASSPHRASE,
+        open_demo_accounts,
+        open_demo_root,
+    )
 
     where = st.settings.data_dir / "demo-accounts.txt"
     opened = open_demo_accounts(reg, where)
@@ -548,6 +555,11 @@ def demo(
         f"{len(opened)} demo accounts (password {DEMO_PASSWORD}, TOTP secrets "
         f"in {where}): " + ", ".join(u for u, _, _ in opened[:3]) + ", …"
     )
+    if open_demo_root(reg):
+        console.print(
+            f"the ministry's root key of the demo (passphrase {DEMO_ROOT_PASSPHRASE}) "
+            "certifies the pilot offices' keys"
+        )
 
 
 network_app = typer.Typer(
@@ -826,9 +838,10 @@ from sijill.cli.audit import audit_app  # noqa: E402
 app.add_typer(audit_app, name="audit")
 
 from sijill.cli.accounts import account_app, token_app  # noqa: E402
-from sijill.cli.justice import ruling  # noqa: E402
+from sijill.cli.justice import declaratory, ruling  # noqa: E402
 
 app.command("ruling")(ruling)
+app.command("declaratory")(declaratory)
 
 app.add_typer(account_app, name="account")
 app.add_typer(token_app, name="token")

@@ -116,40 +116,28 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key id (16 hex digits).")],
     reason: Annotated[str, typer.Option("--reason", help="Why it is revoked.")],
 ) -> None:
-    """Revoke an office key: no seal made with it verifies any more."""
+    """Revoke an office key: no seal made with it verifies any more, and where this
+    registry is the centre, it refuses the key's entries from now on."""
     from sijill.documents import service
     from sijill.documents.trust import TrustStore
+    from sijill.domain.offices import SYSTEM
+    from sijill.rollout.keys import revoke_key
 
     reg = state(ctx).registry()
     store = TrustStore(service.trust_directory(reg))
     passphrase = _passphrase()
-    at = stamp(reg.now())
-    run(
-        lambda: store.revoke(key_id=key_id, at=at, reason=reason, passphrase=passphrase)
-    )
-    _publish(store, at, passphrase)
-    _revoke_at_centre(reg, key_id)
-
-
-def _revoke_at_centre(reg: Any, key_id: str) -> None:
-    """Where this registry is the centre, it refuses the key's entries from now on."""
-    from sqlalchemy import select
-
-    from sijill.domain.offices import SYSTEM
-    from sijill.store import tables as t
-    from sijill.sync.centre import revoke_office_key
-
-    with reg.engine.connect() as conn:
-        enrolled = conn.execute(
-            select(t.enrolled_keys.c.office_code).where(
-                t.enrolled_keys.c.key_id == key_id,
-                t.enrolled_keys.c.revoked_at.is_(None),
-            )
-        ).scalar_one_or_none()
-    if enrolled is not None:
-        run(
-            lambda: revoke_office_key(reg, actor=SYSTEM, office=enrolled, key_id=key_id)
+    enrolled = run(
+        lambda: revoke_key(
+            reg,
+            actor=SYSTEM,
+            trust=store,
+            passphrase=passphrase,
+            key_id=key_id,
+            reason=reason,
         )
+    )
+    console.print(f"key {key_id} revoked; the trust lists are published again")
+    if enrolled:
         console.print(f"the centre refuses entries signed by {key_id} from now on")
 
 

@@ -55,26 +55,24 @@ def ministry_for(
     """The centre here, office files under <data-dir>/offices, the root key opened."""
     from sijill.documents.service import trust_directory
     from sijill.documents.trust import TrustStore
-    from sijill.rollout.onboarding import Ministry, make_template
-    from sijill.sync.centre import open_centre
+    from sijill.rollout.onboarding import make_template, open_ministry
 
     st = state(ctx)
     reg = st.registry()
     actor = run(lambda: actor_for(reg, as_user))
-    trust = TrustStore(trust_directory(reg))
     passphrase = _passphrase()
-    run(lambda: trust.check_passphrase(passphrase))
-    open_centre(reg)
     key = st.settings.key_passphrase
-    return Ministry(
-        centre=reg,
-        offices_dir=st.settings.data_dir / "offices",
-        trust=trust,
-        passphrase=passphrase,
-        actor=actor,
-        centre_url=centre_url,
-        key_passphrase=key.encode() if key else None,
-        template=make_template(scratch),
+    return run(
+        lambda: open_ministry(
+            reg,
+            actor=actor,
+            trust=TrustStore(trust_directory(reg)),
+            passphrase=passphrase,
+            offices_dir=st.settings.data_dir / "offices",
+            key_passphrase=key.encode() if key else None,
+            centre_url=centre_url,
+            template=make_template(scratch),
+        )
     )
 
 
@@ -96,7 +94,7 @@ def _print_onboarded(done: Onboarded) -> None:
             f"{done.enrolment.code}, TOTP secret {done.enrolment.totp_secret}"
         )
     console.print("[bold]Left to do by hand:[/bold]")
-    for number, item in enumerate(done.checklist, 1):
+    for number, item in enumerate(done.checklist(), 1):
         console.print(f"  {number}. {item}", soft_wrap=True)
 
 
@@ -138,12 +136,15 @@ def onboard(
         "officer_name_fr": officer_name_fr,
         "legacy_from": legacy_from,
     }
-    if consulate is not None:
-        country, _, city = consulate.partition(":")
-        spec = (country, city, name_ar or "", name_fr or "")
-        request = run(lambda: ob.consulate_request(spec, **options))
-    else:
-        request = run(lambda: ob.commune_request(commune or "", **options))
+    request = run(
+        lambda: ob.office_request(
+            commune=commune,
+            consulate=consulate,
+            name_ar=name_ar,
+            name_fr=name_fr,
+            **options,
+        )
+    )
     with tempfile.TemporaryDirectory() as scratch:
         ministry = ministry_for(ctx, as_user, centre_url, Path(scratch))
         done = run(lambda: ob.onboard_office(ministry, request))

@@ -10,185 +10,29 @@ Here each face is parsed once and lent to each document as a ``SharedFont`` — 
 same character map, metrics and HarfBuzz face, with the document's own subset map
 — shaping results are remembered, and the font program written into the PDF is cut
 by ``Outlines`` from the file's raw bytes: the glyphs the document uses (and their
-components) are copied as they are and numbered anew, nothing is recompiled. The
-subset map, the widths and the ToUnicode map are still fpdf2's."""
+components) are copied as they are and numbered anew, nothing is recompiled.
+A glyph's 2-byte code in the PDF is given once per process (``Face.code``), so the
+operators that draw a line are the same bytes in every document; each PDF declares
+the codes it used (``documents/output.py``)."""
 
 from __future__ import annotations
 
-import itertools
-import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from fontTools import ttLib  # type: ignore[import-untyped]
 from fpdf import FPDF
-from fpdf.fonts import SubsetMap, TTFFont
-from fpdf.output import OutputProducer
+from fpdf.fonts import Glyph, SubsetMap, TTFFont
 
-# Tables a PDF's TrueType font program needs (ISO 32000, 9.9): the rest is dropped.
-_KEPT = (b"head", b"hhea", b"maxp", b"hmtx", b"cvt ", b"fpgm", b"prep")
+from sijill.documents.outlines import Outlines
+
+# A shaped glyph: the glyph, its advances and offsets (font units), and whether
+# it must be placed on its own (fpdf2's "force_positioning").
+ShapedGlyph = tuple[Glyph, int, int, int, int, bool]
 _SHAPED_KEEP = 2048  # shapes remembered per face: labels and frequent names
-# Composite glyph flags (OpenType 'glyf'): how long each component record is.
-_ARG_WORDS, _SCALE, _MORE, _XY_SCALE, _TWO_BY_TWO = 0x1, 0x8, 0x20, 0x40, 0x80
-
-
-class Outlines:
-    """The raw tables of a TrueType file, from which a subset is cut by copying bytes.
-
-    The glyphs a document uses, and the components of its composite glyphs, are
-    copied as they are and numbered anew in their original order (.notdef first);
-    only the component numbers inside composite glyphs are rewritten. Nothing is
-    decompiled or recompiled.
-    """
-
-    def __init__(self, data: bytes, glyph_order: Sequence[str]) -> None:
-        count = struct.unpack_from(">H", data, 4)[0]
-        self.tables: dict[bytes, bytes] = {}
-        for i in range(count):
-            tag, _, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * i)
-            self.tables[tag] = data[offset : offset + length]
-        long_loca = struct.unpack_from(">h", self.tables[b"head"], 50)[0] == 1
-        loca = self.tables[b"loca"]
-        n = struct.unpack_from(">H", self.tables[b"maxp"], 4)[0]
-        self.offsets = (
-            struct.unpack_from(f">{n + 1}I", loca)
-            if long_loca
-            else tuple(2 * o for o in struct.unpack_from(f">{n + 1}H", loca))
-        )
-        self.gid = {name: i for i, name in enumerate(glyph_order)}
-        self._metrics = self._horizontal_metrics(n)
-
-    def _horizontal_metrics(self, n: int) -> list[bytes]:
-        """Each glyph's advance width and left side bearing, 4 bytes each."""
-        hmtx = self.tables[b"hmtx"]
-        long_metrics = struct.unpack_from(">H", self.tables[b"hhea"], 34)[0]
-        metrics = [hmtx[4 * i : 4 * i + 4] for i in range(long_metrics)]
-        advance = metrics[-1][:2]
-        bearings = hmtx[4 * long_metrics :]
-        metrics += [
-            advance + bearings[2 * i : 2 * i + 2] for i in range(n - long_metrics)
-        ]
-        return metrics
-
-    def glyph(self, gid: int) -> bytes:
-        glyf = self.tables[b"glyf"]
-        return glyf[self.offsets[gid] : self.offsets[gid + 1]]
-
-    def components(self, gid: int) -> list[tuple[int, int]]:
-        """The glyphs a composite glyph is made of, with where each is named in it."""
-        data = self.glyph(gid)
-        if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
-            return []
-        found, at = [], 10
-        while True:
-            flags, component = struct.unpack_from(">HH", data, at)
-            found.append((at + 2, component))
-            at += 4 + (4 if flags & _ARG_WORDS else 2)
-            at += (
-                8
-                if flags & _TWO_BY_TWO
-                else 4
-                if flags & _XY_SCALE
-                else 2
-                if flags & _SCALE
-                else 0
-            )
-            if not flags & _MORE:
-                return found
-
-    def closure(self, gids: set[int]) -> set[int]:
-        todo, done = list(gids | {0}), set()
-        while todo:
-            gid = todo.pop()
-            if gid not in done:
-                done.add(gid)
-                todo += [component for _, component in self.components(gid)]
-        return done
-
-    def subset(self, glyph_names: Sequence[str]) -> tuple[bytes, dict[int, int]]:
-        """A TrueType font with the named glyphs (and .notdef), and the new glyph ids."""
-        order = sorted(self.closure({self.gid[name] for name in glyph_names}))
-        renumbered = {old: new for new, old in enumerate(order)}
-        glyf, lengths = bytearray(), []
-        for gid in order:
-            data = bytearray(self.glyph(gid))
-            for at, component in self.components(gid):
-                struct.pack_into(">H", data, at, renumbered[component])
-            data += bytes(-len(data) % 4)
-            glyf += data
-            lengths.append(len(data))
-        loca = [0, *itertools.accumulate(lengths)]
-        head = bytearray(self.tables[b"head"])
-        head[8:12] = bytes(4)  # checkSumAdjustment, set once the file is laid out
-        struct.pack_into(">h", head, 50, 1)  # long loca offsets
-        hhea, maxp = bytearray(self.tables[b"hhea"]), bytearray(self.tables[b"maxp"])
-        struct.pack_into(">H", hhea, 34, len(order))  # a full metric for each glyph
-        struct.pack_into(">H", maxp, 4, len(order))
-        tables = {tag: self.tables[tag] for tag in _KEPT if tag in self.tables}
-        tables.update(
-            {
-                b"head": bytes(head),
-                b"hhea": bytes(hhea),
-                b"maxp": bytes(maxp),
-                b"hmtx": b"".join(self._metrics[gid] for gid in order),
-                b"glyf": bytes(glyf),
-                b"loca": struct.pack(f">{len(loca)}I", *loca),
-            }
-        )
-        return _sfnt(tables), renumbered
-
-
-def _checksum(data: bytes) -> int:
-    padded = data + bytes(-len(data) % 4)
-    words: tuple[int, ...] = struct.unpack(f">{len(padded) // 4}I", padded)
-    return sum(words) & 0xFFFFFFFF
-
-
-def _sfnt(tables: dict[bytes, bytes]) -> bytes:
-    """A TrueType file holding ``tables``, with its directory and checksums."""
-    tags = sorted(tables)
-    power = 1 << (len(tags).bit_length() - 1)
-    header = struct.pack(
-        ">IHHHH",
-        0x00010000,
-        len(tags),
-        power * 16,
-        power.bit_length() - 1,
-        len(tags) * 16 - power * 16,
-    )
-    directory, body, at = bytearray(), bytearray(), {}
-    offset = len(header) + 16 * len(tags)
-    for tag in tags:
-        data = tables[tag]
-        at[tag] = offset + len(body)
-        directory += struct.pack(">4sIII", tag, _checksum(data), at[tag], len(data))
-        body += data + bytes(-len(data) % 4)
-    font = bytearray(header + directory + body)
-    adjustment = (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF
-    struct.pack_into(">I", font, at[b"head"] + 8, adjustment)
-    return bytes(font)
-
-
-class _CutFont(ttLib.TTFont):  # type: ignore[misc]
-    """What fpdf2 subsets and saves: already cut, with no table for fontTools to subset.
-
-    fpdf2 asks it for the glyph ids its glyphs have in the cut font, and its bytes.
-    """
-
-    def __init__(self, outlines: Outlines, glyph_names: Sequence[str]) -> None:
-        super().__init__()
-        self.outlines = outlines
-        self.setGlyphOrder([".notdef", *(n for n in glyph_names if n != ".notdef")])
-        self.program, self.renumbered = outlines.subset(glyph_names)
-
-    def getGlyphID(self, glyphName: str) -> int:
-        return self.renumbered[self.outlines.gid[glyphName]]
-
-    def save(self, file: Any, reorderTables: Any = True) -> None:
-        file.write(self.program)
+_LAST_CODE = 0xFFFF  # a PDF font's codes are 2 bytes (Identity-H)
 
 
 class Face:
@@ -204,6 +48,43 @@ class Face:
         self.template = template
         self._shaped: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
         self.outlines = Outlines(path.read_bytes(), template.ttfont.getGlyphOrder())
+        order = template.ttfont.getGlyphOrder()
+        metrics = template.ttfont["hmtx"].metrics
+        self.names: list[str] = list(order)
+        self.advances: list[int] = [metrics[name][0] for name in order]
+        self._codes: dict[tuple[int, Any], int] = {}
+        self._codes_lock = threading.Lock()
+        self.generation = 0  # raised when the codes are given out anew
+
+    def code(self, glyph: Glyph) -> int:
+        """The 2-byte code ``glyph`` (with its Unicode text) has in every PDF.
+
+        Codes are given out once per process, so a line's text operators are the
+        same bytes in every document and can be remembered; each PDF declares
+        only the codes it uses (widths, ToUnicode, CIDToGIDMap). A glyph drawn
+        for two different texts gets two codes, so that each reads back right.
+        """
+        key = (glyph.glyph_id, glyph.unicode)
+        found = self._codes.get(key)
+        if found is None:
+            with self._codes_lock:
+                found = self._codes.get(key)
+                if found is None:
+                    if len(self._codes) >= _LAST_CODE:
+                        # Never reached by names and labels; a document under way
+                        # sees the new generation and is laid out again.
+                        self._forget_codes()
+                    found = self._codes[key] = len(self._codes) + 1
+        return found
+
+    def forget_codes(self) -> None:
+        """Give the codes out anew: what was laid out with the old ones is dropped."""
+        with self._codes_lock:
+            self._forget_codes()
+
+    def _forget_codes(self) -> None:
+        self._codes.clear()
+        self.generation += 1
 
     def remembered(self, key: tuple[Any, ...]) -> Any:
         """A shape remembered under ``key``, or None."""
@@ -214,15 +95,12 @@ class Face:
         if len(self._shaped) > _SHAPED_KEEP:
             self._shaped.popitem(last=False)
 
-    def to_subset(self, glyph_names: Sequence[str]) -> ttLib.TTFont:
-        """What fpdf2 subsets to ``glyph_names`` and writes into the PDF."""
-        return _CutFont(self.outlines, glyph_names)
-
 
 class SharedFont(TTFFont):
     """A document's use of a shared ``Face``: its own subset map, shared metrics."""
 
     face: Face
+    used: dict[int, Glyph]  # the codes this document draws, and their glyphs
 
     def perform_harfbuzz_shaping(
         self,
@@ -250,33 +128,87 @@ class SharedFont(TTFFont):
         # Each shaped glyph's name, width, Unicode text and offsets are the same in
         # every document and are remembered; only the code the glyph gets in this
         # document's subset ("mapped_char") is taken here.
+        return [
+            {
+                "mapped_char": self.subset.pick_glyph(glyph),
+                "x_advance": x_advance,
+                "y_advance": y_advance,
+                "x_offset": x_offset,
+                "y_offset": y_offset,
+                "force_positioning": force,
+            }
+            for glyph, x_advance, y_advance, x_offset, y_offset, force in self.glyphs(
+                text, font_size_pt, text_shaping_params
+            )
+        ]
+
+    def width(
+        self, text: str, font_size_pt: float, text_shaping_params: dict[str, Any]
+    ) -> float:
+        """fpdf2's ``shaped_text_width`` of ``text``, in points."""
+        _, positions = self.perform_harfbuzz_shaping(
+            text, font_size_pt, text_shaping_params
+        )
+        width: float = 0
+        for position in positions or ():  # the same additions, the same rounding
+            width += (
+                round(self.scale * position.x_advance + 0.001) * font_size_pt * 0.001
+            )
+        return width
+
+    def glyphs(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> Sequence[ShapedGlyph]:
+        """The glyphs HarfBuzz draws ``text`` with, and their positions (remembered)."""
         key = ("glyphs", text, *_shaping_key(text_shaping_params))
         glyphs = self.face.remembered(key)
         if glyphs is None:
-            subset = self.subset
-            assert isinstance(subset, _Subset)
-            subset.picked = []
-            try:
-                infos = super().shape_text(text, font_size_pt, text_shaping_params)
-                glyphs = list(zip(subset.picked, infos, strict=True))
-            finally:
-                subset.picked = None
+            glyphs = self._shaped_glyphs(text, font_size_pt, text_shaping_params)
             self.face.remember(key, glyphs)
-        return [
-            {**info, "mapped_char": self.subset.pick_glyph(glyph)}
-            for glyph, info in glyphs
-        ]
+        return glyphs  # type: ignore[no-any-return]
 
-
-class _Subset(SubsetMap):
-    """fpdf2's subset map, telling which glyphs a shaping picked, in order."""
-
-    picked: list[Any] | None = None
-
-    def pick_glyph(self, glyph: Any) -> int | None:
-        if self.picked is not None:
-            self.picked.append(glyph)
-        return super().pick_glyph(glyph)
+    def _shaped_glyphs(
+        self,
+        text: str,
+        font_size_pt: float,
+        text_shaping_params: dict[str, Any] | None,
+    ) -> list[ShapedGlyph]:
+        # fpdf2's TTFFont.shape_text (2.8.9), the glyph names and widths read from
+        # lists made once instead of through fontTools for every glyph.
+        if not text:
+            return []
+        infos, positions = self.perform_harfbuzz_shaping(
+            text, font_size_pt, text_shaping_params
+        )
+        if not infos:
+            return []
+        # Each character's text goes to the glyphs of the last cluster starting at
+        # or before it (those before the first cluster, to the first): a
+        # ligature's glyph reads back as all the letters it joins.
+        starts = sorted({int(info.cluster) for info in infos})
+        ends = [*starts[1:], len(text)]
+        chars_of = {
+            start: text[start:end] for start, end in zip(starts, ends, strict=True)
+        }
+        chars_of[starts[0]] = text[: ends[0]]
+        found = []
+        names, advances = self.face.names, self.face.advances
+        for info, position in zip(infos, positions, strict=True):
+            chars = chars_of.pop(info.cluster, "")
+            gid = info.codepoint
+            if not gid:  # .notdef: fpdf2 draws nothing for a missing glyph
+                continue
+            width = round(self.scale * advances[gid])
+            glyph = Glyph(gid, tuple(map(ord, chars)), names[gid], width)
+            x_advance, y_advance = position.x_advance, position.y_advance
+            x_offset, y_offset = position.x_offset, position.y_offset
+            # fpdf2 places a glyph itself when it is not where its width leads
+            force = bool(width != x_advance or x_offset or y_offset or y_advance)
+            found.append((glyph, x_advance, y_advance, x_offset, y_offset, force))
+        return found
 
 
 def _shaping_key(params: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -302,7 +234,8 @@ def _lend(face: Face, pdf: FPDF, fontkey: str, style: str) -> SharedFont:
     font.biggest_size_pt = 0
     font.missing_glyphs = []
     font.color_font = None
-    font.subset = _Subset(font)
+    font.subset = SubsetMap(font)
+    font.used = {}
     return font
 
 
@@ -329,27 +262,6 @@ def add_shared_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     """``pdf.add_font(family, style, path)``, lending the face parsed once."""
     fontkey = f"{family.lower()}{style}"
     pdf.fonts[fontkey] = _lend(face(path), pdf, fontkey, style)
-
-
-class SubsettingOutput(OutputProducer):
-    """Writes a PDF whose shared fonts are cut by ``Outlines``, not by fontTools.
-
-    fpdf2 subsets ``font.ttfont`` in place, then asks it for glyph ids and its
-    bytes; a ``_CutFont`` stands in for it, already cut, for the time of the write.
-    """
-
-    def _add_fonts(self, *args: Any, **kwargs: Any) -> Any:
-        lent: list[tuple[SharedFont, Any]] = []
-        for font in self.fpdf.fonts.values():
-            if isinstance(font, SharedFont):
-                names = font.subset.get_all_glyph_names()
-                lent.append((font, font.ttfont))
-                font.ttfont = font.face.to_subset(names)
-        try:
-            return super()._add_fonts(*args, **kwargs)
-        finally:
-            for font, shared in lent:
-                font.ttfont = shared
 
 
 def forget_glyph_lookups() -> None:

@@ -1,11 +1,13 @@
 """Laying a document out as a PDF: Arabic right to left, shaped by HarfBuzz, and French.
 
-fpdf2 shapes every run of text with HarfBuzz (``set_text_shaping``) and orders mixed
-Arabic and Latin runs with the Unicode bidirectional algorithm. The font is Amiri,
-from Debian's ``fonts-hosny-amiri`` (SIL Open Font Licence); Tifinagh names fall
-back to DejaVu Sans. The seal is drawn as a vector QR code and also stored in the
-file (keywords and an attached ``sijill-seal.txt``) so it reads back without
-decoding an image.
+fpdf2 (``set_text_shaping``) orders mixed Arabic and Latin runs with the Unicode
+bidirectional algorithm and shapes them with HarfBuzz; each line is laid out so
+once per process and then drawn as remembered PDF operators (``typeset.py``). The
+font is Amiri, from Debian's ``fonts-hosny-amiri`` (SIL Open Font Licence);
+Tifinagh names fall back to DejaVu Sans. fpdf2 keeps the pages, their metadata and
+attachments and writes the file (``output.py`` the fonts). The seal is drawn as a
+vector QR code (``qr.py``) and also stored in the file (keywords and an attached
+``sijill-seal.txt``) so it reads back without decoding an image.
 """
 
 from __future__ import annotations
@@ -15,20 +17,16 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-import zxingcpp
 from fpdf import FPDF
-from fpdf.bidi import BidiParagraph, auto_detect_base_direction
-from fpdf.enums import MethodReturnValue, RenderStyle, TextDirection
+from fpdf.enums import MethodReturnValue
 from fpdf.line_break import Fragment
 
 from sijill.documents.content import DocumentContent, Line, Section
-from sijill.documents.fonts import (
-    SubsettingOutput,
-    add_shared_font,
-    forget_glyph_lookups,
-)
+from sijill.documents.fonts import add_shared_font, forget_glyph_lookups
+from sijill.documents.output import DocumentOutput
+from sijill.documents.qr import draw_qr
+from sijill.documents.typeset import Layout, bidi_runs, draw, fonts_key, layout
 
 FONT_DIRS = (
     Path("/usr/share/fonts/opentype/fonts-hosny-amiri"),
@@ -37,8 +35,7 @@ FONT_DIRS = (
 TIFINAGH_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 SEAL_ATTACHMENT = "sijill-seal.txt"
 QR_SIDE_MM = 36.0
-_QR_QUIET = 2  # modules of white margin inside the printed square
-_GREY = (236, 236, 236)
+_GREY_FILL = "0.925 0.925 0.925 rg"  # a section's heading row: (236, 236, 236)
 _INK = (20, 30, 60)
 
 
@@ -68,18 +65,6 @@ def _has_tifinagh(content: DocumentContent) -> bool:
     )
 
 
-@functools.lru_cache(maxsize=2048)
-def _bidi_runs(
-    text: str, direction: TextDirection | None, alias: str
-) -> tuple[TextDirection, tuple[tuple[str, TextDirection], ...]]:
-    """The paragraph direction of ``text`` and its runs of one direction each."""
-    paragraph = direction or auto_detect_base_direction(text)
-    runs = BidiParagraph(
-        text=text, base_direction=paragraph, preserve_bn_chars=True, alias=alias
-    ).get_bidi_fragments()
-    return paragraph, runs
-
-
 class _Page(FPDF):
     """An A4 page with the registry's fonts and shaping switched on."""
 
@@ -94,7 +79,26 @@ class _Page(FPDF):
             self.set_fallback_fonts(["DejaVu"])
         self.set_text_shaping(use_shaping_engine=True)
         self.set_text_color(*_INK)
+        assert self.text_color is not None
+        self.ink = self.text_color.serialize().lower()
         self.footer_text = f"{content.issue.number} — {content.ref}"
+        self.fonts_key = fonts_key(self)
+
+    def layout(self, text: str) -> Layout:
+        """``text`` in the current font and size, laid out once per process."""
+        return layout(self, text, self.fonts_key)
+
+    def text_cell(
+        self, w: float, h: float, text: str, align: str, *, next_line: bool = False
+    ) -> None:
+        """fpdf2's ``cell(w, h, text, align=align)`` at the current position."""
+        if w == 0:
+            w = self.w - self.r_margin - self.x
+        draw(self, self.layout(text), self.x, self.y, w, h, align, self.ink)
+        if next_line:
+            self.x, self.y = self.l_margin, self.y + h
+        else:
+            self.x += w
 
     def _preload_bidirectional_text(
         self, text: str, markdown: bool
@@ -104,7 +108,7 @@ class _Page(FPDF):
         # page, a quarter of the time spent laying a document out.
         if not self.text_shaping:
             return super()._preload_bidirectional_text(text, markdown)
-        direction, runs = _bidi_runs(
+        direction, runs = bidi_runs(
             text, self.text_shaping["direction"], self.str_alias_nb_pages
         )
         self.text_shaping["paragraph_direction"] = direction
@@ -123,11 +127,16 @@ class _Page(FPDF):
             emphasis = getattr(self, "_markdown_emphasis", emphasis)
         return tuple(fragments)
 
-    def footer(self) -> None:
-        self.set_y(-12)
+    def footers(self) -> None:
+        """Each page's footer, once the number of pages is known."""
+        last = self.page
         self.set_font("Amiri", "", 8)
-        self.cell(0, 5, self.footer_text, align="L")
-        self.cell(0, 5, f"{self.page_no()}/{{nb}}", align="R")
+        for page in range(1, last + 1):
+            self.page = page
+            self.set_xy(self.l_margin, self.h - 12)
+            self.text_cell(0, 5, self.footer_text, "L")
+            self.text_cell(0, 5, f"{page}/{last}", "R")
+        self.page = last
 
 
 def _header(pdf: _Page, content: DocumentContent, lang: str) -> None:
@@ -136,12 +145,12 @@ def _header(pdf: _Page, content: DocumentContent, lang: str) -> None:
     top = pdf.get_y()
     if lang in ("fr", "bilingual"):
         for text in ("ROYAUME DU MAROC", "État civil", issue.office_fr):
-            pdf.cell(90, 5.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.text_cell(90, 5.5, text, "L", next_line=True)
     if lang in ("ar", "bilingual"):
         pdf.set_y(top)
         for text in ("المملكة المغربية", "الحالة المدنية", issue.office_ar):
             pdf.set_x(pdf.w - pdf.r_margin - 90)
-            pdf.cell(90, 5.5, text, align="R", new_x="LMARGIN", new_y="NEXT")
+            pdf.text_cell(90, 5.5, text, "R", next_line=True)
     pdf.ln(4)
     pdf.set_font("Amiri", "B", 17)
     titles = {
@@ -150,7 +159,7 @@ def _header(pdf: _Page, content: DocumentContent, lang: str) -> None:
         "bilingual": [content.title_ar, content.title_fr],
     }[lang]
     for title in titles:
-        pdf.cell(0, 9, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.text_cell(0, 9, title, "C", next_line=True)
     pdf.ln(3)
 
 
@@ -175,7 +184,7 @@ def _wrapped(pdf: _Page, text: str, width: float) -> tuple[str, ...]:
     key = (pdf.font_family + pdf.font_style, pdf.font_size_pt, room, text)
     lines = _WRAPPED.get(key)
     if lines is None:
-        if pdf.get_string_width(text) <= room:
+        if pdf.layout(text).width <= room:
             lines = (text,)
         else:
             found = pdf.multi_cell(
@@ -201,14 +210,21 @@ def _row(pdf: _Page, widths: tuple[float, ...], cells: list[Cell], fill: bool) -
     if pdf.get_y() + height > pdf.page_break_trigger:
         pdf.add_page()
     top = pdf.get_y()
+    k, left_pt, bottom = pdf.k, pdf.l_margin * pdf.k, (pdf.h - top - height) * pdf.k
     if fill:
-        pdf.set_fill_color(*_GREY)
-        pdf.rect(pdf.l_margin, top, pdf.epw, height, style=RenderStyle.F)
+        pdf._out(
+            f"q {_GREY_FILL} {left_pt:.2f} {(pdf.h - top) * k:.2f} "
+            f"{pdf.epw * k:.2f} {-height * k:.2f} re f Q"
+        )
     for left, width, lines, align in spans:
         for i, line in enumerate(lines):
-            pdf.set_xy(left + _PAD_X, top + _PAD_Y + i * _LINE_HEIGHT)
-            pdf.cell(width - 2 * _PAD_X, _LINE_HEIGHT, line, align=align)
-    pdf.line(pdf.l_margin, top + height, pdf.l_margin + pdf.epw, top + height)
+            y = top + _PAD_Y + i * _LINE_HEIGHT
+            draw(pdf, pdf.layout(line), left + _PAD_X, y, width - 2 * _PAD_X,
+                 _LINE_HEIGHT, align, pdf.ink)  # fmt: skip
+    pdf._out(
+        f"{left_pt:.2f} {bottom:.2f} m {(pdf.l_margin + pdf.epw) * k:.2f} "
+        f"{bottom:.2f} l S"
+    )
     pdf.set_xy(pdf.l_margin, top + height)
 
 
@@ -251,59 +267,6 @@ def _section(pdf: _Page, section: Section, lang: str) -> None:
     pdf.ln(1.5)
 
 
-def _runs(row: bytes) -> list[tuple[int, int]]:
-    """The runs of dark modules (0) in a row, as (first column, column after the last)."""
-    runs, start = [], None
-    for c, light in enumerate([*row, 255]):
-        if not light and start is None:
-            start = c
-        elif light and start is not None:
-            runs.append((start, c))
-            start = None
-    return runs
-
-
-def qr_modules(text: str) -> list[bytes]:
-    """The QR code of ``text`` at error correction Q, one byte a module (0 is dark).
-
-    zxing-cpp encodes it (and chooses the best data mask) in C++, a few times faster
-    than a Python encoder; it also reads the code back from photos (``reader``).
-    """
-    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
-    image: Any = code.to_image(scale=1, add_quiet_zones=False)  # a buffer, H x W
-    pixels = memoryview(image)
-    side = pixels.shape[1] if pixels.shape else 0
-    data = pixels.tobytes()
-    return [data[i : i + side] for i in range(0, len(data), side)]
-
-
-def _qr(pdf: _Page, text: str, x: float, y: float, side: float) -> None:
-    """The seal as a vector QR code (error correction Q), as few rectangles as can be.
-
-    A run of dark modules continues the rectangle of the same run on the rows above.
-    """
-    rows = [_runs(row) for row in qr_modules(text)]
-    module = side / (len(rows) + 2 * _QR_QUIET)
-    x, y = x + _QR_QUIET * module, y + _QR_QUIET * module
-    pdf.set_fill_color(0, 0, 0)
-    open_: dict[tuple[int, int], int] = {}  # run -> the row its rectangle began on
-    for r, runs in enumerate([*rows, []]):
-        current = set(runs)
-        for run, top in list(open_.items()):
-            if run not in current:
-                del open_[run]
-                start, end = run
-                pdf.rect(
-                    x + start * module,
-                    y + top * module,
-                    (end - start) * module,
-                    (r - top) * module,
-                    style=RenderStyle.F,
-                )
-        for run in runs:
-            open_.setdefault(run, r)
-
-
 def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None:
     issue = content.issue
     if pdf.get_y() + QR_SIDE_MM + 14 > pdf.h - pdf.b_margin:
@@ -311,7 +274,7 @@ def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None
     pdf.ln(3)
     top = pdf.get_y()
     qr_x = pdf.w - pdf.r_margin - QR_SIDE_MM if lang == "ar" else pdf.l_margin
-    _qr(pdf, seal, qr_x, top, QR_SIDE_MM)
+    draw_qr(pdf, seal, qr_x, top, QR_SIDE_MM)
     text_x = pdf.l_margin if lang == "ar" else pdf.l_margin + QR_SIDE_MM + 5
     width = pdf.epw - QR_SIDE_MM - 5
     pdf.set_xy(text_x, top)
@@ -332,14 +295,28 @@ def _closing(pdf: _Page, content: DocumentContent, seal: str, lang: str) -> None
     pdf.set_font("Amiri", "", 10.5)
     for text, align in lines:
         pdf.set_x(text_x)
-        pdf.cell(width, 5.6, text, align=align, new_x="LMARGIN", new_y="NEXT")
+        pdf.text_cell(width, 5.6, text, align, next_line=True)
     pdf.set_x(text_x)
     pdf.set_font("Amiri", "B", 10.5)
-    pdf.cell(width, 6, issue.number, align="C")
+    pdf.text_cell(width, 6, issue.number, "C")
 
 
 def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
     """The PDF of ``content`` in ``lang`` (ar, fr or bilingual), with its seal."""
+    for _ in range(3):
+        pdf = _laid_out(content, seal=seal, lang=lang)
+        if fonts_key(pdf) == pdf.fonts_key:
+            break
+        # A face gave its glyph codes out anew while this document was laid out.
+    else:
+        raise RuntimeError("the fonts' glyph codes keep being given out anew")
+    try:
+        return bytes(pdf.output(output_producer_class=DocumentOutput))
+    finally:
+        forget_glyph_lookups()
+
+
+def _laid_out(content: DocumentContent, *, seal: str, lang: str) -> _Page:
     pdf = _Page(content)
     issued = datetime.combine(content.issue.issued_on, datetime.min.time(), UTC)
     pdf.set_creation_date(issued)
@@ -354,6 +331,7 @@ def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
     for section in content.sections:
         _section(pdf, section, lang)
     _closing(pdf, content, seal, lang)
+    pdf.footers()
     pdf.embed_file(
         basename=SEAL_ATTACHMENT,
         bytes=seal.encode("ascii"),
@@ -361,7 +339,4 @@ def render_pdf(content: DocumentContent, *, seal: str, lang: str) -> bytes:
         modification_date=issued,
         creation_date=issued,
     )
-    try:
-        return bytes(pdf.output(output_producer_class=SubsettingOutput))
-    finally:
-        forget_glyph_lookups()
+    return pdf

@@ -173,7 +173,7 @@ def _part(r: Reader, name: str, read: Callable[[Reader], T]) -> T | None:
     return read(child) if child is not None else None
 
 
-def _required_part(r: Reader, name: str, read: Callable[[Reader], T]) -> T:
+def required_part(r: Reader, name: str, read: Callable[[Reader], T]) -> T:
     child = r.child(name) or Reader(
         {}, r.path(name), []
     )  # the absence is already recorded
@@ -184,15 +184,15 @@ def read_birth(data: object) -> BirthDeclaration:
     """Parse a birth declaration; raise InvalidInput naming every bad field."""
     r = Reader(data)
     declaration = BirthDeclaration(
-        child=_required_part(r, "child", read_names),
+        child=required_part(r, "child", read_names),
         sex=r.choice("sex", SEXES),
         birth_date=r.date("birth_date"),
         birth_time=r.time("birth_time"),
         birth_place=r.text("birth_place", max_length=160),
         birth_commune=r.optional_text("birth_commune", max_length=24),
         father=_part(r, "father", read_parent),
-        mother=_required_part(r, "mother", read_parent),
-        declarant=_required_part(r, "declarant", read_declarant),
+        mother=required_part(r, "mother", read_parent),
+        declarant=required_part(r, "declarant", read_declarant),
         judgment=_part(r, "judgment", read_judgment),
         first_name_contested=r.flag("first_name_contested"),
     )
@@ -204,7 +204,7 @@ def read_death(data: object) -> DeathDeclaration:
     """Parse a death declaration; raise InvalidInput naming every bad field."""
     r = Reader(data)
     declaration = DeathDeclaration(
-        deceased=_required_part(r, "deceased", read_names),
+        deceased=required_part(r, "deceased", read_names),
         sex=r.choice("sex", SEXES),
         birth_date=r.optional_date("birth_date"),
         birth_place=r.optional_text("birth_place", max_length=160),
@@ -218,7 +218,7 @@ def read_death(data: object) -> DeathDeclaration:
         death_date=r.date("death_date"),
         death_time=r.time("death_time"),
         death_place=r.text("death_place", max_length=160),
-        declarant=_required_part(r, "declarant", read_declarant),
+        declarant=required_part(r, "declarant", read_declarant),
         judgment=_part(r, "judgment", read_judgment),
     )
     r.raise_if_invalid()

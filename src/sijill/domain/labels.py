@@ -103,6 +103,8 @@ NOTICE_KINDS: dict[str, tuple[str, str]] = {
     "latin_transcription": ("تغيير الكتابة اللاتينية", "transcription latine"),
     "recognition": ("إقرار بالبنوة", "reconnaissance"),
     "annulment": ("إلغاء", "annulation"),
+    "declaratory_birth": ("حكم تصريحي بولادة", "jugement déclaratif de naissance"),
+    "declaratory_death": ("حكم تصريحي بوفاة", "jugement déclaratif de décès"),
 }
 
 

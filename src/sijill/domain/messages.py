@@ -372,6 +372,70 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "تم البت في المراجعة {id} ({status})",
         "l'examen {id} est déjà tranché ({status})",
     ),
+    "notice.to_draft": (
+        "notice {id} orders an act registered: draft it from the pre-declarations, "
+        "the notice is closed when the act is signed",
+        "الإشعار {id} يأمر بتسجيل رسم: حرره من التصاريح المسبقة، ويقفل الإشعار عند "
+        "توقيع الرسم",
+        "l'avis {id} ordonne l'inscription d'un acte : dressez-le depuis les "
+        "pré-déclarations, l'avis est clos à la signature de l'acte",
+    ),
+    "office.not_in_network": (
+        "office {code} is not in the network (no key enrolled at the centre)",
+        "المكتب {code} غير مرتبط بالشبكة (لا مفتاح مسجل لدى المركز)",
+        "le bureau {code} n'est pas dans le réseau (aucune clé enregistrée au centre)",
+    ),
+    "office.not_onboarded": (
+        "office {code} was not brought into service from this machine",
+        "المكتب {code} لم يدمج انطلاقا من هذا الجهاز",
+        "le bureau {code} n'a pas été mis en service depuis cette machine",
+    ),
+    "onboard.todo.credentials": (
+        "Hand the officer ({officer}) his sheet in person: a one-time password to "
+        "change at the first sign-in (24 h) and a TOTP secret for an authenticator "
+        "app; then delete the file:",
+        "سلم ضابط الحالة المدنية ({officer}) ورقته يدا بيد: كلمة مرور لمرة واحدة "
+        "تغير عند أول دخول (24 ساعة) ومفتاح TOTP لتطبيق المصادقة؛ ثم احذف الملف:",
+        "Remettre en main propre sa fiche à l'officier ({officer}) : un mot de passe "
+        "à usage unique à changer à la première connexion (24 h) et un secret TOTP "
+        "pour une application d'authentification ; puis supprimer le fichier :",
+    ),
+    "onboard.todo.officer_name": (
+        "Record the officer's own name (the commune president or his delegate): "
+        "the account was opened under the office's title.",
+        "سجل الاسم الشخصي لضابط الحالة المدنية (رئيس الجماعة أو نائبه): فتح "
+        "الحساب باسم صفة المكتب.",
+        "Enregistrer le nom de l'officier (le président de la commune ou son "
+        "délégué) : le compte a été ouvert au titre du bureau.",
+    ),
+    "onboard.todo.serve": (
+        "Copy the office's directory to its server and start it there:",
+        "انسخ مجلد المكتب إلى خادمه وشغله هناك:",
+        "Copier le répertoire du bureau sur son serveur et l'y démarrer :",
+    ),
+    "onboard.todo.agent": (
+        "Start the sync agent beside it:",
+        "شغل وكيل المزامنة بجانبه:",
+        "Démarrer l'agent de synchronisation à côté :",
+    ),
+    "onboard.todo.backup": (
+        "Keep a backup of the office key offline (encrypt it with "
+        "SIJILL_KEY_PASSPHRASE):",
+        "احتفظ بنسخة احتياطية من مفتاح المكتب خارج الشبكة (مشفرة بـ "
+        "SIJILL_KEY_PASSPHRASE):",
+        "Garder une copie de la clé du bureau hors ligne (chiffrée avec "
+        "SIJILL_KEY_PASSPHRASE) :",
+    ),
+    "onboard.todo.staff": (
+        "Appoint the delegate and the clerks:",
+        "عين النائب والموظفين:",
+        "Nommer le délégué et les agents :",
+    ),
+    "onboard.todo.legacy": (
+        "Inventory the legacy paper registers and plan their digitization:",
+        "اجرد السجلات الورقية القديمة وخطط لرقمنتها:",
+        "Inventorier les anciens registres papier et planifier leur numérisation :",
+    ),
     "trust.root_exists": (
         "the ministry root key already exists in {path}; it is never replaced",
         "المفتاح الجذري للوزارة موجود في {path}؛ لا يستبدل أبدا",

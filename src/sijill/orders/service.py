@@ -15,7 +15,7 @@ from sqlalchemy import Connection, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from sijill.domain import events as ev
-from sijill.domain.errors import Conflict, InvalidInput, NotFound, Violation
+from sijill.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Violation
 from sijill.domain.journal import canonical_json
 from sijill.domain.mentions import current_state
 from sijill.domain.namekeys import SAME
@@ -358,3 +358,28 @@ def track_order(reg: Registry, *, actor: Actor, number: str) -> dict[str, Any]:
         **order_view(row),
         "steps": [{"status": s.status, "at": s.at} for s in steps],
     }
+
+
+def my_orders(reg: Registry, *, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    """The orders a citizen placed from his account, newest first (what tracking shows
+    of each; no content of any act). One-off orders, placed without an account, are
+    followed by their number only."""
+    if actor.role != "citizen":
+        raise Forbidden("forbidden.role", {"role": actor.role, "action": "order.mine"})
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "order.track", None)
+        rows = uow.conn.execute(
+            select(orders)
+            .where(orders.c.placed_by == actor.username, orders.c.channel == "account")
+            .order_by(orders.c.created_at.desc(), orders.c.number)
+            .limit(limit)
+        ).all()
+        uow.audit(
+            actor,
+            "order.track",
+            office=None,
+            personal=False,
+            detail={"mine": len(rows)},
+        )
+    return [order_view(row) for row in rows]

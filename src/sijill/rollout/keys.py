@@ -4,11 +4,15 @@ sealed still verify (revoking it is a separate decision: ``sijill keys revoke``)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
+from sijill.documents.trust import TrustStore
 from sijill.domain import events as ev
+from sijill.domain.errors import InvalidInput, Violation
 from sijill.domain.offices import Actor
 from sijill.rollout.onboarding import (
     Ministry,
@@ -76,6 +80,18 @@ def rotate_office_key(reg: Registry, *, actor: Actor, office: str) -> RotatedKey
 def rotate_and_certify(ministry: Ministry, office: str) -> RotatedKey:
     """On the ministry's machine: rotate an onboarded office's key, certify and enroll
     the new one, send the rotation to the centre, publish and copy the trust list."""
+    office = (office or "").strip()
+    with ministry.centre.engine.connect() as conn:
+        onboarded = conn.execute(
+            select(t.onboardings.c.office_code).where(
+                t.onboardings.c.office_code == office,
+                t.onboardings.c.completed_at.is_not(None),
+            )
+        ).first()
+    if onboarded is None or not (ministry.offices_dir / office).is_dir():
+        raise InvalidInput(
+            [Violation("office", "office.not_onboarded", {"code": office})]
+        )
     reg = office_registry(ministry.offices_dir / office, ministry.centre.clock)
     try:
         rotated = rotate_office_key(reg, actor=ministry.actor, office=office)
@@ -99,3 +115,89 @@ def rotate_and_certify(ministry: Ministry, office: str) -> RotatedKey:
     finally:
         reg.engine.dispose()
     return rotated
+
+
+KEY_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def key_register(
+    reg: Registry, *, actor: Actor, trust: TrustStore
+) -> list[dict[str, Any]]:
+    """Every office key the centre has enrolled, newest first: whether the root key
+    certified it, whether the centre still takes its entries, and its revocation."""
+    revoked = {r["k"]: r for r in trust.revocations()}
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "keys.read", None)
+        rows = uow.conn.execute(
+            select(t.enrolled_keys, t.offices.c.name_ar, t.offices.c.name_fr)
+            .join_from(
+                t.enrolled_keys,
+                t.offices,
+                t.offices.c.code == t.enrolled_keys.c.office_code,
+                isouter=True,
+            )
+            .order_by(t.enrolled_keys.c.enrolled_at.desc(), t.enrolled_keys.c.key_id)
+        ).all()
+        uow.audit(
+            actor,
+            "keys.read",
+            office=None,
+            personal=False,
+            detail={"count": len(rows)},
+        )
+    return [
+        {
+            "office": row.office_code,
+            "name_ar": row.name_ar,
+            "name_fr": row.name_fr,
+            "key_id": row.key_id,
+            "enrolled_at": row.enrolled_at,
+            "certified": trust.is_certified(row.key_id),
+            "refused_since": row.revoked_at,
+            "revocation": revoked.get(row.key_id),
+        }
+        for row in rows
+    ]
+
+
+def revoke_key(
+    reg: Registry,
+    *,
+    actor: Actor,
+    trust: TrustStore,
+    passphrase: bytes,
+    key_id: str,
+    reason: str,
+) -> bool:
+    """Revoke an office key: the signed revocation list names it (no seal it made
+    verifies from now on) and the centre refuses its entries. Returns whether the
+    centre had it enrolled. Revoking it again changes nothing but the reason."""
+    problems = []
+    key_id = (key_id or "").strip().lower()
+    if not KEY_ID.fullmatch(key_id):
+        problems.append(Violation("key_id", "choice", {"choices": "16 hex digits"}))
+    reason = (reason or "").strip()
+    if not reason:
+        problems.append(Violation("reason", "required"))
+    elif len(reason) > 400:
+        problems.append(Violation("reason", "text.too_long", {"max": 400}))
+    if problems:
+        raise InvalidInput(problems)
+    uow, _ = reg.unit_of_work()
+    with uow:
+        authorize(uow, actor, "keys.revoke", None)
+        enrolled = uow.conn.execute(
+            select(t.enrolled_keys.c.office_code, t.enrolled_keys.c.revoked_at).where(
+                t.enrolled_keys.c.key_id == key_id
+            )
+        ).first()
+    trust.check_passphrase(passphrase)  # nothing is written with a wrong passphrase
+    at = stamp(reg.now())
+    trust.revoke(key_id=key_id, at=at, reason=reason, passphrase=passphrase)
+    trust.publish(at=at, passphrase=passphrase)
+    if enrolled is not None and enrolled.revoked_at is None:
+        central.revoke_office_key(
+            reg, actor=actor, office=enrolled.office_code, key_id=key_id
+        )
+    return enrolled is not None

@@ -39,6 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from sijill.auth.accounts import Enrolment, open_account
+from sijill.documents.errors import TrustProblem
 from sijill.documents.trust import (
     REVOCATIONS,
     ROOT_CERTIFICATE,
@@ -49,6 +50,7 @@ from sijill.documents.trust import (
 )
 from sijill.domain import events as ev
 from sijill.domain.errors import InvalidInput, Violation
+from sijill.domain.messages import render
 from sijill.domain.offices import Actor, Office
 from sijill.services import offices
 from sijill.services.authz import authorize
@@ -90,6 +92,68 @@ class Ministry:
     template: Path | None = None  # a migrated, empty SQLite file new offices start from
 
 
+def may_onboard(centre: Registry, *, actor: Actor) -> None:
+    """Raise Forbidden unless ``actor`` may bring offices into service."""
+    uow, _ = centre.unit_of_work()
+    with uow:
+        authorize(uow, actor, "office.onboard", None)
+
+
+def open_ministry(
+    centre: Registry,
+    *,
+    actor: Actor,
+    trust: TrustStore,
+    passphrase: bytes,
+    offices_dir: Path,
+    key_passphrase: bytes | None = None,
+    centre_url: str | None = None,
+    template: Path | None = None,
+) -> Ministry:
+    """The ministry's means to onboard, once the actor may and the passphrase opens
+    the root key (else InvalidInput naming ``passphrase``; nothing is written)."""
+    may_onboard(centre, actor=actor)
+    try:
+        trust.check_passphrase(passphrase)
+    except TrustProblem as problem:
+        raise InvalidInput(
+            [Violation("passphrase", problem.rule, problem.params)]
+        ) from None
+    central.open_centre(centre)
+    return Ministry(
+        centre=centre,
+        offices_dir=offices_dir,
+        trust=trust,
+        passphrase=passphrase,
+        actor=actor,
+        centre_url=centre_url,
+        key_passphrase=key_passphrase,
+        template=template,
+    )
+
+
+def office_request(
+    *,
+    commune: str | None = None,
+    consulate: str | None = None,
+    name_ar: str | None = None,
+    name_fr: str | None = None,
+    **options: object,
+) -> OfficeRequest:
+    """The request for a commune's office (its HCP code) or a consulate's
+    (``CC:City`` and its names): exactly one of the two."""
+    commune, consulate = (commune or "").strip(), (consulate or "").strip()
+    if bool(commune) == bool(consulate):
+        raise InvalidInput(
+            [Violation("commune", "choice", {"choices": "commune | consulate"})]
+        )
+    if commune:
+        return commune_request(commune, **options)
+    country, _, city = consulate.partition(":")
+    spec = (country, city, name_ar or "", name_fr or "")
+    return consulate_request(spec, **options)
+
+
 @dataclass(frozen=True)
 class OfficeRequest:
     """The office to bring into service, as the ministry names it."""
@@ -104,6 +168,19 @@ class OfficeRequest:
     legacy_from: int = LEGACY_FROM
 
 
+@dataclass(frozen=True)
+class Todo:
+    """One thing left to do by hand: what (a message code and its parameters) and
+    the path or command it concerns, if any."""
+
+    code: str
+    params: dict[str, str]
+    literal: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        return render(self.code, lang, **self.params)
+
+
 @dataclass
 class Onboarded:
     """What one onboarding did, step by step, and what is left to do by hand."""
@@ -113,11 +190,18 @@ class Onboarded:
     config_path: Path
     steps: list[tuple[str, str]] = field(default_factory=list)
     enrolment: Enrolment | None = None
-    checklist: list[str] = field(default_factory=list)
+    todo: list[Todo] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return any(state == DONE for _, state in self.steps)
+
+    def checklist(self, lang: str = "en") -> list[str]:
+        """What is left to do by hand, in ``lang``, each with its path or command."""
+        return [
+            " ".join(filter(None, (t.text(lang), t.literal.replace("\n", " ; "))))
+            for t in self.todo
+        ]
 
 
 def commune_request(code: str, **options: object) -> OfficeRequest:
@@ -175,8 +259,9 @@ def onboard_office(
     office_reg, created = _database(ministry, request, office_dir)
     note("database", created)
     note("office", _office(ministry, office_reg, request))
-    officer = request.officer_username or f"officer.{tag_of(code)}"
-    note("officer", _officer(ministry, office_reg, request, officer))
+    wanted = request.officer_username or f"officer.{tag_of(code)}"
+    appointed, officer = _officer(ministry, office_reg, request, wanted)
+    note("officer", appointed)
     note("account", _account(ministry, office_reg, officer, office_dir, result))
     note("registers", _registers(ministry, office_reg, code))
     key_id = office_reg.keys.signer(code).key_id
@@ -189,7 +274,7 @@ def onboard_office(
     centre_key = ministry.centre.keys.signer(CENTRE).public_key_hex
     note("config", _config(ministry, request, office_reg, office_dir, centre_key))
     note("complete", _complete(ministry, code))
-    result.checklist = checklist(ministry, request, result, officer, centre_key)
+    result.todo = checklist(ministry, request, result, officer, centre_key)
     office_reg.engine.dispose()
     return result
 
@@ -319,7 +404,9 @@ def _office(ministry: Ministry, reg: Registry, request: OfficeRequest) -> bool:
 
 def _officer(
     ministry: Ministry, reg: Registry, request: OfficeRequest, username: str
-) -> bool:
+) -> tuple[bool, str]:
+    """The office's officer, appointed unless it has one; returns whether he was
+    appointed now and his user name (the one in office, if any)."""
     code = request.office.code
     with reg.engine.connect() as conn:
         holder = conn.execute(
@@ -330,7 +417,7 @@ def _officer(
             )
         ).first()
     if holder is not None:
-        return False
+        return False, str(holder.username)
     office = request.office
     offices.appoint_staff(
         reg,
@@ -343,7 +430,7 @@ def _officer(
         full_name_fr=request.officer_name_fr
         or _title(f"Officier de l'état civil {office.name_fr}", _NOT_LATIN),
     )
-    return True
+    return True, username
 
 
 _NOT_ARABIC = re.compile(r"[^\u0600-\u06FF\u0750-\u077F' \-]")
@@ -618,28 +705,26 @@ def checklist(
     result: Onboarded,
     officer: str,
     centre_key: str,
-) -> list[str]:
-    """What is left to do by hand, in the order it is done."""
-    code, where = request.office.code, result.office_dir
-    items = [
-        f"Hand {where / CREDENTIALS_NAME} to the officer ({officer}) in person: "
-        "a one-time password to change at the first sign-in (24 h) and a TOTP "
-        "secret for an authenticator app; then delete the file.",
-        f"Copy {where} to the office's server and start it: "
-        f"sijill serve --config {result.config_path.name}",
-        f"Start the sync agent there: sijill --data-dir {where} sync --office {code} "
-        f"--centre {ministry.centre_url or DEFAULT_CENTRE_URL} --centre-key {centre_key}",
-        f"Keep a backup of the office key {where / 'keys'} offline "
-        "(encrypt it with SIJILL_KEY_PASSPHRASE).",
-        f"Appoint the delegate and the clerks: sijill --data-dir {where} office "
-        f"appoint --office {code} --username … --role delegate|clerk …",
-        "Inventory the legacy paper registers and plan their digitization "
-        "(sijill digitize import …).",
-    ]
+) -> list[Todo]:
+    """What is left to do by hand, in the order it is done: each a message code (the
+    CLI prints it in English, the ministry's page in Arabic or French), its
+    parameters, and the path or command it names, written as is (left to right)."""
+    code, where = request.office.code, str(result.office_dir)
+    centre = ministry.centre_url or DEFAULT_CENTRE_URL
+    items: list[Todo] = [
+        Todo("onboard.todo.credentials", {"officer": officer},
+             f"{where}/{CREDENTIALS_NAME}"),
+        Todo("onboard.todo.serve", {},
+             f"{where}\nsijill serve --config {result.config_path.name}"),
+        Todo("onboard.todo.agent", {},
+             f"sijill --data-dir {where} sync --office {code} --centre {centre} "
+             f"--centre-key {centre_key}"),
+        Todo("onboard.todo.backup", {}, f"{where}/keys"),
+        Todo("onboard.todo.staff", {},
+             f"sijill --data-dir {where} office appoint --office {code} "
+             "--username … --role delegate|clerk …"),
+        Todo("onboard.todo.legacy", {}, "sijill digitize import …"),
+    ]  # fmt: skip
     if request.officer_name_ar is None:
-        items.insert(
-            1,
-            "Record the officer's own name (the commune president or his delegate): "
-            "the account was opened under the office's title.",
-        )
+        items.insert(1, Todo("onboard.todo.officer_name", {}))
     return items

@@ -73,6 +73,8 @@ POLICY: dict[str, frozenset[str]] = {
     "office.onboard": NATIONAL,
     "office.merge": NATIONAL,
     "office.rotate_key": NATIONAL,
+    "keys.read": NATIONAL,
+    "keys.revoke": NATIONAL,
     "rollout.status": NATIONAL,
     # Orders by post (sijill.orders): placed by anyone identified, produced by the
     # office holding the act, carried by the post.

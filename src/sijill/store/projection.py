@@ -134,6 +134,17 @@ def _draft_cancelled(conn: Connection, office: str, e: ev.DraftCancelled) -> Non
         .where(_draft_row(office, e.draft_id))
         .values(status="cancelled", cancel_reason=e.reason, updated_at=e.at)
     )
+    # A court's judgment must still be carried out: its draft cancelled, it is to be
+    # drafted again (a hospital's pre-declaration is not: the clerk cancelled it).
+    conn.execute(
+        update(t.predeclarations)
+        .where(
+            t.predeclarations.c.office_code == office,
+            t.predeclarations.c.draft_id == e.draft_id,
+            t.predeclarations.c.sender_kind == "court",
+        )
+        .values(status="received", draft_id=None)
+    )
 
 
 def _act_signed(
@@ -171,6 +182,21 @@ def _act_signed(
         update(t.drafts)
         .where(_draft_row(office, e.draft_id))
         .values(status="signed", act_id=e.act_id, updated_at=e.at)
+    )
+    # Drafted from a declaratory judgment's notice (its id is the pre-declaration's):
+    # the act signed, the judgment is carried out.
+    conn.execute(
+        update(t.office_notices)
+        .where(
+            t.office_notices.c.office_code == office,
+            t.office_notices.c.status == "received",
+            t.office_notices.c.kind.like("declaratory_%"),
+            t.office_notices.c.notice_id
+            == select(t.drafts.c.predeclaration_id)
+            .where(_draft_row(office, e.draft_id))
+            .scalar_subquery(),
+        )
+        .values(status="applied", closed_at=e.at)
     )
     _set_register(conn, office, e.year, e.kind, last_number=e.number)
     if keys is None:
@@ -258,6 +284,24 @@ def _notice_received(conn: Connection, office: str, e: ev.NoticeReceived) -> Non
             "received_at": e.at,
         },
     )
+    if e.kind.startswith("declaratory_"):
+        # A late registration ordered by a court: no act to write on yet. The clerk
+        # drafts it like a pre-declaration, under the notice's id.
+        judgment = e.mention.get("source") or {}
+        conn.execute(
+            insert(t.predeclarations),
+            {
+                "office_code": office,
+                "predeclaration_id": e.notice_id,
+                "kind": e.kind.removeprefix("declaratory_"),
+                "sender_kind": "court",
+                "sender_name": str(judgment.get("court", ""))[:120],
+                "sender_ref": str(judgment.get("reference", ""))[:60],
+                "data": e.mention.get("data") or {},
+                "status": "received",
+                "received_at": e.at,
+            },
+        )
     # At the centre, the journals of a merged office and of the office holding its
     # registers are applied independently: the mention may already be there.
     applied = conn.execute(
@@ -282,6 +326,14 @@ def _notice_returned(conn: Connection, office: str, e: ev.NoticeReturned) -> Non
         update(t.office_notices)
         .where(_office_notice_row(office, e.notice_id))
         .values(status="returned", closed_at=e.at, return_reason=e.reason)
+    )
+    conn.execute(  # a declaratory judgment sent back is no longer to be drafted
+        update(t.predeclarations)
+        .where(
+            t.predeclarations.c.office_code == office,
+            t.predeclarations.c.predeclaration_id == e.notice_id,
+        )
+        .values(status="returned")
     )
 
 

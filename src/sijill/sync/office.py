@@ -260,6 +260,10 @@ def apply_notice(reg: Registry, *, actor: Actor, office: str, notice_id: str) ->
     """The officer applies a notice: the mention it carries, signed, on the act it names."""
     with reg.engine.connect() as conn:
         row = acts.open_notice(conn, office, notice_id)
+        if row.kind.startswith(
+            "declaratory_"
+        ):  # no act yet: it is drafted, then signed
+            raise Conflict("notice.to_draft", {"id": notice_id})
         act_office = (
             None if row.target_ref is None else ActRef.parse(row.target_ref).office
         )
@@ -366,10 +370,11 @@ def record_event(
 
 
 def check_event(
-    kind: str, parties: object, mention: object
+    kind: str, parties: object, mention: object, *, act_kind: str = "birth"
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The parties and the mention of an event to record, checked as each birth act
-    will carry it; raises InvalidInput naming each problem."""
+    """The parties and the mention of an event to record, checked as each act (a
+    birth act, or for a ruling on a death act, that act) will carry it; raises
+    InvalidInput naming each problem."""
     problems: list[Violation] = []
     if kind not in MENTION_KINDS or kind in ("death",):
         problems.append(
@@ -411,9 +416,7 @@ def check_event(
             **body,
             "data": {**(body.get("data") or {}), "spouse": parties[1]["names"]},
         }
-    read_mention(
-        sample, act_kind="birth"
-    )  # what each birth act will carry, checked now
+    read_mention(sample, act_kind=act_kind)  # what each act will carry, checked now
     return parties, body
 
 

@@ -52,19 +52,22 @@ def _enrolled(conn: Connection, office: str) -> bool:
     )
 
 
-def _parse_ref(text: object) -> ActRef | None:
+def _parse_ref(text: object, kind: str = "birth") -> ActRef | None:
     if not isinstance(text, str):
         return None
     try:
         ref = ActRef.parse(text)
     except InvalidInput:
         return None
-    return ref if ref.kind == "birth" else None
+    return ref if ref.kind == kind else None
 
 
 def locate(conn: Connection, subject: dict[str, Any]) -> tuple[str | None, list[str]]:
-    """The birth act ``subject`` designates, or None and the candidate acts."""
-    ref = _parse_ref(subject.get("birth_act_ref"))
+    """The act ``subject`` designates (a ruling on a death act names it by
+    ``act_ref``; anything else designates a birth act), or None and the candidates."""
+    ref = _parse_ref(subject.get("act_ref"), "death") or _parse_ref(
+        subject.get("birth_act_ref")
+    )
     if ref is not None:
         # An office not (yet) in the network cannot take the notice: it waits, matched.
         return (str(ref) if _enrolled(conn, ref.office) else None), [str(ref)]
@@ -145,6 +148,9 @@ def _held(conn: Connection, ref: str) -> bool:
 
 
 def _recorded(conn: Connection, e: ev.EventRecorded) -> list[Route]:
+    if e.kind.startswith("declaratory_"):  # no act yet: to the office that registers it
+        (party,) = e.parties
+        return [Route(e.kind, party["office"], None, party, dict(e.mention), [])]
     routes = []
     for party in e.parties:
         mention = dict(e.mention)

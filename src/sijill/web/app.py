@@ -45,7 +45,7 @@ from sijill.web.nav import menu
 from sijill.web.officer import officer_router
 from sijill.web.order_pages import order_pages
 from sijill.web.orders import orders_router
-from sijill.web.rollout import rollout_router
+from sijill.web.rollout import MinistryPlaces, rollout_router
 from sijill.web.search import search_router
 from sijill.web.stats import stats_router
 from sijill.web.supervise import supervise_router
@@ -70,6 +70,7 @@ def _templates() -> Jinja2Templates:
         spell_gregorian=spell_gregorian,
         to_hijri=to_hijri,
         with_lang=with_lang,
+        hijri_of=hijri_of,
     )
     templates.env.filters["spelled"] = lambda iso, lang: spell_gregorian(
         iso if isinstance(iso, date) else date.fromisoformat(str(iso)), lang
@@ -87,6 +88,16 @@ def both_calendars(iso: object, lang: str) -> str:
     hijri = to_hijri(day)
     gregorian = spell_gregorian(day, lang)
     return gregorian if hijri is None else f"{gregorian} · {hijri.spelled(lang)}"
+
+
+def hijri_of(iso: object, lang: str) -> str:
+    """The Hijri spelling of a typed day, or nothing while it is not a whole date."""
+    try:
+        day = date.fromisoformat(str(iso))
+    except ValueError:
+        return ""
+    found = to_hijri(day)
+    return "" if found is None else found.spelled(lang)
 
 
 def with_lang(request: object, lang: str) -> str:
@@ -263,6 +274,20 @@ def _api(reg: Registry) -> APIRouter:
             "signed_at": view.signed_at,
         }
 
+    @router.get("/calendar/hijri")
+    def hijri(
+        day: Annotated[str, Query(max_length=10)],
+        lang: Annotated[str, Query(pattern="^(ar|fr)$")] = "ar",
+    ) -> dict[str, str | None]:
+        """A Gregorian day in the Umm al-Qura calendar, spelled as acts write it
+        (null outside the calendar's tables, 1924–2077)."""
+        found = to_hijri(_day("day", day))
+        return {
+            "day": day,
+            "hijri": None if found is None else found.isoformat(),
+            "spelled": None if found is None else found.spelled(lang),
+        }
+
     @router.post("/offices/{code}/predeclarations", status_code=201)
     def predeclare(
         code: str, body: Annotated[dict[str, Any], Body()], actor: CurrentActor
@@ -285,8 +310,9 @@ def _api(reg: Registry) -> APIRouter:
     return router
 
 
-# Pages load nothing from elsewhere and run no script: a name that slipped past the
-# escaping could still not run. The API docs page (Swagger UI) is the one exception.
+# Pages load nothing from elsewhere and run no inline script, only the few lines served
+# from /static: a name that slipped past the escaping could still not run. The API docs
+# page (Swagger UI) is the one exception.
 CSP = (
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; "
     "base-uri 'none'; object-src 'none'"
@@ -309,9 +335,17 @@ async def _protective_headers(
 
 
 def create_app(
-    reg: Registry, *, role: str = "office", order_ports: OrderPorts | None = None
+    reg: Registry,
+    *,
+    role: str = "office",
+    order_ports: OrderPorts | None = None,
+    places: MinistryPlaces | None = None,
 ) -> FastAPI:
-    """The web application over ``reg``: an office server, or the central registry."""
+    """The web application over ``reg``: an office server, or the central registry.
+
+    ``places``: where the ministry's machine keeps the offices it brings into service
+    (by default ``offices/`` beside the registry's keys directory).
+    """
     projector = Worker(reg) if role == "central" else None
     ports = order_ports or OrderPorts()
     # Where the centre's keys are (its servers; a one-machine demo), orders accepted
@@ -348,7 +382,8 @@ def create_app(
 
         app.include_router(sync.router(reg, projector))
         app.include_router(_centre_pages(reg))
-        app.include_router(rollout_router(reg, _page))
+        where = places or MinistryPlaces(reg.keys.directory.parent / "offices")
+        app.include_router(rollout_router(reg, _page, where))
         app.include_router(justice_router(reg, _page))
     app.include_router(_api(reg))
     app.include_router(auth_router())

@@ -13,9 +13,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from sijill.domain.calendars import to_hijri
-from sijill.domain.errors import Forbidden, InvalidInput
+from sijill.domain.errors import Conflict, Forbidden, InvalidInput
 from sijill.domain.offices import Actor
 from sijill.search.service import draft_duplicates, search_acts
 from sijill.services import drafts, worklists
@@ -44,22 +45,16 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
         values: dict[str, str],
         refused: forms.Refusal | None = None,
         predeclaration: dict[str, Any] | None = None,
+        amending: str | None = None,
     ) -> Response:
-        response = page(
-            request,
-            "declare.html",
-            {
-                "kind": kind,
-                "sections": forms.FORMS[kind],
-                "values": values,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-                "predeclaration": predeclaration,
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {
+            "kind": kind,
+            "sections": forms.FORMS[kind],
+            "values": values,
+            "predeclaration": predeclaration,
+            "amending": amending,
+        }
+        return forms.answered(page, request, "declare.html", context, refused)
 
     @router.get("/declare/{kind}")
     def declare_form(
@@ -116,6 +111,51 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
             else []
         )
         return page(request, "draft.html", draft_context(row, found))
+
+    @router.get("/drafts/{draft_id}/amend")
+    def amend_form(
+        request: Request,
+        draft_id: Annotated[str, Path(max_length=36)],
+        actor: CurrentActor,
+    ) -> Response:
+        """The declaration form again, filled in with the draft as it stands."""
+        office = own_office(actor)
+        row = worklists.get_draft(reg, actor=actor, office=office, draft_id=draft_id)
+        if row["status"] != "open":
+            raise Conflict("draft.not_open", {"id": draft_id, "status": row["status"]})
+        values = forms.prefill(row["data"], row["kind"])
+        return form_page(request, row["kind"], values, amending=draft_id)
+
+    @router.post("/drafts/{draft_id}/amend")
+    async def amend(
+        request: Request,
+        draft_id: Annotated[str, Path(max_length=36)],
+        actor: CurrentActor,
+    ) -> Response:
+        """The draft replaced by what is typed, re-checked whole; or the form again
+        with its refusals and everything typed."""
+        office = own_office(actor)
+        row = await run_in_threadpool(
+            lambda: worklists.get_draft(
+                reg, actor=actor, office=office, draft_id=draft_id
+            )
+        )
+        kind = row["kind"]
+        values = forms.typed(await request.form(), kind)
+        try:
+            await run_in_threadpool(
+                lambda: drafts.amend_draft(
+                    reg,
+                    actor=actor,
+                    office=office,
+                    draft_id=draft_id,
+                    data=forms.declaration(values, kind),
+                )
+            )
+        except InvalidInput as error:
+            refused = forms.refusal(error, language(request), kind)
+            return form_page(request, kind, values, refused, amending=draft_id)
+        return RedirectResponse(f"/drafts/{draft_id}", status_code=303)
 
     @router.post("/drafts/{draft_id}/cancel")
     def cancel(
@@ -190,19 +230,8 @@ def counter_router(reg: Registry, page: Page) -> APIRouter:
                 result = search_acts(reg, actor=actor, **asked)
             except InvalidInput as error:
                 refused = forms.refusal(error, language(request))
-        response = page(
-            request,
-            "search.html",
-            {
-                "values": asked,
-                "result": result,
-                "refused": refused,
-                "errors": refused.by_field if refused else {},
-            },
-        )
-        if refused is not None:
-            response.status_code = 422
-        return response
+        context = {"values": asked, "result": result}
+        return forms.answered(page, request, "search.html", context, refused)
 
     return router
 

@@ -7,9 +7,12 @@ violation finds its field without a table of its own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from starlette.responses import Response
 
 from sijill.domain.acts import RELATIONSHIPS, SEXES
 from sijill.domain.errors import InvalidInput
@@ -170,6 +173,22 @@ DEATH_FORM: tuple[Section, ...] = (
     _JUDGMENT,
 )
 FORMS = {"birth": BIRTH_FORM, "death": DEATH_FORM}
+
+
+def _with_required_judgment(form: tuple[Section, ...]) -> tuple[Section, ...]:
+    judgment = dataclasses.replace(
+        _JUDGMENT,
+        optional=False,
+        hint=None,
+        title=("الحكم التصريحي", "Le jugement déclaratif"),
+        fields=tuple(dataclasses.replace(f, required=True) for f in _JUDGMENT.fields),
+    )
+    return tuple(judgment if s is _JUDGMENT else s for s in form)
+
+
+# A court's declaratory judgment: the declaration it orders registered, judgment first
+# among the refusals' concerns (the same fields, so refusals find them).
+DECLARATORY_FORMS = {kind: _with_required_judgment(f) for kind, f in FORMS.items()}
 DEFAULTS = {
     "birth": {"father.nationality": "MA", "mother.nationality": "MA"},
     "death": {"nationality": "MA"},
@@ -271,3 +290,22 @@ def label_of(name: str, lang: str) -> str:
 def field_id(name: str) -> str:
     """The HTML id of a field: dots read as selectors, so they become dashes."""
     return "f-" + name.replace(".", "-")
+
+
+def answered(
+    page: Callable[..., Response],
+    request: Any,
+    name: str,
+    context: Mapping[str, Any],
+    refused: Refusal | None = None,
+) -> Response:
+    """A form's page: with a refusal, its messages placed by field (``refused``,
+    ``errors``) and the status 422; everything typed is in ``context``."""
+    response = page(
+        request,
+        name,
+        {**context, "refused": refused, "errors": refused.by_field if refused else {}},
+    )
+    if refused is not None:
+        response.status_code = 422
+    return response

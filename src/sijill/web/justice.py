@@ -4,19 +4,21 @@ use case as the API and the CLI, refusals shown next to their fields."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sijill.domain.errors import InvalidInput
 from sijill.domain.mentions import correctable_fields
 from sijill.services.context import Registry
-from sijill.sync.justice import RULINGS, submit_ruling
-from sijill.web.deps import CurrentActor
+from sijill.sync.justice import RULINGS, submit_declaratory_judgment, submit_ruling
+from sijill.web import forms
+from sijill.web.deps import CurrentActor, language
 
 Page = Callable[[Request, str, dict[str, Any]], Response]
+Kind = Annotated[str, Path(pattern="^(birth|death)$")]
 # What the form offers each authority (a recognition names a father: not on this form).
 FORM_KINDS = {
     "court": ("correction_judgment", "annulment"),
@@ -27,9 +29,11 @@ TEXT = ("kind", "act", "source.reference", "source.date", "data.field", "data.va
 
 
 def _fields(role: str) -> dict[str, tuple[str, ...]]:
-    return {
-        kind: correctable_fields(kind, "birth") for kind in FORM_KINDS.get(role, ())
-    }
+    """The fields the role's correction may change, per kind of act (birth, death)."""
+    kinds = [k for k in FORM_KINDS.get(role, ()) if k.startswith("correction")]
+    if not kinds:
+        return {}
+    return {act: correctable_fields(kinds[0], act) for act in ("birth", "death")}
 
 
 def justice_router(reg: Registry, page: Page) -> APIRouter:
@@ -89,5 +93,53 @@ def justice_router(reg: Registry, page: Page) -> APIRouter:
             response.status_code = 422
             return response
         return RedirectResponse(f"/rulings?sent={record}", 303)
+
+    def declaratory_page(
+        request: Request,
+        kind: str,
+        values: dict[str, str],
+        refused: forms.Refusal | None = None,
+    ) -> Response:
+        context = {
+            "kind": kind,
+            "sections": forms.DECLARATORY_FORMS[kind],
+            "values": values,
+            "sent": request.query_params.get("sent"),
+        }
+        return forms.answered(page, request, "declaratory.html", context, refused)
+
+    @router.get("/declaratory/{kind}")
+    def declaratory_form(request: Request, kind: Kind, actor: CurrentActor) -> Response:
+        """A court orders a birth or a death registered late."""
+        if actor.role != "court":  # the page of a use case one may not call
+            submit_declaratory_judgment(
+                reg, actor=actor, kind=kind, office="", judgment={}, declaration={}
+            )
+        return declaratory_page(request, kind, dict(forms.DEFAULTS[kind]))
+
+    @router.post("/declaratory/{kind}")
+    async def declaratory(
+        request: Request, kind: Kind, actor: CurrentActor
+    ) -> Response:
+        form = await request.form()
+        values = forms.typed(form, kind)
+        values["office"] = str(form.get("office") or "").strip()
+        declaration = forms.declaration(values, kind)
+        judgment = declaration.pop("judgment", None) or {}
+        try:
+            record = await run_in_threadpool(
+                lambda: submit_declaratory_judgment(
+                    reg,
+                    actor=actor,
+                    kind=kind,
+                    office=values["office"],
+                    judgment=judgment,
+                    declaration=declaration,
+                )
+            )
+        except InvalidInput as refusal:
+            found = forms.refusal(refusal, language(request), kind)
+            return declaratory_page(request, kind, values, found)
+        return RedirectResponse(f"/rulings/declaratory/{kind}?sent={record}", 303)
 
     return router

@@ -62,10 +62,31 @@ MENU: tuple[Entry, ...] = (
         centre_only=True,
     ),
     Entry(
+        "/rollout/onboard",
+        "إدماج مكتب",
+        "Mettre un bureau en service",
+        frozenset({"ministry"}),
+        centre_only=True,
+    ),
+    Entry(
+        "/rollout/keys",
+        "مفاتيح المكاتب",
+        "Clés des bureaux",
+        frozenset({"ministry"}),
+        centre_only=True,
+    ),
+    Entry(
         "/orders/new",
         "طلب وثيقة",
         "Commander un document",
         frozenset({"citizen"}) | STAFF,
+        centre_only=True,
+    ),
+    Entry(
+        "/orders/mine",
+        "طلباتي",
+        "Mes commandes",
+        frozenset({"citizen"}),
         centre_only=True,
     ),
     Entry(

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sijill.domain.errors import Conflict, DomainError, InvalidInput
 from sijill.orders import office, post
 from sijill.orders.ports import OrderPorts
-from sijill.orders.service import place_order, track_order
+from sijill.orders.service import my_orders, place_order, track_order
 from sijill.services.context import Registry
 from sijill.web.deps import CurrentActor
 from sijill.web.orders import requester_of
@@ -134,6 +134,12 @@ def order_pages(
             # Being matched and routed at the centre: the page looks again shortly.
             response.headers["Refresh"] = "2"
         return response
+
+    @router.get("/orders/mine")
+    def mine(request: Request, actor: CurrentActor) -> Response:
+        """The orders a citizen placed from his account, each with where it stands."""
+        found = my_orders(reg, actor=actor)
+        return page(request, "orders_mine.html", {"orders": found, "steps": STEPS})
 
     @router.get("/orders/to-produce")
     def my_office(actor: CurrentActor) -> Response:

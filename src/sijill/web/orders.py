@@ -18,7 +18,7 @@ from sijill.domain.offices import Actor
 from sijill.orders import levels, office, post
 from sijill.orders.authorizations import record_authorization
 from sijill.orders.ports import OrderPorts
-from sijill.orders.service import PUBLIC, place_order, track_order
+from sijill.orders.service import PUBLIC, my_orders, place_order, track_order
 from sijill.services.context import Registry
 from sijill.web.deps import SESSION_COOKIE, CurrentActor, signed_in
 
@@ -165,6 +165,11 @@ def orders_router(
         """Record an authorization or a guardianship, at a counter."""
         code = record_authorization(reg, actor=actor, **_clean(body))
         return {"authorization": code}
+
+    @router.get("/orders/mine")
+    def mine(actor: CurrentActor) -> dict[str, Any]:
+        """A citizen's own orders, placed from his account, newest first."""
+        return {"orders": my_orders(reg, actor=actor)}
 
     @router.get("/orders/{number}")
     async def track(

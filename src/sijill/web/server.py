@@ -16,6 +16,7 @@ from sijill.bootstrap import bootstrap
 from sijill.config import Settings
 from sijill.orders.ports import ports_from_environment
 from sijill.web.app import create_app
+from sijill.web.rollout import MinistryPlaces
 
 ROLE_VARIABLE = "SIJILL_SERVE_ROLE"
 
@@ -28,6 +29,7 @@ def app_from_environment() -> FastAPI:
         reg,
         role=os.environ.get(ROLE_VARIABLE, "office"),
         order_ports=ports_from_environment(settings.data_dir),
+        places=MinistryPlaces(settings.data_dir / "offices", settings.key_passphrase),
     )
     settle_memory()
     return app

@@ -1,5 +1,6 @@
-"""The supervisor's screens: the province's quality figures and overdue notices, and
-the queue of suspected duplicates. Each calls the use case the CLI calls."""
+"""The supervisor's screens: the province's quality figures, overdue notices and
+orders, the time orders take to be delivered, and the queue of suspected duplicates.
+Each calls the use case the CLI and the API call."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sijill.orders import levels
 from sijill.quality.province import province_quality
 from sijill.search import review
 from sijill.services.context import Registry
 from sijill.sync.overdue import OVERDUE_DAYS, overdue_notices
 from sijill.web.deps import CurrentActor
+from sijill.web.order_pages import STEPS
 
 Page = Callable[[Request, str, dict[str, Any]], Response]
 # Who may decide on a pair (search.review.decide): the officer, or the ministry.
@@ -35,6 +38,8 @@ def supervise_router(reg: Registry, page: Page) -> APIRouter:
         overdue = overdue_notices(
             reg, actor=actor, province=province, overdue_days=days
         )
+        late_orders = levels.overdue_orders(reg, actor=actor)
+        delivery = levels.delivery_times(reg, actor=actor)
         return page(
             request,
             "supervise.html",
@@ -42,6 +47,9 @@ def supervise_router(reg: Registry, page: Page) -> APIRouter:
                 "offices": offices,
                 "batches": batches,
                 "overdue": overdue,
+                "late_orders": late_orders,
+                "delivery": delivery,
+                "order_steps": STEPS,
                 "worst_field": _worst_field,
             },
         )
