@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, text
 
 from sijill.domain.offices import SYSTEM
 from sijill.services import acts, drafts, journal
@@ -145,8 +145,40 @@ def enroll(centre: Registry, reg: Registry, code: str) -> None:
     )
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, every thread) the processes ``pids`` have used so far.
+
+    Read from /proc: on another system, nothing is counted.
+    """
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def postgres_pids(centre: Registry) -> list[int]:
+    """The PostgreSQL backends serving the centre's database."""
+    with centre.engine.connect() as conn:
+        return list(
+            conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                )
+            ).scalars()
+        )
+
+
 def throughput(
-    work: Path, centre: Registry, url: str, births: int, http: httpx.Client
+    work: Path,
+    centre: Registry,
+    url: str,
+    births: int,
+    http: httpx.Client,
+    server: CentreServer,
 ) -> None:
     clock = Clock()
     reg, staff = office(work, TANGER, clock)
@@ -163,14 +195,28 @@ def throughput(
         f"({births:,} births; filled in {filled:.0f} s, not timed)"
     )
     client = client_for(http, reg, TANGER, url)
+    centre_pid = server.process.pid if server.process is not None else 0
+    backends = {pid: cpu_seconds([pid]) for pid in postgres_pids(centre)}
+    centre_cpu, office_cpu = cpu_seconds([centre_pid]), time.process_time()
+    load = os.getloadavg()[0]
     start = time.perf_counter()
     report = remote.push(reg, client, TANGER)
     elapsed = time.perf_counter() - start
+    office_cpu = time.process_time() - office_cpu
+    centre_cpu = cpu_seconds([centre_pid]) - centre_cpu
+    postgres_cpu = sum(
+        cpu_seconds([pid]) - backends.get(pid, 0.0) for pid in postgres_pids(centre)
+    )
     assert report.refused is None and report.held == total, report
     print(
         f"  push                 {total:,} entries in {elapsed:.2f} s = "
         f"{total / elapsed:,.0f} entries/s  (goal ≥ 5,000/s; batches of "
         f"{remote.PUSH_BATCH})"
+    )
+    print(
+        f"    CPU used           centre {centre_cpu:.2f} s, office {office_cpu:.2f} s, "
+        f"PostgreSQL {postgres_cpu:.2f} s (load average before: "
+        f"{load:.1f})"
     )
     wait_applied(centre, timeout=600)
     applied = time.perf_counter() - start
@@ -414,7 +460,7 @@ def main() -> None:
         )
         try:
             with httpx.Client(timeout=httpx.Timeout(120, connect=10)) as http:
-                throughput(work, centre, server.url, args.births, http)
+                throughput(work, centre, server.url, args.births, http, server)
                 catch_up(
                     work, centre, server.url, args.acts, http, args.deaths_by_names
                 )

@@ -201,6 +201,44 @@ def test_a_gap_a_broken_link_or_an_altered_payload_stops_the_batch_at_that_entry
     assert "hash" in (result.reason or "")
 
 
+def test_two_entries_under_one_sequence_are_each_checked_on_their_own(
+    network: Network,
+) -> None:
+    fes = network.office(FES)
+    wire = _wire(fes)
+    # A second entry 2, linked and hashed right but signed by no one, sent before the
+    # genuine one: the genuine entry's signature must not vouch for it.
+    import json
+
+    payload = json.loads(unb64(wire[1]["payload"]))
+    payload["by"] = "someone.else"
+    altered = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    twin = {
+        **wire[1],
+        "payload": b64(altered),
+        "entry_hash": entry_digest(FES, 2, wire[1]["prev_hash"], altered),
+        "signature": wire[1]["signature"],
+    }
+    body = _batch(fes, [wire[0], twin, *wire[1:]])
+    result = central.receive_batch(network.centre, body=body)
+    assert (result.held, result.refused_seq) == (1, 2)
+    assert "signature" in (result.reason or "")
+    assert _hashes(network.centre) == _hashes(fes.reg)[:1]
+    assert remote.push(fes.reg, fes.client, FES).refused is None
+    assert _hashes(network.centre) == _hashes(fes.reg)
+
+
+def _hashes(reg: Registry) -> list[str]:
+    with reg.engine.connect() as conn:
+        return list(
+            conn.execute(
+                select(t.journal.c.entry_hash)
+                .where(t.journal.c.office_code == FES)
+                .order_by(t.journal.c.seq)
+            ).scalars()
+        )
+
+
 def test_entries_from_an_unknown_office_or_with_a_forged_batch_signature_are_refused(
     network: Network, tmp_path: Path
 ) -> None:

@@ -402,6 +402,7 @@ def serve(
 
     from sijill.web.app import create_app
     from sijill.web.rollout import MinistryPlaces
+    from sijill.web.server import settle_memory
 
     st = state(ctx)
     given: dict[str, Any] = {"host": host, "port": port, "role": role, "office": office}
@@ -463,8 +464,10 @@ def serve(
         return
     ports = ports_from_environment(settings.data_dir)
     places = MinistryPlaces(settings.data_dir / "offices", settings.key_passphrase)
+    app = create_app(reg, role=role, order_ports=ports, places=places)
+    settle_memory()
     uvicorn.run(
-        create_app(reg, role=role, order_ports=ports, places=places),
+        app,
         host=address,
         port=number,
         log_level="warning",

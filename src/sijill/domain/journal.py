@@ -17,15 +17,16 @@ GENESIS = "0" * 64
 _DOMAIN_TAG = b"sijill.journal.v1\x00"
 
 
+# Made once: json.dumps with these options would build an encoder at every call,
+# and the centre encodes the header of every entry it receives.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> bytes:
     """One byte string per value: sorted keys, no spaces, UTF-8 (RFC 8785 style)."""
-    return json.dumps(
-        value,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-    ).encode("utf-8")
+    return _CANONICAL.encode(value).encode("utf-8")
 
 
 def entry_digest(office: str, seq: int, prev_hash: str, payload: bytes) -> str:

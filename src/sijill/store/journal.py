@@ -218,9 +218,9 @@ def store_replicas(conn: Connection, office: str, rows: list[dict[str, Any]]) ->
     centre as they arrive, at an office rebuilt from the centre's copy.
 
     The rows (``replica_row``) follow the journal head, verified by the caller; one
-    statement for all.
+    statement for all, the payloads sent as bytes.
     """
-    insert_rows(conn, t.journal, rows)
+    insert_rows(conn, t.journal, rows, binary=True)
     conn.execute(
         update(t.journal_heads)
         .where(t.journal_heads.c.office_code == office)

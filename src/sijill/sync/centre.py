@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +25,7 @@ from sijill.services.context import Registry
 from sijill.store import tables as t
 from sijill.store.holders import holder_of
 from sijill.store.journal import decode_payload, replica_row, store_replicas
-from sijill.store.keys import key_id_of, verify, verify_all
+from sijill.store.keys import key_id_of, verify, verifying
 from sijill.store.uow import UnitOfWork
 from sijill.sync.projector import open_cursor, project
 from sijill.sync.protocol import (
@@ -227,17 +228,37 @@ def alarm(
     )
 
 
+@dataclass(frozen=True)
+class _Examined:
+    """What an entry is by itself, before its place in the chain is known."""
+
+    hash_ok: bool
+    event: ev.Event | None  # None: the payload is not a known journal event
+
+
+def _examine(office: str, wire: WireEntry) -> _Examined:
+    """Hash the payload once and decode it once."""
+    e = wire.entry
+    hash_ok = entry_digest(office, e.seq, e.prev_hash, e.payload) == e.entry_hash
+    try:
+        event: ev.Event | None = decode_payload(e.payload)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        event = None
+    return _Examined(hash_ok, event)
+
+
 def _entry_problem(
     office: str,
     wire: WireEntry,
     prev_hash: str,
     keys: dict[str, tuple[str, str | None]],
     signed: bool,
+    hash_ok: bool,
 ) -> str | None:
     e = wire.entry
     if e.prev_hash != prev_hash:
         return "previous-hash link does not match the entry before it"
-    if entry_digest(office, e.seq, e.prev_hash, e.payload) != e.entry_hash:
+    if not hash_ok:
         return "payload does not match its hash"
     if e.key_id not in keys:
         return f"key {e.key_id} is not enrolled for office {office}"
@@ -249,10 +270,11 @@ def _entry_problem(
     return None
 
 
-def _signed(
+def _signing(
     wires: list[WireEntry], keys: dict[str, tuple[str, str | None]]
-) -> list[bool]:
-    """Whether each entry's signature verifies under the key it names (all at once)."""
+) -> Callable[[], list[bool]]:
+    """Start checking each entry's signature under the key it names, on the other
+    cores; call the result for the answers, in order."""
     checks, known = [], []
     for wire in wires:
         e = wire.entry
@@ -264,8 +286,13 @@ def _signed(
                 known[-1] = False
                 continue
             checks.append((keys[e.key_id][0], digest, e.signature))
-    results = iter(verify_all(checks))
-    return [next(results) if ok else False for ok in known]
+    answers = verifying(checks)
+
+    def signed() -> list[bool]:
+        results = iter(answers())
+        return [next(results) if ok else False for ok in known]
+
+    return signed
 
 
 def _foreign(office: str, event: ev.Event) -> bool:
@@ -383,7 +410,13 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
         wires = sorted(batch.entries, key=lambda w: w.entry.seq)
         held = _held(uow.conn, office, [w.entry.seq for w in wires], head.seq)
         new = [w for w in wires if w.entry.seq > head.seq]
-        signed = dict(zip((w.entry.seq for w in new), _signed(new, keys), strict=True))
+        # The signatures are checked on the other cores while this thread hashes and
+        # decodes each payload (once). Both are kept by entry (its object), not by
+        # sequence: two different entries sent under one sequence are judged each on
+        # its own.
+        signing = _signing(new, keys)
+        examined = {id(w): _examine(office, w) for w in new}
+        signed = dict(zip(map(id, new), signing(), strict=True))
         held_hash, rows = head.hash, []
         for wire in wires:
             e = wire.entry
@@ -408,7 +441,7 @@ def receive_batch(reg: Registry, *, body: object) -> BatchResult:
                 result.reason = f"gap: entry {result.held + 1} is expected first"
                 break
             reason, event_type = _admit(
-                office, wire, held_hash, keys, signed.get(e.seq, False)
+                office, wire, held_hash, keys, signed[id(wire)], examined[id(wire)]
             )
             if event_type is None:
                 result.refused_seq, result.reason = e.seq, reason
@@ -468,18 +501,17 @@ def _admit(
     prev_hash: str,
     keys: dict[str, tuple[str, str | None]],
     signed: bool,
+    examined: _Examined,
 ) -> tuple[str | None, str | None]:
     """(None, event type) for an entry the centre may store; (why not, None) otherwise."""
-    problem = _entry_problem(office, wire, prev_hash, keys, signed)
+    problem = _entry_problem(office, wire, prev_hash, keys, signed, examined.hash_ok)
     if problem is not None:
         return problem, None
-    try:
-        event = decode_payload(wire.entry.payload)
-    except (ValueError, KeyError, TypeError):
+    if examined.event is None:
         return "payload is not a known journal event", None
-    if _foreign(office, event):
+    if _foreign(office, examined.event):
         return "the entry concerns another office's act", None
-    return None, event.type
+    return None, examined.event.type
 
 
 def verify_request(
@@ -772,7 +804,9 @@ class LocalCentre:
         self.reg = reg
         self.office = office
 
-    def push(self, batch: dict[str, Any]) -> dict[str, Any]:
+    def push(
+        self, batch: dict[str, Any], encoded: bytes | None = None
+    ) -> dict[str, Any]:
         if batch.get("office") != self.office:
             raise Forbidden("office.unknown", {"code": str(batch.get("office"))})
         answer = receive_batch(self.reg, body=batch).to_json()

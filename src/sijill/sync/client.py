@@ -17,7 +17,9 @@ from sijill.sync.protocol import b64, request_digest
 class CentreLink(Protocol):
     """What an office needs of the centre: push entries, pull notices, fetch its journal."""
 
-    def push(self, batch: dict[str, Any]) -> dict[str, Any]: ...
+    def push(
+        self, batch: dict[str, Any], encoded: bytes | None = None
+    ) -> dict[str, Any]: ...
 
     def notices(self, after: int) -> dict[str, Any]: ...
 
@@ -61,8 +63,12 @@ class CentreClient:
         path: str,
         body: dict[str, Any] | None = None,
         signed: bool = True,
+        encoded: bytes | None = None,
     ) -> dict[str, Any]:
-        content = canonical_json(body) if body is not None else b""
+        if encoded is not None:
+            content = encoded
+        else:
+            content = canonical_json(body) if body is not None else b""
         headers = (
             self._signed_headers(method, path, content)
             if signed
@@ -90,10 +96,15 @@ class CentreClient:
             raise CentreRefused(response.status_code, answer)
         return answer
 
-    def push(self, batch: dict[str, Any]) -> dict[str, Any]:
-        """Send a batch; a refusal of some entry (409) is an answer, not an error."""
+    def push(
+        self, batch: dict[str, Any], encoded: bytes | None = None
+    ) -> dict[str, Any]:
+        """Send a batch (``encoded``: as already encoded); a refusal of some entry
+        (409) is an answer, not an error."""
         try:
-            return self._call("POST", "/api/sync/journal", batch, signed=False)
+            return self._call(
+                "POST", "/api/sync/journal", batch, signed=False, encoded=encoded
+            )
         except CentreRefused as refused:
             if refused.status == 409 and "held" in refused.answer:
                 return refused.answer

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sijill.domain import events as ev
 from sijill.domain.errors import (
@@ -18,7 +16,7 @@ from sijill.domain.errors import (
     Violation,
 )
 from sijill.domain.identifiers import ActRef
-from sijill.domain.journal import canonical_json
+from sijill.domain.journal import StoredEntry, canonical_json
 from sijill.domain.mentions import MENTION_KINDS, read_mention
 from sijill.domain.offices import Actor
 from sijill.services import acts
@@ -66,22 +64,6 @@ class SyncReport:
     refused: str | None = None
 
 
-def _within_body(rows: Sequence[Any]) -> dict[int, str]:
-    """The first entries whose payloads fit in half a request body (at least one).
-
-    A chunk of digitized acts makes an entry of a few hundred kilobytes: a batch of
-    them is cut by size, not only by count, so it never exceeds MAX_BODY once encoded.
-    """
-    kept: dict[int, str] = {}
-    total = 0
-    for seq, recorded_at, length in rows:
-        total += int(length)
-        if kept and total > MAX_BODY // 2:
-            break
-        kept[seq] = recorded_at
-    return kept
-
-
 def _save_status(reg: Registry, office: str, **values: Any) -> None:
     with reg.engine.begin() as conn:
         note_link(conn, office, **values)
@@ -94,11 +76,10 @@ def push(
 
     The cursor moves only to what the centre says it holds, so a lost answer, a crash
     or a retry sends entries again and the centre ignores what it already has. While a
-    batch travels, the next one is read from the journal; it is used only if the centre
-    took the whole batch.
+    batch travels, the next one is read from the journal, signed and encoded; it is
+    used only if the centre took the whole batch.
     """
     report = SyncReport()
-    signer = reg.keys.signer(office)
     size = min(batch_size, MAX_BATCH)
     with reg.engine.connect() as conn:
         cursor = link_status(conn, office).pushed_seq
@@ -106,20 +87,10 @@ def push(
     with ThreadPoolExecutor(1, thread_name_prefix="sijill-push") as reader:
         coming = reader.submit(_outgoing, reg, office, cursor, size)
         while True:
-            head, wire = coming.result()
-            last = wire[-1]["seq"] if wire else cursor
-            coming = reader.submit(_outgoing, reg, office, last, size)
-            sent_at = stamp(reg.now())
-            body = {
-                "office": office,
-                "entries": wire,
-                "head": head,
-                "sent_at": sent_at,
-                "signature": b64(
-                    signer.sign(batch_digest(office, wire, head, sent_at))
-                ),
-            }
-            answer = client.push(body)
+            batch = coming.result()
+            coming = reader.submit(_outgoing, reg, office, batch.last or cursor, size)
+            answer = client.push(batch.body, encoded=batch.encoded)
+            head, sent_at = batch.body["head"], batch.body["sent_at"]
             held = int(answer["held"])
             _save_status(
                 reg,
@@ -136,17 +107,34 @@ def push(
                     f"entry {answer['refused']['seq']}: {answer['refused']['reason']}"
                 )
                 return report
-            if held >= head or not wire:
+            if held >= head or not batch.last:
                 return report
-            if held != last:  # the centre holds more or less than was sent: ask again
+            if (
+                held != batch.last
+            ):  # the centre holds more or less than was sent: ask again
                 coming.result()
                 coming = reader.submit(_outgoing, reg, office, held, size)
 
 
-def _outgoing(
-    reg: Registry, office: str, after: int, size: int
-) -> tuple[int, list[dict[str, Any]]]:
-    """The journal head, and the next entries after ``after`` as they travel."""
+@dataclass(frozen=True)
+class _Outgoing:
+    """A batch ready to travel: signed, and encoded once."""
+
+    body: dict[str, Any]
+    encoded: bytes
+    last: int  # the last entry it carries (0: none)
+
+
+def _outgoing(reg: Registry, office: str, after: int, size: int) -> _Outgoing:
+    """The next entries after ``after`` as they travel, with the journal head.
+
+    One query, read in order up to ``size`` entries or until their payloads fill half
+    a request body (at least one): a chunk of digitized acts makes an entry of a few
+    hundred kilobytes, so a batch of them is cut by size, not only by count, and never
+    exceeds MAX_BODY once encoded.
+    """
+    wire: list[dict[str, Any]] = []
+    weight = 0
     with reg.engine.connect() as conn:
         head = (
             conn.execute(
@@ -156,23 +144,39 @@ def _outgoing(
             ).scalar_one_or_none()
             or 0
         )
-        stamps = _within_body(
-            conn.execute(
-                select(
-                    t.journal.c.seq,
-                    t.journal.c.recorded_at,
-                    func.length(t.journal.c.payload),
-                )
-                .where(t.journal.c.office_code == office, t.journal.c.seq > after)
-                .order_by(t.journal.c.seq)
-                .limit(size)
-            ).all()
+        rows = conn.execute(
+            select(
+                t.journal.c.seq,
+                t.journal.c.prev_hash,
+                t.journal.c.entry_hash,
+                t.journal.c.key_id,
+                t.journal.c.payload,
+                t.journal.c.signature,
+                t.journal.c.recorded_at,
+            )
+            .where(t.journal.c.office_code == office, t.journal.c.seq > after)
+            .order_by(t.journal.c.seq)
+            .limit(size)
         )
-        wire = [
-            WireEntry(e, stamps[e.seq]).to_json()
-            for e in itertools.islice(entries(conn, office, after), len(stamps))
-        ]
-    return head, wire
+        for seq, prev, digest, key_id, payload, signature, recorded_at in rows:
+            weight += len(payload)
+            if wire and weight > MAX_BODY // 2:
+                break
+            entry = StoredEntry(
+                office, seq, prev, digest, key_id, bytes(payload), bytes(signature)
+            )
+            wire.append(WireEntry(entry, recorded_at).to_json())
+        rows.close()
+    sent_at = stamp(reg.now())
+    signer = reg.keys.signer(office)
+    body = {
+        "office": office,
+        "entries": wire,
+        "head": head,
+        "sent_at": sent_at,
+        "signature": b64(signer.sign(batch_digest(office, wire, head, sent_at))),
+    }
+    return _Outgoing(body, canonical_json(body), wire[-1]["seq"] if wire else 0)
 
 
 def pull(reg: Registry, client: CentreLink, office: str, centre_key: str) -> SyncReport:

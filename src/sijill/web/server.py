@@ -8,6 +8,7 @@ processes but the database.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -35,13 +36,15 @@ def app_from_environment() -> FastAPI:
     """The web application of one worker process."""
     settings = Settings()
     reg = bootstrap(settings, migrate=False)
-    return create_app(
+    app = create_app(
         reg,
         role=os.environ.get(ROLE_VARIABLE, "office"),
         order_ports=ports_from_environment(settings.data_dir),
         places=MinistryPlaces(settings.data_dir / "offices", settings.key_passphrase),
         process_orders=os.environ.get(APART_VARIABLE) != "1",
     )
+    settle_memory()
+    return app
 
 
 def start_order_processors(
@@ -85,3 +88,13 @@ def _process(server: int) -> None:
             time.sleep(0.5)
     finally:
         processor.stop()
+
+
+def settle_memory() -> None:
+    """Leave what a server built at start-up out of the garbage collector's rounds.
+
+    Modules, tables and templates live as long as the server: without this, each full
+    collection walks them all again (about 100 ms here, in the middle of a request).
+    """
+    gc.collect()
+    gc.freeze()
