@@ -271,6 +271,10 @@ def dedup(
 ) -> None:
     """Batch detection over ``count`` births plus 5 % second keyings of some of them.
 
+    A second keying spells the names again (the child's and the parents', each
+    field with even odds, as ``Generator.keying_variant`` does) and, one time in
+    five, the birth date a day or two off; sex and birth commune are copied.
+
     The births recombine a pool of generated ones (the child's first name and sex
     from one, the family name from another, each parent's first and family names
     from others, a day of one year), so that a million distinct persons cost
@@ -305,8 +309,15 @@ def dedup(
     people = [(f"a{i}", person_of("birth", d)) for i, d in enumerate(births)]
     truth: set[frozenset[str]] = set()
     for k, i in enumerate(rng.sample(range(count), count // 20)):
-        child = births[i]["child"]
-        again = {**births[i], "child": {**child, **gen.keying_variant(child)}}
+        again = {
+            **births[i],
+            **{
+                # The second clerk keys every name again, the parents' too.
+                who: {**births[i][who], **gen.keying_variant(births[i][who])}
+                for who in ("child", "mother", "father")
+                if births[i].get(who)
+            },
+        }
         if rng.random() < 0.2:  # and a birth date keyed a day or two off
             day = date.fromisoformat(births[i]["birth_date"])
             again["birth_date"] = (
