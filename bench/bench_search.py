@@ -17,10 +17,13 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib.util
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -325,15 +328,23 @@ def dedup(
             ).isoformat()
         people.append((f"d{k}", person_of("birth", again)))
         truth.add(frozenset((f"a{i}", f"d{k}")))
-    start = time.perf_counter()
+    del births, pool
+    gc.collect()
+    before = _rss_mib("VmRSS")
+    _reset_peak_rss()
+    start, cpu = time.perf_counter(), time.process_time()
     pairs = find_duplicates(people)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     found = {frozenset((p.left, p.right)) for p in pairs}
     print(
         f"\nbatch deduplication of {len(people):,} births ({len(truth):,} known "
         f"duplicates, one birth year):"
     )
     _accuracy("find_duplicates", elapsed, found, truth)
+    print(
+        f"  {'':<17} CPU {cpu:,.1f} s; peak RSS during detection {_rss_mib():,.0f} "
+        f"MiB ({before:,.0f} MiB before, the persons in memory)"
+    )
     if with_splink:
         sys.stdout.flush()
         if importlib.util.find_spec("splink") is None:
@@ -344,6 +355,20 @@ def dedup(
         found, elapsed = splink_pairs(people, arabic=splink_arabic)
         label = "Splink 5 default" if splink_arabic else "Splink, Latin only"
         _accuracy(label, elapsed, found, truth)
+
+
+def _rss_mib(field: str = "VmHWM") -> float:
+    """Peak (``VmHWM``) or current (``VmRSS``) resident memory of this process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak_rss() -> None:
+    """Start the peak over from now (Linux: 5 to clear_refs), so it is detection's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def _accuracy(

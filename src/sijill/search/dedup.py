@@ -5,7 +5,11 @@ disagrees; each outcome weighs log2(m/u), where m is how often it happens when t
 two records are the same person and u when they are not. For names, u is the name's
 own frequency in the registry (term-frequency adjustment): two "Mohamed Alaoui" born
 the same year agree on very common names, which says little, while their different
-birth days and parents say a lot. The weights add up to a posterior probability.
+birth days and parents say a lot. The parents' names weigh part by part (the
+father's first name, the mother's first and family names, each with its own
+frequency): a second keying copies them from the same declaration, so a mother of
+other names is strong evidence against. The weights add up to a posterior
+probability, from a prior that thins as the registry grows (``Frequencies.prior``).
 
 Candidates are found by blocking on name keys and birth year, so a country is never
 compared pair by pair. A duplicate is only ever reported: the legal path from there
@@ -219,7 +223,7 @@ def _name(
     return NAME_DIFFERS, f"{label} differs"
 
 
-@lru_cache(maxsize=1 << 20)
+@lru_cache(maxsize=1 << 18)  # the pairs scored again after a batch meet here
 def _verdict(a: str, b: str) -> str:
     """``compare``'s verdict, without its edit distance when the keys already tell."""
     if a == b:
