@@ -14,6 +14,7 @@ from sijill.search.dedup import (
     DATE_SLIP,
     PARENT_DIFFERS,
     POSSIBLE,
+    PRIOR,
     PROBABLE,
     Frequencies,
     Person,
@@ -215,3 +216,21 @@ def test_without_parts_the_parents_are_compared_whole() -> None:
     _, _, reasons = score(whole, whole, COMMON)
     assert "mother agrees" in " ".join(reasons)
     assert find_duplicates([("a", whole)]) == []
+
+
+@given(st.integers(1, 10**8))
+def test_the_prior_thins_as_the_registry_grows(total: int) -> None:
+    small = Frequencies({}, {}, total).prior
+    large = Frequencies({}, {}, total * 10).prior
+    assert 0 < large <= small <= PRIOR
+
+
+def test_a_threshold_set_lower_queues_more_pairs_never_fewer() -> None:
+    people = [
+        ("a", _mohamed()),
+        ("b", _mohamed(mother_family="التازي")),
+        ("c", _mohamed(mother_first="سعاد", mother_family="الشامي")),
+    ]
+    strict = {(p.left, p.right) for p in find_duplicates(people, threshold=0.99)}
+    lenient = {(p.left, p.right) for p in find_duplicates(people, threshold=0.05)}
+    assert strict <= lenient and len(lenient) > len(strict)

@@ -62,7 +62,7 @@ NAME_CLOSE = _log(0.04, 0.05)
 NAME_DIFFERS = _log(0.01, 0.9)
 DATE_SAME = _log(0.9, 1 / 365)
 # A day or three off (a birth after midnight declared the next day, a digit slipped):
-# m of the keying slips that keep the week, u of the six days either side.
+# m of the keying slips that keep the week; u, six days of the year, three each side.
 DATE_SLIP = _log(0.05, 6 / 365)
 DATE_CLOSE = _log(0.02, 0.08)  # within a month, or day and month swapped
 DATE_DIFFERS = _log(0.03, 0.92)
