@@ -40,7 +40,7 @@ from shared import percentile, postgres_url, timed
 from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
-from sijill.search.dedup import find_duplicates, person_of
+from sijill.search.dedup import find_duplicates, office_persons, person_of
 from sijill.search.index import act_key_rows
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
@@ -269,6 +269,20 @@ def measure(url: str, corpus: Corpus, count: int) -> None:
     )
 
 
+def read_persons(url: str) -> None:
+    """How long batch deduplication takes to read the births it compares."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        start, cpu = time.perf_counter(), time.process_time()
+        people = office_persons(conn)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine.dispose()
+    print(
+        f"\nreading {len(people):,} births for deduplication (office_persons): "
+        f"{elapsed:,.1f} s, CPU {cpu:,.1f} s in Python"
+    )
+
+
 def dedup(
     count: int, pool_size: int, *, with_splink: bool = True, splink_arabic: bool = True
 ) -> None:
@@ -434,6 +448,7 @@ def main() -> None:
             print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
+        read_persons(url)
     if args.dedup:
         dedup(
             args.dedup,
