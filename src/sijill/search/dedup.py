@@ -589,14 +589,10 @@ class _Batch:
             self._counts("first_key"),
             self._counts("family_key"),
             len(people),
-            {
-                part: self._counts(f"{part}_key")
-                for part in ("father_first", "mother_first", "mother_family")
-            },
+            {part: self._counts(f"{part}_key") for part in DEFAULT_SHARES},
         )
-        self._weight_of: dict[
-            str, npt.NDArray[np.float64]
-        ] = {}  # log2(0.95 / share) of each name key, by part
+        # By part: each row's weight of agreeing on its name, log2(0.95 / share).
+        self._weight_of: dict[str, npt.NDArray[np.float64]] = {}
         for part in ("first", "family", *DEFAULT_SHARES):
             self._weight_of[part] = self._share_weights(part, self.col[f"{part}_key"])
 
