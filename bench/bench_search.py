@@ -17,10 +17,13 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import importlib.util
 import json
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -37,7 +40,7 @@ from shared import percentile, postgres_url, timed
 from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
-from sijill.search.dedup import find_duplicates, person_of
+from sijill.search.dedup import find_duplicates, office_persons, person_of
 from sijill.search.index import act_key_rows
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
@@ -266,10 +269,28 @@ def measure(url: str, corpus: Corpus, count: int) -> None:
     )
 
 
+def read_persons(url: str) -> None:
+    """How long batch deduplication takes to read the births it compares."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        start, cpu = time.perf_counter(), time.process_time()
+        people = office_persons(conn)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    engine.dispose()
+    print(
+        f"\nreading {len(people):,} births for deduplication (office_persons): "
+        f"{elapsed:,.1f} s, CPU {cpu:,.1f} s in Python"
+    )
+
+
 def dedup(
     count: int, pool_size: int, *, with_splink: bool = True, splink_arabic: bool = True
 ) -> None:
     """Batch detection over ``count`` births plus 5 % second keyings of some of them.
+
+    A second keying spells the names again (the child's and the parents', each
+    field with even odds, as ``Generator.keying_variant`` does) and, one time in
+    five, the birth date a day or two off; sex and birth commune are copied.
 
     The births recombine a pool of generated ones (the child's first name and sex
     from one, the family name from another, each parent's first and family names
@@ -305,8 +326,15 @@ def dedup(
     people = [(f"a{i}", person_of("birth", d)) for i, d in enumerate(births)]
     truth: set[frozenset[str]] = set()
     for k, i in enumerate(rng.sample(range(count), count // 20)):
-        child = births[i]["child"]
-        again = {**births[i], "child": {**child, **gen.keying_variant(child)}}
+        again = {
+            **births[i],
+            **{
+                # The second clerk keys every name again, the parents' too.
+                who: {**births[i][who], **gen.keying_variant(births[i][who])}
+                for who in ("child", "mother", "father")
+                if births[i].get(who)
+            },
+        }
         if rng.random() < 0.2:  # and a birth date keyed a day or two off
             day = date.fromisoformat(births[i]["birth_date"])
             again["birth_date"] = (
@@ -314,15 +342,23 @@ def dedup(
             ).isoformat()
         people.append((f"d{k}", person_of("birth", again)))
         truth.add(frozenset((f"a{i}", f"d{k}")))
-    start = time.perf_counter()
+    del births, pool
+    gc.collect()
+    before = _rss_mib("VmRSS")
+    _reset_peak_rss()
+    start, cpu = time.perf_counter(), time.process_time()
     pairs = find_duplicates(people)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     found = {frozenset((p.left, p.right)) for p in pairs}
     print(
         f"\nbatch deduplication of {len(people):,} births ({len(truth):,} known "
         f"duplicates, one birth year):"
     )
     _accuracy("find_duplicates", elapsed, found, truth)
+    print(
+        f"  {'':<17} CPU {cpu:,.1f} s; peak RSS during detection {_rss_mib():,.0f} "
+        f"MiB ({before:,.0f} MiB before, the persons in memory)"
+    )
     if with_splink:
         sys.stdout.flush()
         if importlib.util.find_spec("splink") is None:
@@ -333,6 +369,20 @@ def dedup(
         found, elapsed = splink_pairs(people, arabic=splink_arabic)
         label = "Splink 5 default" if splink_arabic else "Splink, Latin only"
         _accuracy(label, elapsed, found, truth)
+
+
+def _rss_mib(field: str = "VmHWM") -> float:
+    """Peak (``VmHWM``) or current (``VmRSS``) resident memory of this process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak_rss() -> None:
+    """Start the peak over from now (Linux: 5 to clear_refs), so it is detection's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def _accuracy(
@@ -398,6 +448,7 @@ def main() -> None:
             print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
+        read_persons(url)
     if args.dedup:
         dedup(
             args.dedup,

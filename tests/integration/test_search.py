@@ -21,7 +21,12 @@ from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.search import review
 from sijill.search.criteria import read_criteria
-from sijill.search.dedup import find_duplicates, person_of, probable_duplicates
+from sijill.search.dedup import (
+    find_duplicates,
+    office_persons,
+    person_of,
+    probable_duplicates,
+)
 from sijill.search.service import reindex_names, search_acts
 from sijill.search.tables import name_keys
 from sijill.services import acts, drafts, journal
@@ -459,6 +464,21 @@ def test_two_namesakes_born_the_same_year_are_not_the_same_person(
     other["birth_date"] = (registry.now().date() - timedelta(days=200)).isoformat()
     with registry.engine.connect() as conn:
         assert probable_duplicates(conn, other) == []
+
+
+def test_the_persons_of_an_office_are_read_as_from_the_whole_act(
+    registry: Registry, registers: Registers
+) -> None:
+    with registry.engine.connect() as conn:
+        whole = {
+            r.ref: person_of(r.kind, r.data)
+            for r in conn.execute(select(t.acts).where(t.acts.c.kind == "birth"))
+        }
+        read = dict(office_persons(conn))
+        fes = dict(office_persons(conn, registers.fes.code))
+    assert read == whole and len(whole) >= 2
+    assert any(p.mother_first and p.father_first for p in read.values())
+    assert fes and set(fes) < set(read) and all(whole[r] == p for r, p in fes.items())
 
 
 def test_batch_detection_finds_second_keyings_and_spares_namesakes() -> None:
