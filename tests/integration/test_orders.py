@@ -252,6 +252,22 @@ def test_a_forged_authorization_is_refused_and_a_recorded_one_accepted(
         holder_name="Omar El Idrissi",
         granted_by="jugement 12/2026, tribunal de Fès",
     )
+    with pytest.raises(InvalidInput) as malformed:  # every field named at once
+        record_authorization(
+            registry,
+            actor=fes.clerk,
+            act_ref="not a reference",
+            kind="power",
+            holder_id_number="123",
+            holder_name="",
+            granted_by="jugement 12/2026",
+        )
+    assert _violations(malformed.value) == {
+        ("act_ref", "act.ref_format"),
+        ("kind", "choice"),
+        ("holder_id_number", "order.id_number"),
+        ("holder_name", "required"),
+    }
     forged["requester"]["authorization"] = code
     forged["idempotency_key"] = "order-key-0002"
     assert place(registry, actor=PUBLIC, body=forged, ports=PORTS)["status"] == "routed"

@@ -68,8 +68,11 @@ def record_authorization(
     from sijill.domain.identifiers import ActRef
     from sijill.domain.orders import is_id_number
 
-    problems = []
-    ref = ActRef.parse(act_ref, field="act_ref")
+    problems: list[Violation] = []
+    try:
+        ref: ActRef | None = ActRef.parse(act_ref, field="act_ref")
+    except InvalidInput as refusal:  # named with the other fields, not alone
+        ref, problems = None, list(refusal.violations)
     if kind not in ("authorization", "guardianship"):
         problems.append(
             Violation("kind", "choice", {"choices": "authorization, guardianship"})
@@ -79,7 +82,7 @@ def record_authorization(
     for field, value in (("holder_name", holder_name), ("granted_by", granted_by)):
         if not value or not value.strip() or len(value) > 120:
             problems.append(Violation(field, "required"))
-    if problems:
+    if problems or ref is None:
         raise InvalidInput(problems)
     uow, _ = reg.unit_of_work()
     with uow:
