@@ -102,6 +102,18 @@ def postgres_database(admin: str = PG_ADMIN) -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def wait_for(what: str, check: Callable[[], Any], timeout: float = 90) -> Any:
+    """Poll ``check`` until it returns something true (the processes work behind);
+    no timing is asserted, only that it happens at all."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise TimeoutError(f"waited {timeout} s for {what}")
+
+
 def wait_applied(centre: Registry, timeout: float) -> None:
     """Wait until the centre has applied all it received (it does so just behind)."""
     limit = time.monotonic() + timeout

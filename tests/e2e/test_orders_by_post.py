@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -31,6 +29,7 @@ from tests.e2e.faults import (
     Office,
     postgres_database,
     postgres_reason,
+    wait_for,
 )
 from tests.integration.test_orders import order_body
 
@@ -51,17 +50,6 @@ def net(tmp_path: Path) -> Iterator[Network]:
             yield network
         finally:
             network.close()
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 90) -> Any:
-    """Poll ``check`` until it returns something true (the processes work behind)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise TimeoutError(f"waited {timeout} s for {what}")
 
 
 def officer(office: Office, *args: str) -> str:

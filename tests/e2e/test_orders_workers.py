@@ -7,10 +7,7 @@ chained behind them.
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -22,20 +19,16 @@ from sijill.store.engine import make_engine
 from sijill.store.keys import KeyStore
 from sijill.store.schema import upgrade
 from sijill.sync import centre as central
-from tests.e2e.faults import CentreServer, free_port, postgres_database, postgres_reason
+from tests.e2e.faults import (
+    CentreServer,
+    free_port,
+    postgres_database,
+    postgres_reason,
+    wait_for,
+)
 from tests.integration.test_orders import order_body
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(300)]
-
-
-def wait_for(what: str, check: Callable[[], Any], timeout: float = 60) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise TimeoutError(f"waited {timeout} s for {what}")
 
 
 def niced_children(pid: int) -> list[int]:
@@ -68,7 +61,7 @@ def test_orders_accepted_by_two_workers_are_processed_by_processes_of_their_own(
             server.wait_ready()
             assert server.process is not None
             pid = server.process.pid
-            processors = wait_for("the processors", lambda: niced_children(pid))
+            processors = wait_for("the processors", lambda: niced_children(pid), 60)
             with httpx.Client(base_url=server.url, timeout=30) as http:
                 placed = http.post("/api/orders", json=order_body("workers-0001"))
                 assert placed.status_code == 201, placed.text
@@ -84,6 +77,7 @@ def test_orders_accepted_by_two_workers_are_processed_by_processes_of_their_own(
                         != "received"
                         and answer
                     ),
+                    60,
                 )
             assert tracked["status"] == "rejected"
             assert tracked["reason"] == "order.no_match"

@@ -22,6 +22,7 @@ from sijill.store.engine import make_engine
 from tests.builders import birth, death
 from tests.conftest import PostgresDatabases
 from tests.e2e.conftest import SIJILL, free_port
+from tests.e2e.faults import wait_for
 
 PASSPHRASE = "the ministry's own passphrase"
 FES, TANGER = "03.231.01.0", "01.511.01.0"
@@ -106,15 +107,6 @@ def _count(url: str, table: object, **where: str) -> int:
     return found
 
 
-def _wait_for(check: object, what: str) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if check():  # type: ignore[operator]
-            return
-        time.sleep(0.3)
-    raise AssertionError(f"never happened: {what}")
-
-
 def _sign(office_dir: Path, office: str, kind: str, data: dict[str, object]) -> str:
     officer = f"officer.{office.replace('.', '').lower()}"
     declared = office_dir / f"{kind}.json"
@@ -178,9 +170,9 @@ def test_the_pilot_brings_up_six_offices_and_a_centre_that_sync_with_each_other(
         assert round_.returncode == 0, round_.stderr
     assert _count(centre_db, t.acts, ref=born) == 1
     assert _count(centre_db, t.acts, ref=died) == 1
-    _wait_for(
-        lambda: _count(centre_db, t.notices, target_office=FES) == 1,
+    wait_for(
         "the death notice routed to the office of birth",
+        lambda: _count(centre_db, t.notices, target_office=FES) == 1,
     )
     fes_config = (offices / FES / "office.toml").read_text(encoding="utf-8")
     key = fes_config.split('centre_key = "')[1].split('"')[0]

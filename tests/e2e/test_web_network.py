@@ -4,8 +4,6 @@ their sync agents and their web servers, all real processes on loopback."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +24,7 @@ from tests.e2e.desk import (
     sign_in,
     sign_out,
 )
-from tests.e2e.faults import Network, need_postgres, postgres_database
+from tests.e2e.faults import Network, need_postgres, postgres_database, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 
@@ -34,16 +32,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.postgres, pytest.mark.timeout(600)]
 @pytest.fixture(scope="module")
 def pg() -> None:
     need_postgres("the network browser test")
-
-
-def eventually(what: str, check: Callable[[], Any], seconds: float = 120) -> Any:
-    """Wait for the processes to do their part (no timing is asserted)."""
-    deadline = time.monotonic() + seconds
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"still waiting for {what} after {seconds} s")
-        time.sleep(0.2)
-    return found
 
 
 def test_a_death_in_rabat_becomes_a_mention_applied_in_fes_through_the_browser(
@@ -68,7 +56,7 @@ def test_a_death_in_rabat_becomes_a_mention_applied_in_fes_through_the_browser(
             )
             fes_web, rabat_web = serve(fes.directory), serve(rabat.directory)
             net.start()  # the centre, and each office's agent at work
-            eventually("Fès's birth at the centre", lambda: net.held(fes.code) >= 2)
+            wait_for("Fès's birth at the centre", lambda: net.held(fes.code) >= 2, 120)
             net.applied()
 
             page = browser.new_page()
@@ -90,7 +78,9 @@ def test_a_death_in_rabat_becomes_a_mention_applied_in_fes_through_the_browser(
             page.get_by_role("button", name="توقيع الرسم").click()
             assert "رسم وفاة" in page.locator("#act").inner_text()
 
-            eventually("the death notice at Fès", lambda: _notices(fes.reg, fes.code))
+            wait_for(
+                "the death notice at Fès", lambda: _notices(fes.reg, fes.code), 120
+            )
             officer = browser.new_page()
             sign_in(
                 officer, fes_web.url, fes.staff.officer.username, fes.directory, "fr"
@@ -127,7 +117,7 @@ def test_a_death_in_rabat_becomes_a_mention_applied_in_fes_through_the_browser(
                     (ref, "applied")
                 ]
 
-            eventually("the centre to know the notice applied", applied_at_centre)
+            wait_for("the centre to know the notice applied", applied_at_centre, 120)
         finally:
             net.close()
 
