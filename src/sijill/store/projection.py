@@ -178,26 +178,24 @@ def _act_signed(
             "signed_at": e.at,
         },
     )
-    conn.execute(
+    predeclaration = conn.execute(
         update(t.drafts)
         .where(_draft_row(office, e.draft_id))
         .values(status="signed", act_id=e.act_id, updated_at=e.at)
-    )
-    # Drafted from a declaratory judgment's notice (its id is the pre-declaration's):
-    # the act signed, the judgment is carried out.
-    conn.execute(
-        update(t.office_notices)
-        .where(
-            t.office_notices.c.office_code == office,
-            t.office_notices.c.status == "received",
-            t.office_notices.c.kind.like("declaratory_%"),
-            t.office_notices.c.notice_id
-            == select(t.drafts.c.predeclaration_id)
-            .where(_draft_row(office, e.draft_id))
-            .scalar_subquery(),
+        .returning(t.drafts.c.predeclaration_id)
+    ).scalar_one_or_none()
+    if predeclaration is not None:
+        # Drafted from a declaratory judgment's notice (its id is the
+        # pre-declaration's): the act signed, the judgment is carried out.
+        conn.execute(
+            update(t.office_notices)
+            .where(
+                _office_notice_row(office, predeclaration),
+                t.office_notices.c.status == "received",
+                t.office_notices.c.kind.like("declaratory_%"),
+            )
+            .values(status="applied", closed_at=e.at)
         )
-        .values(status="applied", closed_at=e.at)
-    )
     _set_register(conn, office, e.year, e.kind, last_number=e.number)
     if keys is None:
         index_act(conn, office, e)
