@@ -42,6 +42,8 @@ POLICY: dict[str, frozenset[str]] = {
     "event.record": NATIONAL | frozenset({"officer", "delegate"}),
     # A court's judgment or a prosecutor's authorization, routed to the act's office.
     "judgment.submit": JUSTICE,
+    # A declaratory judgment (a late registration) is a court's alone.
+    "judgment.declare": frozenset({"court"}),
     "notice.match": NATIONAL | frozenset({"supervisor"}),
     "network.status": NATIONAL | frozenset({"supervisor"}),
     "institution.register": NATIONAL,

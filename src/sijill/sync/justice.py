@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sijill.domain.acts import read_judgment, required_part
-from sijill.domain.errors import Forbidden, InvalidInput, Violation
+from sijill.domain.errors import InvalidInput, Violation
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import Actor
 from sijill.domain.parse import Reader
@@ -129,9 +129,7 @@ def submit_declaratory_judgment(
     """
     uow, now = reg.unit_of_work()
     with uow:
-        authorize(uow, actor, "judgment.submit", CENTRE)
-    if actor.role != "court":  # a prosecutor authorizes corrections, never this
-        raise Forbidden("forbidden.role", {"role": actor.role, "action": "declaratory"})
+        authorize(uow, actor, "judgment.declare", CENTRE)
     problems: list[Violation] = []
     if kind not in DECLARATORY:
         raise InvalidInput([Violation("kind", "choice", {"choices": "birth, death"})])

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from sijill.domain.errors import InvalidInput
 from sijill.domain.mentions import correctable_fields
+from sijill.services.authz import POLICY
 from sijill.services.context import Registry
 from sijill.sync.justice import RULINGS, submit_declaratory_judgment, submit_ruling
 from sijill.web import forms
@@ -111,7 +112,7 @@ def justice_router(reg: Registry, page: Page) -> APIRouter:
     @router.get("/declaratory/{kind}")
     def declaratory_form(request: Request, kind: Kind, actor: CurrentActor) -> Response:
         """A court orders a birth or a death registered late."""
-        if actor.role != "court":  # the page of a use case one may not call
+        if actor.role not in POLICY["judgment.declare"]:  # a use case one may not call
             submit_declaratory_judgment(
                 reg, actor=actor, kind=kind, office="", judgment={}, declaration={}
             )
