@@ -251,15 +251,22 @@ def test_the_main_screens_weigh_less_than_100_kb(
     assert len(client.get("/verify").content) + css < PAGE_BUDGET
 
 
-def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
-    client: TestClient, desk: Desk
-) -> None:
+def salma_drafted(client: TestClient, desk: Desk) -> tuple[str, dict[str, str], str]:
+    """The clerk signed in and a birth (no duplicate of the signed one) drafted:
+    the session's CSRF token, what was typed and the draft's address."""
     csrf = sign_in(client, desk.fes.clerk.username)
     typed = typed_birth(desk, child__first_name_ar="سلمى", sex="F")
     typed["child.first_name_lat"] = "Salma"
     draft_url = client.post(
         "/declare/birth", data={**typed, "csrf_token": csrf}, follow_redirects=False
     ).headers["location"]
+    return csrf, typed, draft_url
+
+
+def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
+    client: TestClient, desk: Desk
+) -> None:
+    csrf, _, draft_url = salma_drafted(client, desk)
     refused = client.post(draft_url + "/cancel", data={"csrf_token": csrf})
     assert refused.status_code == 422
     assert 'id="f-reason-error">حقل إلزامي<' in refused.text
@@ -275,12 +282,7 @@ def test_a_draft_is_cancelled_with_its_reason_and_stays_on_record(
 def test_a_draft_is_amended_through_the_same_form_and_rechecked_whole(
     client: TestClient, desk: Desk
 ) -> None:
-    csrf = sign_in(client, desk.fes.clerk.username)
-    typed = typed_birth(desk, child__first_name_ar="سلمى", sex="F")
-    typed["child.first_name_lat"] = "Salma"
-    draft_url = client.post(
-        "/declare/birth", data={**typed, "csrf_token": csrf}, follow_redirects=False
-    ).headers["location"]
+    csrf, typed, draft_url = salma_drafted(client, desk)
     form = client.get(draft_url + "/amend")
     assert form.status_code == 200
     assert f'action="{draft_url}/amend"' in form.text
