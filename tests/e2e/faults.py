@@ -695,7 +695,9 @@ class Traffic:
             return
         ref, born = person
         data = death(
-            died_in.reg.now().date(),
+            # Yesterday: the declaration's 06:10 is never in the future, even just
+            # after midnight.
+            died_in.reg.now().date() - timedelta(days=1),
             deceased=NAMES_M,
             sex="M",
             birth_date=born,

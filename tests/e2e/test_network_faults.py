@@ -107,7 +107,7 @@ def test_a_death_known_by_names_and_birth_date_is_routed_by_the_real_centre(
                 fes.reg, actor=fes.staff.officer, office=fes.code, draft_id=draft
             )
             data = death(
-                rabat.reg.now().date(),
+                rabat.reg.now().date() - timedelta(days=1),  # 06:10 is never ahead
                 deceased=NAMES_M,
                 sex="M",
                 birth_date=born.isoformat(),  # no birth act reference: names and date
