@@ -128,11 +128,23 @@ def death(died: date, **extra: Any) -> dict[str, Any]:
     return data
 
 
+def days_ago(reg: Registry, days: int = 3) -> date:
+    """The registry's today less ``days``: a date that stays valid on the real clock
+    of the end-to-end tests, whatever day they run."""
+    return reg.now().date() - timedelta(days=days)
+
+
 def signed_birth(
-    reg: Registry, office: Staffed, *, days_old: int = 3, **changes: Any
+    reg: Registry,
+    office: Staffed,
+    *,
+    days_old: int = 3,
+    born: date | None = None,
+    **changes: Any,
 ) -> ActRef:
-    """Register and sign a birth in ``office``; returns the act reference."""
-    born = reg.now().date() - timedelta(days=days_old)
+    """Register and sign a birth in ``office`` (born ``days_old`` days before the
+    registry's today unless ``born`` says when); returns the act reference."""
+    born = born or days_ago(reg, days_old)
     draft = drafts.register_birth(
         reg, actor=office.clerk, office=office.code, data=birth(born, **changes)
     )

@@ -4,26 +4,35 @@ malformed address comes back with the field named, in French."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from playwright.sync_api import expect
 
 from sijill.sync.centre import open_centre
-from tests.builders import open_office, signed_birth
+from tests.builders import days_ago, open_office, signed_birth
 from tests.e2e.conftest import registry_at
 
 pytestmark = pytest.mark.e2e
 
 
+class Held(NamedTuple):
+    """A registry directory and the birth date of the one act it holds."""
+
+    directory: Path
+    born: str
+
+
 @pytest.fixture
-def registry_with_an_act(tmp_path: Path) -> Path:
+def registry_with_an_act(tmp_path: Path) -> Held:
     reg = registry_at(tmp_path)
     open_centre(reg)
-    signed_birth(reg, open_office(reg))  # Youssef El Idrissi, born 2026-11-22
+    born = days_ago(reg)
+    signed_birth(reg, open_office(reg), born=born)  # Youssef El Idrissi
     reg.engine.dispose()
-    return tmp_path
+    return Held(tmp_path, born.isoformat())
 
 
 def _fill(page: Any, values: dict[str, str]) -> None:
@@ -50,14 +59,15 @@ ORDER = {
 
 
 def test_a_citizen_orders_an_extract_and_follows_it_by_its_number(
-    registry_with_an_act: Path, serve: Any, browser: Any
+    registry_with_an_act: Held, serve: Any, browser: Any
 ) -> None:
-    server = serve(registry_with_an_act)
+    server = serve(registry_with_an_act.directory)
+    born = registry_with_an_act.born
     page = browser.new_page()
     page.goto(server.url + "/orders/new?lang=ar")
     assert page.locator("html").get_attribute("dir") == "rtl"
     _fill(page, ORDER)
-    page.locator("[name=subject_birth_date]").fill("2026-11-22")
+    page.locator("[name=subject_birth_date]").fill(born)
     page.locator("[name=requester_relationship]").select_option("parent")
     page.get_by_role("button", name="إرسال الطلب").click()
     assert "/orders/track?number=SJ-" in page.url
@@ -69,7 +79,7 @@ def test_a_citizen_orders_an_extract_and_follows_it_by_its_number(
 
     page.goto(server.url + "/orders/new?lang=fr")
     _fill(page, {**ORDER, "delivery_postal_code": "3O0OO"})
-    page.locator("[name=subject_birth_date]").fill("2026-11-22")
+    page.locator("[name=subject_birth_date]").fill(born)
     page.locator("[name=requester_relationship]").select_option("parent")
     page.get_by_role("button", name="Envoyer la commande").click()
     errors = page.locator("#errors").inner_text()
@@ -78,7 +88,7 @@ def test_a_citizen_orders_an_extract_and_follows_it_by_its_number(
 
 
 @pytest.fixture
-def an_envelope_with_the_post(tmp_path: Path) -> Path:
+def an_envelope_with_the_post(tmp_path: Path) -> Held:
     """One server that is the centre and Fès: an order produced, signed and posted."""
     from sijill.auth import accounts
     from sijill.domain.offices import SYSTEM
@@ -93,8 +103,10 @@ def an_envelope_with_the_post(tmp_path: Path) -> Path:
     reg = registry_at(tmp_path)
     open_centre(reg)
     fes = open_office(reg)
-    signed_birth(reg, fes)
-    place_order(reg, actor=PUBLIC, body=order_body(), ports=OrderPorts())
+    born = days_ago(reg).isoformat()
+    signed_birth(reg, fes, born=date.fromisoformat(born))
+    body = order_body(subject__birth_date=born)
+    place_order(reg, actor=PUBLIC, body=body, ports=OrderPorts())
     process_orders(reg, OrderPorts())
     for notice in notices_for(reg, office=fes.code, after=0)["notices"]:
         remote.receive_notice(reg, office=fes.code, notice=notice)
@@ -109,16 +121,17 @@ def an_envelope_with_the_post(tmp_path: Path) -> Path:
         reg, username="laposte.fes", code=enrolment.code, password=PASSWORD
     )
     reg.engine.dispose()
-    return tmp_path
+    return Held(tmp_path, born)
 
 
 PASSWORD = "correct horse battery"
 
 
 def test_the_post_operator_sees_envelopes_only_and_records_a_step_forward(
-    an_envelope_with_the_post: Path, serve: Any, browser: Any
+    an_envelope_with_the_post: Held, serve: Any, browser: Any
 ) -> None:
-    server = serve(an_envelope_with_the_post, role="central")
+    server = serve(an_envelope_with_the_post.directory, role="central")
+    born = an_envelope_with_the_post.born
     page = browser.new_page()
     page.goto(server.url + "/login?lang=fr")
     page.get_by_label("Identifiant").fill("laposte.fes")
@@ -130,7 +143,7 @@ def test_the_post_operator_sees_envelopes_only_and_records_a_step_forward(
     text = rows.first.inner_text()
     assert "Ahmed El Idrissi" in text and "30000" in text
     assert "Remise à la poste" in text
-    assert "Youssef" not in page.content() and "2026-11-22" not in page.content()
+    assert "Youssef" not in page.content() and born not in page.content()
     rows.first.locator("select[name=status]").select_option("picked_up")
     rows.first.get_by_role("button", name="Enregistrer").click()
     assert "Prise en charge par la poste" in page.locator("#envelopes").inner_text()

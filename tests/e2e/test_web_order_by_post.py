@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from sijill.auth import accounts
 from sijill.domain.offices import SYSTEM
 from sijill.services.context import Registry
 from sijill.store import tables as t
-from tests.builders import signed_birth
+from tests.builders import days_ago, signed_birth
 from tests.e2e.desk import PASSWORD, open_accounts, screenshots, sign_in
 from tests.e2e.faults import Network, running_network
 from tests.e2e.test_order_pages import ORDER
@@ -77,7 +78,8 @@ def test_a_citizen_orders_by_post_and_follows_the_envelope_to_delivery(
     net: Network, serve: Any, browser: Any
 ) -> None:
     fes, rabat = net.offices
-    signed_birth(fes.reg, fes.staff)  # Youssef El Idrissi, held by Fès
+    born = days_ago(fes.reg).isoformat()
+    signed_birth(fes.reg, fes.staff, born=date.fromisoformat(born))  # held by Fès
     deadline = time.monotonic() + 90
     while not _held_at_centre(net, f"{fes.code}/"):
         assert time.monotonic() < deadline, "the act never reached the centre"
@@ -96,7 +98,7 @@ def test_a_citizen_orders_by_post_and_follows_the_envelope_to_delivery(
     screenshots(citizen, "order-form")
     for name, value in ORDER.items():
         citizen.locator(f"[name={name}]").fill(value)
-    citizen.locator("[name=subject_birth_date]").fill("2026-11-22")
+    citizen.locator("[name=subject_birth_date]").fill(born)
     citizen.locator("[name=requester_relationship]").select_option("parent")
     citizen.get_by_role("button", name="إرسال الطلب").click()
     assert "/orders/track?number=SJ-" in citizen.url
@@ -130,7 +132,7 @@ def test_a_citizen_orders_by_post_and_follows_the_envelope_to_delivery(
     post.get_by_role("link", name="الأظرفة").click()
     shown(post, "#envelopes", tracking)
     page_text = post.content()
-    assert "Youssef" not in page_text and "2026-11-22" not in page_text
+    assert "Youssef" not in page_text and born not in page_text
     screenshots(post, "envelopes")
 
     def record(status: str, id_number: str = "") -> Any:
