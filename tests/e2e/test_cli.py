@@ -38,9 +38,11 @@ def test_the_command_line_registers_signs_shows_and_verifies(tmp_path: Path) -> 
         )
         assert done.returncode == 0, done.stderr
     declaration = tmp_path / "birth.json"
-    from datetime import date
+    from datetime import date, timedelta
 
-    declaration.write_text(json.dumps(birth(date.today())), encoding="utf-8")
+    # Born yesterday: a birth today at 08:30 is in the future before 08:30.
+    yesterday = date.today() - timedelta(days=1)
+    declaration.write_text(json.dumps(birth(yesterday)), encoding="utf-8")
     drafted = cli(
         tmp_path,
         "birth",
