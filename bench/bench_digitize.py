@@ -185,7 +185,7 @@ def run(label: str, url: str, count: int, error_rate: float) -> dict[str, float]
 FINAL_ROWS = {
     "acts": "",
     "legacy_acts": "",
-    "name_keys": "",
+    "name_index": "",
     "journal": "WHERE event_type = 'LegacyActsLoaded'",
 }
 
@@ -253,7 +253,7 @@ def main() -> None:
         f"{acts_rate:,.0f} acts/s; pipeline / raw COPY = {pipeline / acts_rate:.3f}"
     )
     print(
-        f"[postgresql] raw COPY of every final row (acts, provenance, name keys, "
+        f"[postgresql] raw COPY of every final row (acts, provenance, name index, "
         f"journal): {all_rate:,.0f} acts/s; pipeline / raw COPY = "
         f"{pipeline / all_rate:.3f}"
     )

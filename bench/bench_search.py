@@ -2,7 +2,7 @@
 
 Acts come from the synthetic generator (a pool of realistic births, spread over
 offices and 35 years) and are loaded in bulk with COPY straight into ``acts`` and
-``name_keys`` — not through the signing use case, which ``bench_registry.py``
+``name_index`` (one row of tokens per act) — not through the signing use case, which ``bench_registry.py``
 measures. The indexes are built after the load and timed. Then a mix of name queries,
 spelled the way a second clerk would key them (Latin and Arabic, whole names, family
 names, prefixes, parents, with and without a date range), goes through the search use
@@ -41,7 +41,7 @@ from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
 from sijill.search.dedup import find_duplicates, office_persons, person_of
-from sijill.search.index import act_key_rows
+from sijill.search.index import act_bases, in_year
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
 from sijill.store.engine import make_engine
@@ -60,15 +60,14 @@ ACT_COLUMNS = (
     "provisional, signed_by, signed_at"
 )
 KEY_INDEXES = (
-    "ALTER TABLE name_keys ADD CONSTRAINT pk_name_keys PRIMARY KEY "
-    "(office_code, act_id, role, part, kind, key)",
-    "CREATE INDEX ix_name_keys_probe ON name_keys "
-    "(role, kind, key, event_date, office_code, act_id)",
+    "ALTER TABLE name_index ADD CONSTRAINT pk_name_index PRIMARY KEY "
+    "(office_code, act_id)",
+    "CREATE INDEX ix_name_index_tokens ON name_index USING gin (tokens)",
 )
 
 
 class Corpus:
-    """N acts drawn from a pool of generated births, with their name-key rows."""
+    """N acts drawn from a pool of generated births, with their name-index rows."""
 
     def __init__(self, count: int, pool_size: int, seed: int) -> None:
         self.gen = Generator(seed)
@@ -78,7 +77,7 @@ class Corpus:
             self.gen.birth(date(2020, 6, 1), office_commune_code=o.code)
             for o in (self.rng.choice(self.offices) for _ in range(pool_size))
         ]
-        self._pool_keys = [list(act_key_rows("", "", "birth", d)) for d in self.pool]
+        self._pool_bases = [sorted(act_bases("birth", d)) for d in self.pool]
         self.count = count
 
     def _offices(self, count: int) -> list[Commune]:
@@ -88,8 +87,8 @@ class Corpus:
             found[commune.code] = commune
         return list(found.values())
 
-    def rows(self) -> Iterator[tuple[tuple[Any, ...], list[tuple[Any, ...]]]]:
-        """(act row, key rows) for each act, in a deterministic order."""
+    def rows(self) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+        """(act row, index row) for each act, in a deterministic order."""
         numbers: dict[tuple[str, int], int] = {}
         for i in range(self.count):
             index = i % len(self.pool)
@@ -120,19 +119,16 @@ class Corpus:
                 "bench.officer",
                 "2026-11-25T09:00:00.000000Z",
             )
-            keys = [
-                (office, act_id, k["role"], k["part"], k["kind"], k["key"], day)
-                for k in self._pool_keys[index]
-            ]
-            yield act, keys
+            tokens = sorted({in_year(b, day.year) for b in self._pool_bases[index]})
+            yield act, (office, act_id, day, tokens)
 
 
 def load(url: str, corpus: Corpus) -> None:
     url = url.replace("+psycopg", "")
     with psycopg.connect(url) as conn:
         for statement in (
-            "DROP INDEX ix_name_keys_probe",
-            "ALTER TABLE name_keys DROP CONSTRAINT pk_name_keys",
+            "DROP INDEX ix_name_index_tokens",
+            "ALTER TABLE name_index DROP CONSTRAINT pk_name_index",
         ):
             conn.execute(statement)  # type: ignore[arg-type]
         for o in corpus.offices:
@@ -151,8 +147,8 @@ def load(url: str, corpus: Corpus) -> None:
                 ),
             )
         conn.commit()
-    # Acts and their keys stream at once through two connections: at millions of
-    # acts the keys would not fit in memory.
+    # Acts and their tokens stream at once through two connections: at millions of
+    # acts they would not fit in memory.
     with (
         psycopg.connect(url) as acts_conn,
         psycopg.connect(url) as keys_conn,
@@ -160,39 +156,39 @@ def load(url: str, corpus: Corpus) -> None:
         keys_conn.cursor() as keys_cur,
         acts_cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
         keys_cur.copy(
-            "COPY name_keys (office_code, act_id, role, part, kind, key, event_date) "
-            "FROM STDIN"
+            "COPY name_index (office_code, act_id, event_date, tokens) FROM STDIN"
         ) as copy,
     ):
-        for act, keys in corpus.rows():
+        for act, row in corpus.rows():
             acts.write_row(act)
-            for row in keys:
-                copy.write_row(row)
+            copy.write_row(row)
 
 
 def build_indexes(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute("SET maintenance_work_mem = '1GB'")
         for statement in KEY_INDEXES:
             conn.execute(statement)  # type: ignore[arg-type]
         # A probe reads the index alone once the visibility map is set.
         conn.execute("VACUUM ANALYZE acts")
-        conn.execute("VACUUM ANALYZE name_keys")
+        conn.execute("VACUUM ANALYZE name_index")
 
 
 def sizes(url: str) -> dict[str, int]:
     with psycopg.connect(url) as conn:
         rows = conn.execute(
             "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
-            "WHERE relname IN ('name_keys', 'acts', 'pk_name_keys', "
-            "'ix_name_keys_probe')"
+            "WHERE relname IN ('name_index', 'acts', 'pk_name_index', "
+            "'ix_name_index_tokens')"
         ).fetchall()
         found = {name: int(size) for name, size in rows}
-        found["name_keys rows"] = int(
-            conn.execute("SELECT count(*) FROM name_keys").fetchone()[0]  # type: ignore[index]
+        found["tokens"] = int(
+            conn.execute("SELECT sum(cardinality(tokens)) FROM name_index").fetchone()[
+                0
+            ]  # type: ignore[index]
         )
-        found["name_keys heap"] = int(
-            conn.execute("SELECT pg_relation_size('name_keys')").fetchone()[0]  # type: ignore[index]
+        found["name_index heap"] = int(
+            conn.execute("SELECT pg_relation_size('name_index')").fetchone()[0]  # type: ignore[index]
         )
     return found
 
@@ -432,19 +428,20 @@ def main() -> None:
     )
     with postgres_url(args.pg) as url:
         upgrade(make_engine(url))
-        timed("bulk load (COPY acts and name_keys)", lambda: load(url, corpus))
+        timed("bulk load (COPY acts and name_index)", lambda: load(url, corpus))
         timed(
-            "index build (primary key, probe index), vacuum", lambda: build_indexes(url)
+            "index build (primary key, GIN of tokens), vacuum",
+            lambda: build_indexes(url),
         )
         found = sizes(url)
         mib = 1024 * 1024
         print(
-            f"\nname_keys: {found['name_keys rows']:,} rows "
-            f"({found['name_keys rows'] / args.acts:.1f} per act), "
-            f"table {found['name_keys heap'] / mib:,.0f} MiB, "
-            f"total with indexes {found['name_keys'] / mib:,.0f} MiB"
+            f"\nname_index: {args.acts:,} rows, {found['tokens']:,} tokens "
+            f"({found['tokens'] / args.acts:.1f} per act), "
+            f"table {found['name_index heap'] / mib:,.0f} MiB, "
+            f"total with indexes {found['name_index'] / mib:,.0f} MiB"
         )
-        for index in ("pk_name_keys", "ix_name_keys_probe"):
+        for index in ("pk_name_index", "ix_name_index_tokens"):
             print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)

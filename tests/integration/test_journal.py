@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select, text, update
 
 from sijill.domain.errors import IntegrityAlarm
 from sijill.domain.offices import SYSTEM, Actor
+from sijill.search.index import indexed_tokens
 from sijill.services import acts, drafts, journal
 from sijill.services.context import Registry
 from sijill.store import tables as t
@@ -50,8 +51,9 @@ def _populate(reg: Registry) -> None:
 
 
 def _snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    # The name index has a shape of its own on each database: compared by its tokens.
     with engine.connect() as conn:
-        return {
+        tables = {
             name: sorted(
                 (
                     tuple(str(v) for v in row)
@@ -60,7 +62,11 @@ def _snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
                 key=repr,
             )
             for name in t.PROJECTIONS
+            if name != t.NAME_INDEX
         }
+        tokens = indexed_tokens(conn)
+    tables[t.NAME_INDEX] = sorted((a, tuple(sorted(v))) for a, v in tokens.items())
+    return tables
 
 
 def _tamper(engine: Engine, office: str, seq: int, **values: Any) -> None:

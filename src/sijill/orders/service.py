@@ -29,7 +29,7 @@ from sijill.domain.orders import (
 from sijill.orders.ports import OrderPorts, PaymentRefused
 from sijill.orders.tables import order_events, orders
 from sijill.search.criteria import Criteria, read_criteria
-from sijill.search.query import candidates
+from sijill.search.query import find_candidates
 from sijill.search.ranking import best_match, names_of
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
@@ -96,7 +96,8 @@ def match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
     compared on those candidates with the search's own name comparison.
     """
     criteria, narrow = search_criteria(request)
-    rows = conn.execute(candidates(conn, narrow, None)).all()
+    assert narrow.date_to is not None  # the day of birth, which an order must give
+    rows = find_candidates(conn, narrow, None, today=narrow.date_to)
     exact = [
         r
         for r in rows

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, and_, cast, func, intersect, select
+from sqlalchemy import Connection, cast, func, select
 from sqlalchemy.dialects.postgresql import JSONB
 
 from sijill.domain.namekeys import (
@@ -40,7 +40,8 @@ from sijill.domain.namekeys import (
     skeleton,
     skeletons,
 )
-from sijill.search.tables import name_keys
+from sijill.search.index import EARLIEST_YEAR, LATEST_YEAR, base_token
+from sijill.search.query import count_holding, holding, index_scans
 from sijill.store import tables as t
 
 # Before looking, the chance that two given acts are the same person: a registry
@@ -388,7 +389,8 @@ def probable_duplicates(
     person = person_of("birth", declaration)
     if person.birth_date is None or not (person.first_key and person.family_key):
         return []
-    rows = conn.execute(_blocked(person, office)).all()
+    with index_scans(conn):
+        rows = conn.execute(_blocked(conn, person, office)).all()
     freq = _frequencies(conn, person)
     found = []
     for row in rows:
@@ -405,62 +407,48 @@ def probable_duplicates(
     return sorted(found, key=lambda c: -c.weight)
 
 
-def _blocked(person: Person, office: str | None) -> Any:
-    def keyed(part: str, names: tuple[str, str]) -> Any:
-        keys = set().union(*(skeletons(n) for n in names if n))
-        return select(name_keys.c.office_code, name_keys.c.act_id).where(
-            name_keys.c.role == "person",
-            name_keys.c.kind == "sk",
-            name_keys.c.part == part,
-            name_keys.c.key.in_(sorted(keys)),
-        )
-
-    block = intersect(
-        keyed("first", (person.first_ar, person.first_lat)),
-        keyed("family", (person.family_ar, person.family_lat)),
-    ).subquery()
+def _blocked(conn: Connection, person: Person, office: str | None) -> Any:
+    """Births within a year of ``person``'s whose first and family names share a
+    skeleton with his, at most 200."""
     assert person.birth_date is not None
-    year = timedelta(days=366)
-    query = (
-        select(t.acts)
-        .join(
-            block,
-            and_(
-                block.c.office_code == t.acts.c.office_code,
-                block.c.act_id == t.acts.c.act_id,
-            ),
+    groups = [
+        frozenset(
+            base_token("person", "sk", key)
+            for name in names
+            if name
+            for key in skeletons(name)
         )
-        .where(
-            t.acts.c.kind == "birth",
-            t.acts.c.event_date.between(
-                person.birth_date - year, person.birth_date + year
-            ),
+        for names in (
+            (person.first_ar, person.first_lat),
+            (person.family_ar, person.family_lat),
         )
-        .limit(200)
-    )
-    return query.where(t.acts.c.office_code == office) if office else query
+    ]
+    year, born = timedelta(days=366), person.birth_date
+    return holding(
+        conn,
+        groups,
+        range(born.year - 1, born.year + 2),
+        date_from=born - year,
+        date_to=born + year,
+        scope=office,
+        where=[t.acts.c.kind == "birth"],
+    ).limit(200)
 
 
 def _frequencies(conn: Connection, person: Person) -> Frequencies:
     total = conn.execute(
         select(func.count()).select_from(t.acts).where(t.acts.c.kind == "birth")
     ).scalar_one()
+    every_year = range(EARLIEST_YEAR, LATEST_YEAR + 1)
 
-    def count(part: str, key: str) -> int:
-        return int(
-            conn.execute(
-                select(func.count()).where(
-                    name_keys.c.role == "person",
-                    name_keys.c.kind == "sk",
-                    name_keys.c.part == part,
-                    name_keys.c.key == key,
-                )
-            ).scalar_one()
+    def count(key: str) -> int:
+        return count_holding(
+            conn, frozenset({base_token("person", "sk", key)}), every_year
         )
 
     return Frequencies(
-        {person.first_key: count("first", person.first_key)},
-        {person.family_key: count("family", person.family_key)},
+        {person.first_key: count(person.first_key)},
+        {person.family_key: count(person.family_key)},
         int(total),
     )
 

@@ -1,21 +1,31 @@
-"""Keeping the name keys of signed acts: one call per signed act, and a full reindex.
+"""Keeping the name index of signed acts: one call per signed act, and a full reindex.
 
-Besides the key of each name and each word (kinds ``ar``, ``lat``, ``sk``), a person
-gets the keys of every pair of his words, in both orders (kinds ``ar2``, ``lat2``,
-``sk2``): a search for "Mohamed Alaoui" is then one probe of the index on a key far
-rarer than either word. Each row carries the act's date, so the index hands the
-newest acts first and a search stops at its limit.
+Every name of an act gives keys (``sijill.domain.namekeys``): for each person —
+``person`` (the child or the deceased), ``father``, ``mother`` — the key of each name
+field and of each of its words in their own script (``ar``, ``lat``), their
+skeletons (``sk``), and the first 3 and 5 letters of each word's key (``ar3``,
+``lat5``…) for prefixes. A key is written as a 64-bit *token*: a hash of (role, kind,
+key) mixed with the year of the act's date, so that one token stands for one key in
+one year. A search reads a few years at a time, newest first, and stops at its limit;
+the acts of a common name in one year are few enough to sort.
+
+PostgreSQL keeps one row per act with its tokens in an array under a GIN index,
+whose compressed posting lists cost a few bytes per key of an act (migration 0020);
+SQLite, one row per token in a table organized as its own index (``WITHOUT ROWID``).
+Tokens are derived and rebuilt from the journal; what was registered is never
+replaced by them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import permutations
+from hashlib import blake2b
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, select
 
 from sijill.domain.events import ActSigned
 from sijill.domain.namekeys import (
@@ -26,86 +36,129 @@ from sijill.domain.namekeys import (
     script,
     skeleton,
 )
-from sijill.search.tables import name_keys
+from sijill.search.tables import name_index, name_tokens
 from sijill.store import tables as t
 from sijill.store.bulk import insert_tuples
 
-KEY_LENGTH = 120
-PAIR = "2"  # the suffix of the kinds of pair keys: ar2, lat2, sk2
+PREFIXES = (3, 5)  # the letters of a word's key a prefix token holds
+# Years outside share the bucket at the edge: the registers begin in 1915.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2300
+_MASK = (1 << 64) - 1
+_GOLDEN = 0x9E3779B97F4A7C15
 
 
-def index_act(conn: Connection, office: str, event: ActSigned) -> None:
-    """Write the name keys of the act ``event`` signed (the live path and a rebuild)."""
-    index_acts(conn, office, [(event.act_id, event.kind, event.data)])
+def base_token(role: str, kind: str, key: str) -> int:
+    """The hash of one key of one role, before its year is mixed in."""
+    return _base_token(role, kind, key)
 
 
-COLUMNS = ("office_code", "act_id", "role", "part", "kind", "key", "event_date")
+@lru_cache(maxsize=1 << 18)
+def _base_token(role: str, kind: str, key: str) -> int:
+    digest = blake2b(f"{role}\x1f{kind}\x1f{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
 
 
-def index_acts(
-    conn: Connection, office: str, acts: Iterable[tuple[str, str, Mapping[str, Any]]]
-) -> None:
-    """Write the name keys of many acts at once: (act id, kind, data) each."""
-    rows = [
-        (office, act_id, *keys, day)
-        for act_id, kind, data in acts
-        for day in (event_date(kind, data),)
-        for keys in act_keys(kind, data)
-    ]
-    insert_tuples(conn, name_keys, COLUMNS, rows)
+def bucket(year: int) -> int:
+    """The year a token is filed under."""
+    return min(max(year, EARLIEST_YEAR), LATEST_YEAR)
 
 
-def reindex(conn: Connection, office: str | None = None) -> int:
-    """Recompute the keys of every signed act (of ``office``); returns the act count."""
-    acts = select(t.acts.c.office_code, t.acts.c.act_id, t.acts.c.kind, t.acts.c.data)
-    wipe = delete(name_keys)
-    if office is not None:
-        acts = acts.where(t.acts.c.office_code == office)
-        wipe = wipe.where(name_keys.c.office_code == office)
-    conn.execute(wipe)
-    count = 0
-    batch: list[dict[str, Any]] = []
-    for row in conn.execute(acts):
-        batch += act_key_rows(row.office_code, row.act_id, row.kind, row.data)
-        count += 1
-        if len(batch) >= 5000:
-            conn.execute(insert(name_keys), batch)
-            batch = []
-    if batch:
-        conn.execute(insert(name_keys), batch)
-    return count
+def in_year(base: int, year: int) -> int:
+    """The token of a key in one year: a signed 64-bit integer, as both databases hold."""
+    # splitmix64's finalizer: every bit of the base and the year reaches every bit.
+    z = (base + bucket(year) * _GOLDEN) & _MASK
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+    z ^= z >> 31
+    return z - (1 << 64) if z >= 1 << 63 else z
 
 
-def act_key_rows(
-    office: str, act_id: str, kind: str, data: Mapping[str, Any]
-) -> Iterator[dict[str, Any]]:
-    """The rows of ``name_keys`` for one act, without duplicates."""
+# --- the keys of an act -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """One act as the name index holds it: its date and its tokens."""
+
+    act_id: str
+    event_date: date
+    tokens: tuple[int, ...]
+
+
+def act_bases(kind: str, data: Mapping[str, Any]) -> frozenset[int]:
+    """The base tokens of every key an act's names give, without duplicates."""
+    found: set[int] = set()
+    for role, name in act_names(kind, data):
+        found |= _name_bases(role, name)
+    return frozenset(found)
+
+
+def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed | None:
+    """The act's row of the index, or None when it has no date to file it under."""
     day = event_date(kind, data)
-    for role, part, key_kind, key in act_keys(kind, data):
-        yield {
-            "office_code": office,
-            "act_id": act_id,
-            "role": role,
-            "part": part,
-            "kind": key_kind,
-            "key": key,
-            "event_date": day,
-        }
+    if day is None:
+        return None
+    year = day.year
+    tokens = tuple(sorted({in_year(b, year) for b in act_bases(kind, data)}))
+    return Indexed(act_id, day, tokens)
 
 
-def pair_keys(found: set[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-    """(``pair``, kind, key) for each ordered pair of a person's distinct keys."""
-    pairs = set()
-    for key_kind in ("ar", "lat", "sk"):
-        keys = {key for _, k, key in found if k == key_kind}
-        for a, b in permutations(sorted(keys), 2):
-            pairs.add(("pair", key_kind + PAIR, pair_key(a, b)))
-    return pairs
+@lru_cache(maxsize=1 << 16)
+def _name_bases(role: str, name: str) -> frozenset[int]:
+    # Names repeat a lot within a register: the tokens of each are computed once.
+    return frozenset(base_token(role, k, key) for k, key in field_keys(name))
 
 
-def pair_key(a: str, b: str) -> str:
-    """The key of two words of one person, in this order."""
-    return f"{a} {b}"[:KEY_LENGTH]
+def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(role, name) for each name an act holds, in both scripts."""
+    person = data.get("child" if kind == "birth" else "deceased") or {}
+    yield from _person_names("person", person)
+    for role in ("father", "mother"):
+        parent = data.get(role)
+        if isinstance(parent, Mapping):
+            yield from _person_names(role, parent)
+        full = data.get(f"{role}_name")
+        if isinstance(full, str) and has_letters(full):
+            yield role, full
+
+
+def _person_names(role: str, person: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for part in ("first", "family"):
+        for written in ("ar", "lat"):
+            name = person.get(f"{part}_name_{written}")
+            if isinstance(name, str) and has_letters(name):
+                yield role, name
+
+
+def own_key(word: str) -> str:
+    """The key of a word in its own script."""
+    return (arabic_key if script(word) == "ar" else latin_key)(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def field_keys(name: str) -> frozenset[tuple[str, str]]:
+    """(kind, key) of a name field: the whole field's and each word's, in its own
+    script and as a skeleton, and the prefixes of each word's key."""
+    # A query meets the stored key with the alternatives of ``skeletons``: the main
+    # skeleton is enough here. An Arabic name gets no Latin key, and the reverse.
+    written = script(name)
+    words = name_words(name)
+    keys: set[tuple[str, str]] = set()
+    for text in {name, *words} if len(words) > 1 else {name}:
+        keys.add((written, own_key(text)))
+        keys.add(("sk", skeleton(text)))
+    for word in words:
+        key = own_key(word)
+        keys.update(
+            (f"{written}{n}", key[:n]) for n in PREFIXES if len(key) >= PREFIXES[0]
+        )
+    return frozenset(keys)
+
+
+def prefix_kind(prefix_key: str, written: str) -> tuple[str, str]:
+    """The prefix kind and key a query prefix reads: the longest one indexed."""
+    n = max(n for n in PREFIXES if n <= len(prefix_key))
+    return f"{written}{n}", prefix_key[:n]
 
 
 def event_date(kind: str, data: Mapping[str, Any]) -> date | None:
@@ -117,64 +170,87 @@ def event_date(kind: str, data: Mapping[str, Any]) -> date | None:
         return None
 
 
-def act_keys(kind: str, data: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
-    """(role, part, kind of key, key) of an act, pairs included, without duplicates."""
-    by_role: dict[str, set[tuple[str, str, str]]] = {}
-    for role, part, name in act_names(kind, data):
-        by_role.setdefault(role, set()).update(_part_keys(part, name))
-    return [
-        (role, part, key_kind, key)
-        for role, found in by_role.items()
-        for part, key_kind, key in _with_pairs(frozenset(found))
-    ]
+# --- writing ------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1 << 16)
-def _part_keys(part: str, name: str) -> frozenset[tuple[str, str, str]]:
-    # Names repeat a lot within a register: the keys of each are computed once.
-    return frozenset((part, kind, key) for kind, key in field_keys(name))
+def index_act(conn: Connection, office: str, event: ActSigned) -> None:
+    """Write the name index of the act ``event`` signed (the live path and a rebuild)."""
+    index_acts(conn, office, [(event.act_id, event.kind, event.data)])
 
 
-@lru_cache(maxsize=1 << 16)
-def _with_pairs(
-    found: frozenset[tuple[str, str, str]],
-) -> tuple[tuple[str, str, str], ...]:
-    return tuple(sorted(found | pair_keys(set(found))))
+def index_acts(
+    conn: Connection, office: str, acts: Iterable[tuple[str, str, Mapping[str, Any]]]
+) -> None:
+    """Write the name index of many acts at once: (act id, kind, data) each."""
+    rows = [i for act in acts if (i := indexed(*act)) is not None]
+    write_rows(conn, office, rows)
 
 
-def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
-    """(role, part, name) for each name an act holds, in both scripts."""
-    person = data.get("child" if kind == "birth" else "deceased") or {}
-    yield from _person_names("person", person)
-    for role in ("father", "mother"):
-        parent = data.get(role)
-        if isinstance(parent, Mapping):
-            yield from _person_names(role, parent)
-        full = data.get(f"{role}_name")
-        if isinstance(full, str) and has_letters(full):
-            yield role, "full", full
+def write_rows(conn: Connection, office: str, rows: Sequence[Indexed]) -> None:
+    """Write prepared index rows of ``office``'s acts, in this transaction."""
+    if conn.dialect.name == "postgresql":
+        insert_tuples(
+            conn,
+            name_index,
+            ("office_code", "act_id", "event_date", "tokens"),
+            [(office, r.act_id, r.event_date, list(r.tokens)) for r in rows],
+        )
+        return
+    insert_tuples(
+        conn,
+        name_tokens,
+        ("token", "event_date", "office_code", "act_id"),
+        [(token, r.event_date, office, r.act_id) for r in rows for token in r.tokens],
+    )
 
 
-def _person_names(
-    role: str, person: Mapping[str, Any]
-) -> Iterator[tuple[str, str, str]]:
-    for part in ("first", "family"):
-        for written in ("ar", "lat"):
-            name = person.get(f"{part}_name_{written}")
-            if isinstance(name, str) and has_letters(name):
-                yield role, part, name
+def reindex(conn: Connection, office: str | None = None) -> int:
+    """Recompute the index of every signed act (of ``office``); returns the act count."""
+    table = index_table(conn)
+    acts = select(t.acts.c.act_id, t.acts.c.kind, t.acts.c.data, t.acts.c.office_code)
+    wipe = delete(table)
+    if office is not None:
+        acts = acts.where(t.acts.c.office_code == office)
+        wipe = wipe.where(table.c.office_code == office)
+    conn.execute(wipe)
+    count = 0
+    batch: dict[str, list[Indexed]] = {}
+    for row in conn.execute(acts):
+        found = indexed(row.act_id, row.kind, row.data)
+        if found is not None:
+            batch.setdefault(row.office_code, []).append(found)
+        count += 1
+        if count % 5000 == 0:
+            _flush(conn, batch)
+    _flush(conn, batch)
+    return count
 
 
-@lru_cache(maxsize=1 << 16)
-def field_keys(name: str) -> frozenset[tuple[str, str]]:
-    """The keys of a name field: the whole field's and, for several words, each word's."""
-    # A query meets the stored key with the alternatives of ``skeletons``: the main
-    # skeleton is enough here. An Arabic name gets no Latin key, and the reverse.
-    own_key = arabic_key if script(name) == "ar" else latin_key
-    written = script(name)
-    words = name_words(name)
-    keys: set[tuple[str, str]] = set()
-    for text in {name, *words} if len(words) > 1 else {name}:
-        keys.add((written, own_key(text)[:KEY_LENGTH]))
-        keys.add(("sk", skeleton(text)[:KEY_LENGTH]))
-    return frozenset(keys)
+def _flush(conn: Connection, batch: dict[str, list[Indexed]]) -> None:
+    for office, rows in batch.items():
+        write_rows(conn, office, rows)
+    batch.clear()
+
+
+def index_table(conn: Connection) -> Any:
+    """The table of the index on this database."""
+    return name_index if conn.dialect.name == "postgresql" else name_tokens
+
+
+def indexed_tokens(conn: Connection, office: str | None = None) -> dict[str, set[int]]:
+    """The tokens the index holds for each act (of ``office``), by act id: the same on
+    either database for the same acts."""
+    found: dict[str, set[int]] = {}
+    if conn.dialect.name == "postgresql":
+        query = select(name_index.c.act_id, name_index.c.tokens)
+        if office is not None:
+            query = query.where(name_index.c.office_code == office)
+        for act_id, tokens in conn.execute(query):
+            found.setdefault(act_id, set()).update(tokens)
+        return found
+    rows = select(name_tokens.c.act_id, name_tokens.c.token)
+    if office is not None:
+        rows = rows.where(name_tokens.c.office_code == office)
+    for act_id, token in conn.execute(rows):
+        found.setdefault(act_id, set()).add(token)
+    return found

@@ -1,12 +1,17 @@
-"""The SQL of a search: candidate acts through their name keys, then the filters.
+"""The SQL of a search: candidate acts through their name tokens, then the filters.
 
-A search is answered from its most selective keys. One name of the query *drives*:
-two of its words give pair keys (``Mohamed Alaoui`` is one probe, not the
-intersection of every Mohamed with every Alaoui), else its longest word gives word
-keys, else its prefix gives the keys that begin with it. Each probe reads the lookup
-index newest first and stops at the candidate limit; the other words and criteria are
-checked on the way, act by act, so the work is bounded by the limit, not by how
-common a name is.
+Every word of a query must be met: each word stands for a set of tokens (its key in
+its own script and its skeletons, or, for a prefix, the first letters of a key), and
+an act is a candidate when it holds one token of every set. The index answers that
+itself — PostgreSQL's GIN index intersects its posting lists, SQLite intersects
+ranges of its token table — so "Mohamed Alaoui" costs the postings of both words in
+the years read, not every Mohamed checked for Alaoui.
+
+Tokens carry the year of the act's date. Without a date range a search reads the
+most recent year first, then windows four times as long each time back to the
+earliest year (1, 4, 16, 64 … years), and stops as soon as it holds more candidates than a
+search ranks: the newest acts first, as a clerk expects, and the work of a common name
+bounded by a year or two of its acts.
 
 Keys hold only letters (``sijill.domain.namekeys``) and every value is a bound
 parameter, so no text of a query ever reaches the SQL itself.
@@ -14,239 +19,226 @@ parameter, so no text of a query ever reaches the SQL itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Connection,
+    Row,
     Select,
     and_,
-    exists,
+    cast,
+    func,
+    intersect,
     literal,
     or_,
     select,
-    union,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
-from sijill.domain.namekeys import arabic_key, latin_key, script, skeletons
+from sijill.domain.namekeys import script, skeletons
 from sijill.search.criteria import CANDIDATES, Criteria
-from sijill.search.index import PAIR, pair_key
-from sijill.search.tables import name_keys
+from sijill.search.index import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    base_token,
+    bucket,
+    in_year,
+    own_key,
+    prefix_kind,
+)
+from sijill.search.tables import name_index, name_tokens
 from sijill.store import tables as t
 
 ROLES = {"name": "person", "father": "father", "mother": "mother"}
-MAX_PREFIX_KEYS = 200  # distinct keys a prefix may stand for; beyond, the first ones
+
+# One word of a query: the base tokens any one of which meets it.
+Group = frozenset[int]
 
 
-@dataclass(frozen=True)
-class Probe:
-    """Index entries a query part reads: one role, one kind, these keys (or a prefix)."""
-
-    role: str
-    kind: str
-    keys: tuple[str, ...] = ()
-    prefix: str | None = None
-
-
-def own_key(word: str) -> str:
-    """The key of a word in its own script."""
-    return (arabic_key if script(word) == "ar" else latin_key)(word)
-
-
-def word_condition(word: str, keys: Any = name_keys) -> Any:
-    """Rows of ``name_keys`` a query word meets: its own key, a skeleton, or a prefix."""
-    written = script(word)
+def word_group(role: str, word: str) -> Group:
+    """The base tokens that meet a query word in ``role``: its own key and its
+    skeletons, or the prefix key when it ends with ``*``."""
     if word.endswith("*"):
-        prefix = own_key(word.rstrip("*"))
-        return and_(
-            keys.c.kind == written,
-            keys.c.key.like(_escaped(prefix) + "%", escape="\\"),
-        )
-    return or_(
-        and_(keys.c.kind == written, keys.c.key == own_key(word)),
-        and_(keys.c.kind == "sk", keys.c.key.in_(sorted(skeletons(word)))),
-    )
+        stem = word.rstrip("*")
+        return frozenset({base_token(role, *prefix_kind(own_key(stem), script(stem)))})
+    found = {base_token(role, script(word), own_key(word))}
+    found |= {base_token(role, "sk", s) for s in skeletons(word)}
+    return frozenset(found)
 
 
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+def groups_of(criteria: Criteria) -> list[Group]:
+    """One group per distinct word of every name asked for."""
+    found: list[Group] = []
+    for field, words in criteria.names.items():
+        for word in words:
+            group = word_group(ROLES[field], word)
+            if group not in found:
+                found.append(group)
+    return found
 
 
-# --- which keys drive ------------------------------------------------------------
-
-
-def driver(criteria: Criteria) -> tuple[str, list[str], list[Probe]]:
-    """The name field that drives, the words its probes stand for, and the probes."""
-    fields = sorted(criteria.names.items(), key=lambda f: _rank(f[1]))
-    field, words = fields[0]
-    role = ROLES[field]
-    whole = [w for w in words if not w.endswith("*")]
-    prefixes = [w for w in words if w.endswith("*")]
-    if len({own_key(w) for w in whole}) >= 2:
-        a, b = sorted(whole, key=lambda w: -len(own_key(w)))[:2]
-        if own_key(a) == own_key(b):
-            b = next(w for w in whole if own_key(w) != own_key(a))
-        return field, [a, b], list(_pair_probes(role, a, b))
-    if whole and prefixes:
-        a, b = whole[0], prefixes[0]
-        if script(a) == script(b.rstrip("*")):
-            prefix = pair_key(own_key(a), own_key(b.rstrip("*")))
-            return field, [a, b], [Probe(role, script(a) + PAIR, prefix=prefix)]
-    if whole:
-        word = max(whole, key=lambda w: len(own_key(w)))
-        return field, [word], list(_word_probes(role, word))
-    word = max(prefixes, key=lambda w: len(own_key(w.rstrip("*"))))
-    prefix = own_key(word.rstrip("*"))
-    return field, [word], [Probe(role, script(word.rstrip("*")), prefix=prefix)]
-
-
-def _rank(words: list[str]) -> tuple[int, int]:
-    # Two whole words (a pair key) first, then a word and a prefix, a word, a prefix;
-    # among equals, the longest.
-    whole = {own_key(w) for w in words if not w.endswith("*")}
-    prefixed = any(w.endswith("*") for w in words)
-    shape = 0 if len(whole) >= 2 else 1 if whole and prefixed else 2 if whole else 3
-    return shape, -len("".join(words))
-
-
-def _pair_probes(role: str, a: str, b: str) -> Iterator[Probe]:
-    if script(a) == script(b):
-        yield Probe(role, script(a) + PAIR, (pair_key(own_key(a), own_key(b)),))
-    pairs = {pair_key(x, y) for x in skeletons(a) for y in skeletons(b) if x != y}
-    if pairs:
-        yield Probe(role, "sk" + PAIR, tuple(sorted(pairs)))
-
-
-def _word_probes(role: str, word: str) -> Iterator[Probe]:
-    yield Probe(role, script(word), (own_key(word),))
-    yield Probe(role, "sk", tuple(sorted(skeletons(word))))
-
-
-def prefix_keys(conn: Connection, probe: Probe) -> tuple[str, ...]:
-    """The distinct keys that begin with ``probe.prefix``, read by hopping the index."""
-    assert probe.prefix is not None
-    found: list[str] = []
-    after = None
-    while len(found) < MAX_PREFIX_KEYS:
-        query = select(name_keys.c.key).where(
-            name_keys.c.role == probe.role,
-            name_keys.c.kind == probe.kind,
-            name_keys.c.key >= probe.prefix,
-            name_keys.c.key < probe.prefix + "\uffff",
-            name_keys.c.key.like(_escaped(probe.prefix) + "%", escape="\\"),
-        )
-        if after is not None:
-            query = query.where(name_keys.c.key > after)
-        after = conn.execute(query.order_by(name_keys.c.key).limit(1)).scalar()
-        if after is None:
-            break
-        found.append(after)
-    return tuple(found)
+def year_windows(top: int, bottom: int) -> Iterator[range]:
+    """Years from ``top`` down to ``bottom``, in windows of 1, 4, 16, 64 … years."""
+    top, bottom, size = bucket(top), bucket(bottom), 1
+    while top >= bottom:
+        low = max(bottom, top - size + 1)
+        yield range(low, top + 1)
+        top, size = low - 1, size * 4
 
 
 # --- the query ----------------------------------------------------------------------
 
 
-def candidates(conn: Connection, criteria: Criteria, scope: str | None) -> Select[Any]:
-    """The acts that meet every criterion, newest first, at most CANDIDATES + 1."""
-    query = select(t.acts)
-    if criteria.names:
-        keyed = _keyed(conn, criteria, scope)
-        query = query.join(
-            keyed,
+@contextmanager
+def index_scans(conn: Connection) -> Iterator[None]:
+    """Within the block (of a transaction), PostgreSQL reads the name index and plans
+    each statement for its own tokens.
+
+    Tokens are nearly all rare, but a plan made for any array (the generic plan of a
+    prepared statement) cannot know it, and takes ``&&`` for a filter that keeps a
+    good share of the table: it then walks every act newest first, or scans
+    ``name_index`` whole. On an error the transaction's rollback undoes both settings.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
+    conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    yield
+    conn.exec_driver_sql("RESET plan_cache_mode")
+    conn.exec_driver_sql("RESET enable_seqscan")
+    conn.exec_driver_sql("RESET enable_indexscan")
+
+
+def find_candidates(
+    conn: Connection, criteria: Criteria, scope: str | None, *, today: date
+) -> list[Row[Any]]:
+    """The acts that meet every criterion, newest first, at most CANDIDATES + 1
+    (``today``: the newest year a search without an end date reads)."""
+    limit = CANDIDATES + 1
+    if not criteria.names:
+        query = select(t.acts).where(*filters(criteria, scope))
+        return list(conn.execute(_ordered(query, t.acts.c.event_date, limit)).all())
+    groups = groups_of(criteria)
+    top = criteria.date_to.year if criteria.date_to else today.year
+    bottom = criteria.date_from.year if criteria.date_from else EARLIEST_YEAR
+    found: list[Row[Any]] = []
+    with index_scans(conn):
+        for years in year_windows(top, bottom):
+            query = holding(
+                conn,
+                groups,
+                years,
+                date_from=criteria.date_from,
+                date_to=criteria.date_to,
+                scope=scope,
+                where=filters(criteria, scope, names_only=True),
+            )
+            found += conn.execute(query.limit(limit - len(found))).all()
+            if len(found) >= limit:
+                break
+    return found
+
+
+def holding(
+    conn: Connection,
+    groups: Sequence[Group],
+    years: range,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    scope: str | None = None,
+    where: Sequence[Any] = (),
+) -> Select[Any]:
+    """The acts dated in ``years`` that hold a token of every group and meet ``where``,
+    newest first."""
+    tokens = [sorted({in_year(b, y) for b in group for y in years}) for group in groups]
+    if conn.dialect.name == "postgresql":
+        index: Any = name_index
+        conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
+        keyed = select(index.c.office_code, index.c.act_id, index.c.event_date).where(
+            *conditions
+        )
+    else:
+        keyed = _intersected(tokens)
+    keyed = keyed.where(*_dates(keyed.selected_columns.event_date, years))
+    if date_from is not None:
+        keyed = keyed.where(keyed.selected_columns.event_date >= date_from)
+    if date_to is not None:
+        keyed = keyed.where(keyed.selected_columns.event_date <= date_to)
+    if scope is not None:
+        keyed = keyed.where(keyed.selected_columns.office_code == scope)
+    found = keyed.subquery()
+    query = (
+        select(t.acts)
+        .join(
+            found,
             and_(
-                keyed.c.office_code == t.acts.c.office_code,
-                keyed.c.act_id == t.acts.c.act_id,
+                found.c.office_code == t.acts.c.office_code,
+                found.c.act_id == t.acts.c.act_id,
             ),
         )
-    for condition in filters(criteria, scope):
-        query = query.where(condition)
-    return query.order_by(t.acts.c.event_date.desc(), t.acts.c.ref).limit(
-        CANDIDATES + 1
+        .where(*where)
     )
+    return _ordered(query, found.c.event_date, None)
 
 
-def _keyed(conn: Connection, criteria: Criteria, scope: str | None) -> Any:
-    field, driving, probes = driver(criteria)
-    others = [
-        (f, w)
-        for f, words in criteria.names.items()
-        for w in words
-        if not (f == field and w in driving)
+def _array(tokens: list[int]) -> Any:
+    # bigint[] whatever the size of the values, so that ``&&`` meets the GIN index.
+    return cast(literal(tokens, ARRAY(BigInteger)), ARRAY(BigInteger))
+
+
+def _intersected(tokens: list[list[int]]) -> Select[Any]:
+    # SQLite: the acts of each group read from the token table's own order, intersected.
+    n = name_tokens.c
+    selects = [
+        select(n.office_code, n.act_id, n.event_date).where(n.token.in_(group))
+        for group in tokens
     ]
-    selects = []
-    for probe in probes:
-        if probe.prefix is not None and probe.kind.endswith(PAIR):
-            # A word and a prefix: few pair keys begin with both, read them all.
-            selects.append(_probe(probe, None, others, criteria, scope))
-            continue
-        keys = probe.keys if probe.prefix is None else prefix_keys(conn, probe)
-        for key in keys:
-            selects.append(_probe(probe, key, others, criteria, scope))
-    if not selects:
-        never = select(name_keys.c.office_code, name_keys.c.act_id)
-        return never.where(literal(False)).subquery()
-    found = union(*selects).subquery()
-    # The newest first: only the acts a search may rank are read from ``acts``.
-    newest = select(found).order_by(found.c.event_date.desc()).limit(CANDIDATES + 1)
-    return newest.subquery()
+    if len(selects) == 1:
+        return selects[0].distinct()
+    both = intersect(*selects).subquery()
+    return select(both.c.office_code, both.c.act_id, both.c.event_date)
 
 
-def _probe(
-    probe: Probe,
-    key: str | None,
-    others: list[tuple[str, str]],
-    criteria: Criteria,
-    scope: str | None,
-) -> Select[Any]:
-    # The newest CANDIDATES + 1 acts under one key that meet every other criterion.
-    k = name_keys.alias("k")
-    query = select(k.c.office_code, k.c.act_id, k.c.event_date).where(
-        k.c.role == probe.role, k.c.kind == probe.kind
-    )
-    if key is not None:
-        query = query.where(k.c.key == key)
+def _dates(column: Any, years: range) -> list[Any]:
+    # The window's own years; the tokens of an edge year also hold the years beyond.
+    found = []
+    if years[0] > EARLIEST_YEAR:
+        found.append(column >= date(years[0], 1, 1))
+    if years[-1] < LATEST_YEAR:
+        found.append(column <= date(years[-1], 12, 31))
+    return found
+
+
+def _ordered(query: Select[Any], day: Any, limit: int | None) -> Select[Any]:
+    ordered = query.order_by(day.desc(), t.acts.c.ref)
+    return ordered if limit is None else ordered.limit(limit)
+
+
+def count_holding(conn: Connection, group: Group, years: range) -> int:
+    """How many acts dated in ``years`` hold a token of ``group``."""
+    tokens = sorted({in_year(b, y) for b in group for y in years})
+    if conn.dialect.name == "postgresql":
+        query = select(func.count()).where(name_index.c.tokens.overlap(_array(tokens)))
     else:
-        assert probe.prefix is not None
-        query = query.where(
-            k.c.key >= probe.prefix,
-            k.c.key < probe.prefix + "\uffff",
-            k.c.key.like(_escaped(probe.prefix) + "%", escape="\\"),
-        )
-    if criteria.date_from is not None:
-        query = query.where(k.c.event_date >= criteria.date_from)
-    if criteria.date_to is not None:
-        query = query.where(k.c.event_date <= criteria.date_to)
-    if scope is not None:
-        query = query.where(k.c.office_code == scope)
-    for field, word in others:
-        other = name_keys.alias()
-        query = query.where(
-            exists().where(
-                other.c.office_code == k.c.office_code,
-                other.c.act_id == k.c.act_id,
-                other.c.role == ROLES[field],
-                word_condition(word, other),
-            )
-        )
-    on_act = filters(criteria, scope, names_only=True)
-    if on_act:
-        query = query.where(
-            exists().where(
-                t.acts.c.office_code == k.c.office_code,
-                t.acts.c.act_id == k.c.act_id,
-                *on_act,
-            )
-        )
-    inner = query.order_by(k.c.event_date.desc()).limit(CANDIDATES + 1).subquery()
-    return select(inner.c.office_code, inner.c.act_id, inner.c.event_date)
+        query = select(
+            func.count(func.distinct(name_tokens.c.office_code + name_tokens.c.act_id))
+        ).where(name_tokens.c.token.in_(tokens))
+    with index_scans(conn):
+        return int(conn.execute(query).scalar_one())
 
 
 def filters(
     criteria: Criteria, scope: str | None, *, names_only: bool = False
 ) -> list[Any]:
-    """The conditions on ``acts`` besides names (``names_only``: those keys lack)."""
+    """The conditions on ``acts`` besides names (``names_only``: those the name index
+    does not hold: it holds the office and the date)."""
     found: list[Any] = []
     if scope is not None and not names_only:
         found.append(t.acts.c.office_code == scope)

@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sijill.domain.namekeys import MAYBE, compare
+from sijill.domain.namekeys import (
+    MAYBE,
+    arabic_key,
+    compare,
+    latin_key,
+    name_words,
+    script,
+)
 
 
 def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
@@ -23,9 +30,9 @@ def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
 
 def _spellings(person: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
-    for script in ("ar", "lat"):
-        first = str(person.get(f"first_name_{script}") or "")
-        family = str(person.get(f"family_name_{script}") or "")
+    for written in ("ar", "lat"):
+        first = str(person.get(f"first_name_{written}") or "")
+        family = str(person.get(f"family_name_{written}") or "")
         out += [f"{first} {family}".strip(), first, family]
     return [n for n in out if n]
 
@@ -51,6 +58,26 @@ def _best_match(words: tuple[str, ...], names: tuple[str, ...]) -> tuple[float, 
             score = mean
             reason = "; ".join(f"{c.reason} ({n})" for c, n in parts)
     prefixes = [w for w in words if w.endswith("*")]
+    missing = [w.rstrip("*") for w in prefixes if not _begins(w.rstrip("*"), names)]
+    if missing:
+        # The index reads the first letters of a prefix only: Alaou* met Alami there.
+        return 0.0, f"no name begins with {', '.join(missing)}"
     if prefixes and score < MAYBE:
         return MAYBE, f"begins with {', '.join(w.rstrip('*') for w in prefixes)}"
     return score, reason
+
+
+def _begins(stem: str, names: Sequence[str]) -> bool:
+    # A word of one of the names, in the prefix's script, whose key begins with its key.
+    written = script(stem)
+    key = _key(stem)
+    return any(
+        _key(word).startswith(key)
+        for name in names
+        for word in name_words(name)
+        if script(word) == written
+    )
+
+
+def _key(word: str) -> str:
+    return (arabic_key if script(word) == "ar" else latin_key)(word)

@@ -15,7 +15,7 @@ from sijill.domain.namekeys import MAYBE
 from sijill.domain.offices import Actor
 from sijill.search.criteria import CANDIDATES, Criteria, read_criteria
 from sijill.search.index import reindex
-from sijill.search.query import candidates
+from sijill.search.query import find_candidates
 from sijill.search.ranking import best_match, names_of
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
@@ -96,7 +96,7 @@ def search_acts(
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", scope)
-        rows = uow.conn.execute(candidates(uow.conn, criteria, scope)).all()
+        rows = find_candidates(uow.conn, criteria, scope, today=reg.now().date())
         ranked = _ranked(criteria, list(rows[:CANDIDATES]))
         start = (criteria.page - 1) * criteria.page_size
         hits = ranked[start : start + criteria.page_size]

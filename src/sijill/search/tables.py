@@ -1,18 +1,17 @@
-"""The derived name keys of signed acts: rebuilt from the journal, never registered data.
+"""The derived name index of signed acts: rebuilt from the journal, never registered data.
 
-One row per key of a name: for each person of an act (``person`` — the child or the
-deceased — ``father``, ``mother``), each name field (``first``, ``family``, or
-``full`` when only a full name is known), each kind of key (``ar``, ``lat``, ``sk`` —
-see ``sijill.domain.namekeys``) and each key: the whole field's, and each word's;
-and for each pair of a person's keys of one kind, a pair key (``ar2``, ``lat2``,
-``sk2``; part ``pair``). The act's date is copied so that the lookup index, which
-covers a search, hands the newest acts first.
+A key of a name (``sijill.search.index``) is held as a 64-bit token that also says
+the year of the act's date. On PostgreSQL (``name_index``) an act is one row: its
+date and its tokens in an array under a GIN index, an inverted index with compressed
+posting lists. On SQLite (``name_tokens``) a token is one row of a table organized as
+its own index: (token, date, office, act). Each dialect's migration creates its own.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Column,
     Date,
     Float,
@@ -22,28 +21,28 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from sijill.store.tables import Code, Stamp, metadata
 
-name_keys = Table(
-    "name_keys",
+name_index = Table(
+    "name_index",
     metadata,
     Column("office_code", Code, primary_key=True),
     Column("act_id", String(36), primary_key=True),
-    Column("role", String(8), primary_key=True),
-    Column("part", String(8), primary_key=True),
-    Column("kind", String(4), primary_key=True),
-    Column("key", String(120), primary_key=True),
-    Column("event_date", Date),
-    Index(
-        "ix_name_keys_probe",
-        "role",
-        "kind",
-        "key",
-        "event_date",
-        "office_code",
-        "act_id",
-    ),
+    Column("event_date", Date, nullable=False),
+    Column("tokens", ARRAY(BigInteger), nullable=False),
+    Index("ix_name_index_tokens", "tokens", postgresql_using="gin"),
+)
+
+name_tokens = Table(
+    "name_tokens",
+    metadata,
+    Column("token", BigInteger, primary_key=True),
+    Column("event_date", Date, primary_key=True),
+    Column("office_code", Code, primary_key=True),
+    Column("act_id", String(36), primary_key=True),
+    sqlite_with_rowid=False,
 )
 
 # The review queue of suspected duplicates. Not a projection: decisions are made by

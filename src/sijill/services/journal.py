@@ -82,7 +82,7 @@ def _replay(source: Connection, target: Connection) -> RebuildReport:
 
 def _clear_projections(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
-        conn.execute(text("TRUNCATE " + ", ".join(t.PROJECTIONS)))
+        conn.execute(text("TRUNCATE " + ", ".join(t.projections("postgresql"))))
         return
     # SQLite has no TRUNCATE; the append-only triggers are lifted for this one
     # transaction and put back before it commits.
@@ -94,7 +94,7 @@ def _clear_projections(conn: Connection) -> None:
     ).all()
     for name, _sql in triggers:
         conn.execute(text(f"DROP TRIGGER {name}"))
-    for table in t.PROJECTIONS:
+    for table in t.projections("sqlite"):
         conn.execute(delete(t.metadata.tables[table]))
     for _name, sql in triggers:
         conn.execute(text(sql))

@@ -544,11 +544,13 @@ APPEND_ONLY = (
     "office_audit_checkpoints",
     "alarms",
 )
-# Tables derived from the journal: emptied and refilled by a rebuild.
+# Tables derived from the journal: emptied and refilled by a rebuild. ``NAME_INDEX``
+# stands for the name index, a table of its own on each kind of database.
+NAME_INDEX = "name index"
 PROJECTIONS = (
     "envelopes",
     "legacy_acts",
-    "name_keys",
+    NAME_INDEX,
     "documents",
     "office_notices",
     "notices",
@@ -563,6 +565,12 @@ PROJECTIONS = (
     "office_keys",
     "offices",
 )
+
+
+def projections(dialect: str) -> tuple[str, ...]:
+    """The derived tables of a database of ``dialect``, in the order they are emptied."""
+    index = "name_index" if dialect == "postgresql" else "name_tokens"
+    return tuple(index if name == NAME_INDEX else name for name in PROJECTIONS)
 
 
 # The ministry's record of the roll-out: one row per office brought into service (or
