@@ -93,6 +93,17 @@ def year_windows(top: int, bottom: int) -> Iterator[range]:
 # --- the query ----------------------------------------------------------------------
 
 
+# The planner's settings while the name index is read: no sequential scan, and no
+# index scan (the primary key read whole would be one); every statement planned for
+# its own tokens; no parallel workers, whose start costs more than the read itself.
+_INDEX_SCANS = (
+    ("enable_seqscan", "off"),
+    ("enable_indexscan", "off"),
+    ("plan_cache_mode", "force_custom_plan"),
+    ("max_parallel_workers_per_gather", "0"),
+)
+
+
 @contextmanager
 def index_scans(conn: Connection) -> Iterator[None]:
     """Within the block (of a transaction), PostgreSQL reads the name index and plans
@@ -101,18 +112,14 @@ def index_scans(conn: Connection) -> Iterator[None]:
     Tokens are nearly all rare, but a plan made for any array (the generic plan of a
     prepared statement) cannot know it, and takes ``&&`` for a filter that keeps a
     good share of the table: it then walks every act newest first, or scans
-    ``name_index`` whole. On an error the transaction's rollback undoes both settings.
+    ``name_index`` whole. On an error the transaction's rollback undoes the settings.
     """
     if conn.dialect.name != "postgresql":
         yield
         return
-    conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-    conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    conn.exec_driver_sql("; ".join(f"SET LOCAL {n} = {v}" for n, v in _INDEX_SCANS))
     yield
-    conn.exec_driver_sql("RESET plan_cache_mode")
-    conn.exec_driver_sql("RESET enable_seqscan")
-    conn.exec_driver_sql("RESET enable_indexscan")
+    conn.exec_driver_sql("; ".join(f"RESET {name}" for name, _ in _INDEX_SCANS))
 
 
 def find_candidates(
