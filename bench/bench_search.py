@@ -11,6 +11,7 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
     .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
                                            [--pg postgresql://postgres@127.0.0.1:5432/postgres]
                                            [--dedup 20000] [--dedup-only] [--no-splink]
+                                           [--no-read]
                                            [--splink-latin-only]
 """
 
@@ -399,6 +400,11 @@ def main() -> None:
     parser.add_argument("--dedup", type=int, default=20_000, help="births (0: skip)")
     parser.add_argument("--dedup-only", action="store_true", help="skip the search")
     parser.add_argument(
+        "--no-read",
+        action="store_true",
+        help="skip the timed read of every birth for deduplication",
+    )
+    parser.add_argument(
         "--no-splink", action="store_true", help="dedup without Splink's comparison"
     )
     parser.add_argument(
@@ -445,7 +451,8 @@ def main() -> None:
             print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
-        read_persons(url)
+        if not args.no_read:
+            read_persons(url)
     if args.dedup:
         dedup(
             args.dedup,

@@ -36,11 +36,13 @@ from sijill.domain.namekeys import (
     script,
     skeleton,
 )
+from sijill.search.criteria import MIN_PREFIX
 from sijill.search.tables import name_index, name_tokens
 from sijill.store import tables as t
 from sijill.store.bulk import insert_tuples
 
-PREFIXES = (3, 5)  # the letters of a word's key a prefix token holds
+# The letters of a word's key a prefix token holds: as few as a search accepts.
+PREFIXES = (MIN_PREFIX, 5)
 # Years outside share the bucket at the edge: the registers begin in 1915.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2300
 _MASK = (1 << 64) - 1
@@ -93,11 +95,10 @@ def act_bases(kind: str, data: Mapping[str, Any]) -> frozenset[int]:
     return frozenset(found)
 
 
-def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed | None:
-    """The act's row of the index, or None when it has no date to file it under."""
-    day = event_date(kind, data)
-    if day is None:
-        return None
+def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
+    """The act's row of the index; an act without a date is filed under the first
+    day the index knows (1 January 1900), where a search by name still finds it."""
+    day = event_date(kind, data) or date(EARLIEST_YEAR, 1, 1)
     year = day.year
     tokens = tuple(sorted({in_year(b, year) for b in act_bases(kind, data)}))
     return Indexed(act_id, day, tokens)
@@ -182,8 +183,7 @@ def index_acts(
     conn: Connection, office: str, acts: Iterable[tuple[str, str, Mapping[str, Any]]]
 ) -> None:
     """Write the name index of many acts at once: (act id, kind, data) each."""
-    rows = [i for act in acts if (i := indexed(*act)) is not None]
-    write_rows(conn, office, rows)
+    write_rows(conn, office, [indexed(*act) for act in acts])
 
 
 def write_rows(conn: Connection, office: str, rows: Sequence[Indexed]) -> None:
@@ -216,9 +216,9 @@ def reindex(conn: Connection, office: str | None = None) -> int:
     count = 0
     batch: dict[str, list[Indexed]] = {}
     for row in conn.execute(acts):
-        found = indexed(row.act_id, row.kind, row.data)
-        if found is not None:
-            batch.setdefault(row.office_code, []).append(found)
+        batch.setdefault(row.office_code, []).append(
+            indexed(row.act_id, row.kind, row.data)
+        )
         count += 1
         if count % 5000 == 0:
             _flush(conn, batch)

@@ -1,0 +1,114 @@
+"""The name index's tokens and the years a search reads, as pure functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from sijill.domain.namekeys import latin_key
+from sijill.search.criteria import read_criteria
+from sijill.search.index import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    act_bases,
+    base_token,
+    in_year,
+    indexed,
+)
+from sijill.search.query import groups_of, year_windows
+from sijill.synthetic import Generator, arabic_variants, latin_spelling_variants
+from sijill.synthetic.names import FAMILY_NAMES
+
+years = st.integers(min_value=1000, max_value=3000)
+keys = st.text(min_size=1, max_size=20)
+
+
+@given(key=keys, year=years, other=years)
+def test_a_token_is_one_key_in_one_year_and_fits_a_bigint(
+    key: str, year: int, other: int
+) -> None:
+    token = in_year(base_token("person", "lat", key), year)
+    assert -(2**63) <= token < 2**63
+    assert token == in_year(base_token("person", "lat", key), year)
+    same_bucket = min(max(year, EARLIEST_YEAR), LATEST_YEAR) == min(
+        max(other, EARLIEST_YEAR), LATEST_YEAR
+    )
+    assert (token == in_year(base_token("person", "lat", key), other)) == same_bucket
+    assert token != in_year(base_token("father", "lat", key), year)
+    assert token != in_year(base_token("person", "sk", key), year)
+
+
+@given(
+    top=st.integers(min_value=1850, max_value=2400),
+    span=st.integers(min_value=0, max_value=400),
+)
+def test_the_windows_read_every_year_once_newest_first_each_four_times_longer(
+    top: int, span: int
+) -> None:
+    windows = list(year_windows(top, top - span))
+    read = [year for window in windows for year in reversed(window)]
+    first = min(max(top, EARLIEST_YEAR), LATEST_YEAR)
+    last = min(max(top - span, EARLIEST_YEAR), LATEST_YEAR)
+    assert read == list(range(first, last - 1, -1))
+    assert all(len(w) == 4**i for i, w in enumerate(windows[:-1]))
+
+
+def _searched(name: str, act_tokens: set[int], year: int) -> bool:
+    """Whether a search for ``name`` meets an act holding ``act_tokens`` in ``year``."""
+    groups = groups_of(read_criteria({"name": name}))
+    return all(any(in_year(b, year) in act_tokens for b in g) for g in groups)
+
+
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    born=st.integers(min_value=EARLIEST_YEAR + 1, max_value=LATEST_YEAR),
+    letters=st.integers(min_value=3, max_value=8),
+)
+def test_an_act_is_found_by_its_names_in_either_script_and_by_a_prefix(
+    seed: int, born: int, letters: int
+) -> None:
+    gen = Generator(seed)
+    decl = gen.birth(date(2020, 6, 1), office_commune_code=gen.office().code)
+    decl["birth_date"] = date(born, 6, 1).isoformat()
+    row = indexed("act", "birth", decl)
+    tokens, year = set(row.tokens), row.event_date.year
+    child = decl["child"]
+    for name in (
+        f"{child['first_name_lat']} {child['family_name_lat']}",
+        f"{child['family_name_ar']} {child['first_name_ar']}",
+        f"{child['first_name_ar']} {child['family_name_lat']}",
+    ):
+        assert _searched(name, tokens, year), name
+    assert not _searched(child["first_name_lat"], tokens, year - 1)
+    # A prefix whose key begins the name's key (El- and Es- are not letters of it).
+    family, stem = child["family_name_lat"], child["family_name_lat"][:letters]
+    if len(latin_key(stem)) >= 3 and latin_key(family).startswith(latin_key(stem)):
+        assert _searched(f"{child['first_name_lat']} {stem}*", tokens, year), stem
+
+
+@given(family=st.sampled_from(FAMILY_NAMES), seed=st.integers(0, 1000))
+def test_a_keying_variant_of_a_family_name_meets_the_same_tokens(
+    family: tuple[str, tuple[str, ...]], seed: int
+) -> None:
+    arabic, latin = family[0], family[1][0]
+    decl = {
+        "child": {
+            "first_name_ar": "يوسف",
+            "family_name_ar": arabic,
+            "first_name_lat": "Youssef",
+            "family_name_lat": latin,
+        },
+        "birth_date": "1990-05-01",
+    }
+    tokens = {in_year(b, 1990) for b in act_bases("birth", decl)}
+    # The register's other spellings, and those a second keyer makes.
+    variants = [
+        *family[1][1:],
+        *arabic_variants(arabic),
+        *latin_spelling_variants(latin),
+    ]
+    assume(variants)
+    variant = variants[seed % len(variants)]
+    assert _searched(f"Youssef {variant}", tokens, 1990), variant
