@@ -196,11 +196,14 @@ def write_rows(conn: Connection, office: str, rows: Sequence[Indexed]) -> None:
             [(office, r.act_id, r.event_date, list(r.tokens)) for r in rows],
         )
         return
+    # In the table's own order: each page of its B-tree is visited once per batch.
     insert_tuples(
         conn,
         name_tokens,
         ("token", "event_date", "office_code", "act_id"),
-        [(token, r.event_date, office, r.act_id) for r in rows for token in r.tokens],
+        sorted(
+            (token, r.event_date, office, r.act_id) for r in rows for token in r.tokens
+        ),
     )
 
 

@@ -61,14 +61,36 @@ def insert_tuples(
     if not rows:
         return
     if conn.dialect.name != "postgresql":
-        conn.execute(
-            insert(table), [dict(zip(columns, row, strict=True)) for row in rows]
-        )
+        _executemany(conn, table, columns, rows)
         return
     as_json = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     if as_json:
         rows = [_encoded(row, as_json) for row in rows]
     _copy(conn, table, columns, rows)
+
+
+def _executemany(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+) -> None:
+    # SQLite: one prepared INSERT run for every row by the driver, each value
+    # converted by its column's type as SQLAlchemy would (dates, JSON), without a
+    # mapping per row.
+    processors = [table.c[c].type.bind_processor(conn.dialect) for c in columns]
+    if any(processors):
+        rows = [
+            tuple(
+                v if f is None else f(v) for f, v in zip(processors, row, strict=True)
+            )
+            for row in rows
+        ]
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', list(rows)
+    )
 
 
 def _copy(
