@@ -243,17 +243,13 @@ def index_table(conn: Connection) -> Any:
 def indexed_tokens(conn: Connection, office: str | None = None) -> dict[str, set[int]]:
     """The tokens the index holds for each act (of ``office``), by act id: the same on
     either database for the same acts."""
-    found: dict[str, set[int]] = {}
-    if conn.dialect.name == "postgresql":
-        query = select(name_index.c.act_id, name_index.c.tokens)
-        if office is not None:
-            query = query.where(name_index.c.office_code == office)
-        for act_id, tokens in conn.execute(query):
-            found.setdefault(act_id, set()).update(tokens)
-        return found
-    rows = select(name_tokens.c.act_id, name_tokens.c.token)
+    table = index_table(conn)
+    # One row an act and its array on PostgreSQL; one row a token on SQLite.
+    tokens = table.c.tokens if table is name_index else table.c.token
+    query = select(table.c.act_id, tokens)
     if office is not None:
-        rows = rows.where(name_tokens.c.office_code == office)
-    for act_id, token in conn.execute(rows):
-        found.setdefault(act_id, set()).add(token)
+        query = query.where(table.c.office_code == office)
+    found: dict[str, set[int]] = {}
+    for act_id, held in conn.execute(query):
+        found.setdefault(act_id, set()).update(held if table is name_index else [held])
     return found
