@@ -36,6 +36,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -134,22 +135,72 @@ def find_candidates(
     groups = groups_of(criteria)
     top = criteria.date_to.year if criteria.date_to else today.year
     bottom = criteria.date_from.year if criteria.date_from else EARLIEST_YEAR
-    found: list[Row[Any]] = []
+    where = filters(criteria, scope, names_only=True)
+    found: list[Any] = []
     with index_scans(conn):
         for years in year_windows(top, bottom):
-            query = holding(
+            query = keyed(
                 conn,
                 groups,
                 years,
                 date_from=criteria.date_from,
                 date_to=criteria.date_to,
                 scope=scope,
-                where=filters(criteria, scope, names_only=True),
             )
+            # Without a criterion on the act itself, only the index is read until the
+            # newest acts are chosen: a common name's year is not fetched whole.
+            query = joined(query, where) if where else query
             found += conn.execute(query.limit(limit - len(found))).all()
             if len(found) >= limit:
                 break
-    return found
+    return found if where else _acts_of(conn, found)
+
+
+def _acts_of(conn: Connection, chosen: list[Any]) -> list[Row[Any]]:
+    # The chosen acts read by their keys, newest first as a search gives them.
+    if not chosen:
+        return []
+    a = t.acts.c
+    rows = conn.execute(
+        select(t.acts).where(
+            tuple_(a.office_code, a.act_id).in_(
+                [(c.office_code, c.act_id) for c in chosen]
+            )
+        )
+    ).all()
+    return sorted(rows, key=lambda r: (-r.event_date.toordinal(), r.ref))
+
+
+def keyed(
+    conn: Connection,
+    groups: Sequence[Group],
+    years: range,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    scope: str | None = None,
+) -> Select[Any]:
+    """(office, act, date) of the acts dated in ``years`` that hold a token of every
+    group, newest first: the index alone."""
+    tokens = [sorted({in_year(b, y) for b in group for y in years}) for group in groups]
+    if conn.dialect.name == "postgresql":
+        index: Any = name_index
+        conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
+        query = select(index.c.office_code, index.c.act_id, index.c.event_date).where(
+            *conditions
+        )
+    else:
+        query = _intersected(tokens)
+    day = query.selected_columns.event_date
+    query = query.where(*_dates(day, years))
+    if date_from is not None:
+        query = query.where(day >= date_from)
+    if date_to is not None:
+        query = query.where(day <= date_to)
+    if scope is not None:
+        query = query.where(query.selected_columns.office_code == scope)
+    office, act = query.selected_columns.office_code, query.selected_columns.act_id
+    return query.order_by(day.desc(), office, act)
 
 
 def holding(
@@ -164,23 +215,15 @@ def holding(
 ) -> Select[Any]:
     """The acts dated in ``years`` that hold a token of every group and meet ``where``,
     newest first."""
-    tokens = [sorted({in_year(b, y) for b in group for y in years}) for group in groups]
-    if conn.dialect.name == "postgresql":
-        index: Any = name_index
-        conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
-        keyed = select(index.c.office_code, index.c.act_id, index.c.event_date).where(
-            *conditions
-        )
-    else:
-        keyed = _intersected(tokens)
-    keyed = keyed.where(*_dates(keyed.selected_columns.event_date, years))
-    if date_from is not None:
-        keyed = keyed.where(keyed.selected_columns.event_date >= date_from)
-    if date_to is not None:
-        keyed = keyed.where(keyed.selected_columns.event_date <= date_to)
-    if scope is not None:
-        keyed = keyed.where(keyed.selected_columns.office_code == scope)
-    found = keyed.subquery()
+    found = keyed(
+        conn, groups, years, date_from=date_from, date_to=date_to, scope=scope
+    )
+    return joined(found, where)
+
+
+def joined(keys: Select[Any], where: Sequence[Any]) -> Select[Any]:
+    """The acts of ``keys`` (a ``keyed`` query) that meet ``where``, newest first."""
+    found = keys.order_by(None).subquery()
     query = (
         select(t.acts)
         .join(
