@@ -99,7 +99,7 @@ def _held(reg: Registry, table: Any) -> list[tuple[str, ...]]:
         )
 
 
-def test_digitized_acts_reach_the_centre_with_their_provenance_and_name_keys(
+def test_digitized_acts_reach_the_centre_with_their_provenance_and_name_index(
     network: Network, tmp_path: Path
 ) -> None:
     fes = network.office(FES)
