@@ -28,6 +28,7 @@ from sijill.search.dedup import (
     probable_duplicates,
 )
 from sijill.search.index import base_token, in_year, indexed_tokens
+from sijill.search.ranking import names_of, person_names
 from sijill.search.service import reindex_names, search_acts
 from sijill.services import acts, drafts, journal
 from sijill.services.context import Registry
@@ -329,6 +330,20 @@ def test_a_rebuild_and_a_reindex_give_back_the_same_keys(
     assert _keys(registry) == before
     with pytest.raises(Forbidden):
         reindex_names(registry, actor=registers.fes.officer)
+
+
+def test_a_search_ranks_by_the_same_names_without_reading_the_declaration(
+    registry: Registry, registers: Registers
+) -> None:
+    with registry.engine.connect() as conn:
+        rows = conn.execute(select(t.acts)).all()
+    assert rows
+    for row in rows:
+        assert person_names(row) == names_of("name", row.kind, row.data), row.ref
+    # Asked for a parent, the search reads the declaration; else only the columns.
+    assert _refs(registry, NATIONAL, name="Mohammed", mother="فاطمة بناني") == [
+        str(registers.mohammed)
+    ]
 
 
 def test_keys_are_derived_and_the_act_keeps_what_was_registered(

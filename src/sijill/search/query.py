@@ -124,10 +124,16 @@ def index_scans(conn: Connection) -> Iterator[None]:
 
 
 def find_candidates(
-    conn: Connection, criteria: Criteria, scope: str | None, *, today: date
+    conn: Connection,
+    criteria: Criteria,
+    scope: str | None,
+    *,
+    today: date,
+    with_data: bool = True,
 ) -> list[Row[Any]]:
     """The acts that meet every criterion, newest first, at most CANDIDATES + 1
-    (``today``: the newest year a search without an end date reads)."""
+    (``today``: the newest year a search without an end date reads; without
+    ``with_data`` the acts come without their declaration where that saves reading it)."""
     limit = CANDIDATES + 1
     if not criteria.names:
         query = select(t.acts).where(*filters(criteria, scope))
@@ -153,16 +159,34 @@ def find_candidates(
             found += conn.execute(query.limit(limit - len(found))).all()
             if len(found) >= limit:
                 break
-    return found if where else _acts_of(conn, found)
+    return found if where else _acts_of(conn, found, with_data=with_data)
 
 
-def _acts_of(conn: Connection, chosen: list[Any]) -> list[Row[Any]]:
+# What a search shows of an act and ranks it by, when the parents' names are not asked:
+# the declaration (a few kilobytes of JSON, often stored apart) is not read.
+_SHOWN = (
+    "office_code",
+    "act_id",
+    "ref",
+    "kind",
+    "sex",
+    "event_date",
+    "civil_id",
+    "first_name_ar",
+    "family_name_ar",
+    "first_name_lat",
+    "family_name_lat",
+)
+
+
+def _acts_of(conn: Connection, chosen: list[Any], *, with_data: bool) -> list[Row[Any]]:
     # The chosen acts read by their keys, newest first as a search gives them.
     if not chosen:
         return []
     a = t.acts.c
+    columns = [t.acts] if with_data else [a[name] for name in _SHOWN]
     rows = conn.execute(
-        select(t.acts).where(
+        select(*columns).where(
             tuple_(a.office_code, a.act_id).in_(
                 [(c.office_code, c.act_id) for c in chosen]
             )

@@ -28,6 +28,19 @@ def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
     return [full] if isinstance(full, str) and full else []
 
 
+def person_names(act: Any) -> list[str]:
+    """The names of the act's own person (child or deceased) as its columns hold them:
+    the same as ``names_of("name", …)`` reads from the declaration."""
+    return _spellings(
+        {
+            "first_name_ar": act.first_name_ar,
+            "family_name_ar": act.family_name_ar,
+            "first_name_lat": act.first_name_lat,
+            "family_name_lat": act.family_name_lat,
+        }
+    )
+
+
 def _spellings(person: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
     for written in ("ar", "lat"):

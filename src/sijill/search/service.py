@@ -16,7 +16,7 @@ from sijill.domain.offices import Actor
 from sijill.search.criteria import CANDIDATES, Criteria, read_criteria
 from sijill.search.index import reindex
 from sijill.search.query import find_candidates
-from sijill.search.ranking import best_match, names_of
+from sijill.search.ranking import best_match, names_of, person_names
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
 
@@ -96,7 +96,13 @@ def search_acts(
     uow, _ = reg.unit_of_work()
     with uow:
         authorize(uow, actor, "act.read", scope)
-        rows = find_candidates(uow.conn, criteria, scope, today=reg.now().date())
+        rows = find_candidates(
+            uow.conn,
+            criteria,
+            scope,
+            today=reg.now().date(),
+            with_data=bool(criteria.names.keys() - {"name"}),
+        )
         ranked = _ranked(criteria, list(rows[:CANDIDATES]))
         start = (criteria.page - 1) * criteria.page_size
         hits = ranked[start : start + criteria.page_size]
@@ -129,7 +135,12 @@ def _hit(criteria: Criteria, row: Any) -> Hit | None:
     scores: list[float] = []
     reasons: list[str] = []
     for field, words in criteria.names.items():
-        score, why = best_match(words, names_of(field, row.kind, row.data))
+        names = (
+            person_names(row)
+            if field == "name"
+            else names_of(field, row.kind, row.data)
+        )
+        score, why = best_match(words, names)
         scores.append(score)
         reasons.append(f"{field}: {why}")
     if scores and min(scores) < MAYBE - 0.1:
