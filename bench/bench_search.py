@@ -11,7 +11,7 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
     .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
                                            [--pg postgresql://postgres@127.0.0.1:5432/postgres]
                                            [--dedup 20000] [--dedup-only] [--no-splink]
-                                           [--no-read]
+                                           [--no-read] [--keep]
                                            [--splink-latin-only]
 """
 
@@ -400,6 +400,9 @@ def main() -> None:
     parser.add_argument("--dedup", type=int, default=20_000, help="births (0: skip)")
     parser.add_argument("--dedup-only", action="store_true", help="skip the search")
     parser.add_argument(
+        "--keep", action="store_true", help="keep the database to query it again"
+    )
+    parser.add_argument(
         "--no-read",
         action="store_true",
         help="skip the timed read of every birth for deduplication",
@@ -432,7 +435,7 @@ def main() -> None:
         f"generating a pool of {min(args.pool, args.acts):,} births",
         lambda: Corpus(args.acts, min(args.pool, args.acts), seed=6),
     )
-    with postgres_url(args.pg) as url:
+    with postgres_url(args.pg, keep=args.keep) as url:
         upgrade(make_engine(url))
         timed("bulk load (COPY acts and name_index)", lambda: load(url, corpus))
         timed(

@@ -15,16 +15,21 @@ import psycopg
 
 
 @contextmanager
-def postgres_url(admin: str) -> Iterator[str]:
-    """A fresh database ``sijill_bench_<random>`` next to ``admin``, dropped afterwards."""
+def postgres_url(admin: str, *, keep: bool = False) -> Iterator[str]:
+    """A fresh database ``sijill_bench_<random>`` next to ``admin``, dropped afterwards
+    unless ``keep`` (its address is then printed, to query it again by hand)."""
     name = f"sijill_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    url = admin.rsplit("/", 1)[0] + "/" + name
     try:
-        yield admin.rsplit("/", 1)[0] + "/" + name
+        yield url
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        if keep:
+            print(f"kept {url}; drop it with DROP DATABASE {name}")
+        else:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')  # type: ignore[arg-type]
 
 
 def percentile(values: list[float], q: float) -> float:
