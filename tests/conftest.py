@@ -61,6 +61,11 @@ class PostgresDatabases:
         self.created.append(name)
         return self.url(name)
 
+    def drop(self, url: str) -> None:
+        name = url.rsplit("/", 1)[1]
+        self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.remove(name)
+
     def drop_all(self) -> None:
         for name in [*self.created, self.template]:
             self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -81,16 +86,21 @@ def postgres() -> Iterator[PostgresDatabases]:
 @pytest.fixture(
     params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 )
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh, migrated database: a SQLite file, or a PostgreSQL database of this run."""
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database: a SQLite file, or a PostgreSQL database of this run,
+    dropped by the test that made it (a drop waits for a checkpoint: two hundred of
+    them at the end of the run could outlast the last test's timeout)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'registry.db'}"
         engine = make_engine(url)
         upgrade(engine)
         engine.dispose()
-        return url
+        yield url
+        return
     databases: PostgresDatabases = request.getfixturevalue("postgres")
-    return databases.new()
+    url = databases.new()
+    yield url
+    databases.drop(url)
 
 
 @pytest.fixture
