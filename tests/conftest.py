@@ -7,6 +7,7 @@ under CI (CI=true) an absent PostgreSQL is an error, never a silent skip.
 
 from __future__ import annotations
 
+import itertools
 import os
 import uuid
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ class PostgresDatabases:
         self.prefix = f"sijill_test_{uuid.uuid4().hex[:8]}"
         self.template = f"{self.prefix}_tpl"
         self.created: list[str] = []
+        self._made = itertools.count()  # a name is never used twice, dropped or not
         self._admin(f'CREATE DATABASE "{self.template}"')
         engine = make_engine(self.url(self.template))
         upgrade(engine)
@@ -56,7 +58,7 @@ class PostgresDatabases:
             conn.execute(sql)  # type: ignore[arg-type]
 
     def new(self) -> str:
-        name = f"{self.prefix}_{len(self.created)}"
+        name = f"{self.prefix}_{next(self._made)}"
         self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         self.created.append(name)
         return self.url(name)
