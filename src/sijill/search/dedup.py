@@ -41,7 +41,7 @@ from sijill.domain.namekeys import (
     skeletons,
 )
 from sijill.search.index import EARLIEST_YEAR, LATEST_YEAR, base_token
-from sijill.search.query import count_holding, holding, index_scans
+from sijill.search.query import count_holding, index_scans, joined, keyed
 from sijill.store import tables as t
 
 # Before looking, the chance that two given acts are the same person: a registry
@@ -424,15 +424,15 @@ def _blocked(conn: Connection, person: Person, office: str | None) -> Any:
         )
     ]
     year, born = timedelta(days=366), person.birth_date
-    return holding(
+    births = keyed(
         conn,
         groups,
         range(born.year - 1, born.year + 2),
         date_from=born - year,
         date_to=born + year,
         scope=office,
-        where=[t.acts.c.kind == "birth"],
-    ).limit(200)
+    )
+    return joined(births, [t.acts.c.kind == "birth"]).limit(200)
 
 
 def _frequencies(conn: Connection, person: Person) -> Frequencies:

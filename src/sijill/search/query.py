@@ -82,6 +82,11 @@ def groups_of(criteria: Criteria) -> list[Group]:
     return found
 
 
+def in_years(group: Group, years: range) -> list[int]:
+    """The tokens of a group's keys in each of ``years``."""
+    return sorted({in_year(b, y) for b in group for y in years})
+
+
 def year_windows(top: int, bottom: int) -> Iterator[range]:
     """Years from ``top`` down to ``bottom``, in windows of 1, 4, 16, 64 … years."""
     top, bottom, size = bucket(top), bucket(bottom), 1
@@ -206,7 +211,7 @@ def keyed(
 ) -> Select[Any]:
     """(office, act, date) of the acts dated in ``years`` that hold a token of every
     group, newest first: the index alone."""
-    tokens = [sorted({in_year(b, y) for b in group for y in years}) for group in groups]
+    tokens = [in_years(group, years) for group in groups]
     if conn.dialect.name == "postgresql":
         index: Any = name_index
         conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
@@ -225,24 +230,6 @@ def keyed(
         query = query.where(query.selected_columns.office_code == scope)
     office, act = query.selected_columns.office_code, query.selected_columns.act_id
     return query.order_by(day.desc(), office, act)
-
-
-def holding(
-    conn: Connection,
-    groups: Sequence[Group],
-    years: range,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    scope: str | None = None,
-    where: Sequence[Any] = (),
-) -> Select[Any]:
-    """The acts dated in ``years`` that hold a token of every group and meet ``where``,
-    newest first."""
-    found = keyed(
-        conn, groups, years, date_from=date_from, date_to=date_to, scope=scope
-    )
-    return joined(found, where)
 
 
 def joined(keys: Select[Any], where: Sequence[Any]) -> Select[Any]:
@@ -297,7 +284,7 @@ def _ordered(query: Select[Any], day: Any, limit: int | None) -> Select[Any]:
 
 def count_holding(conn: Connection, group: Group, years: range) -> int:
     """How many acts dated in ``years`` hold a token of ``group``."""
-    tokens = sorted({in_year(b, y) for b in group for y in years})
+    tokens = in_years(group, years)
     if conn.dialect.name == "postgresql":
         query = select(func.count()).where(name_index.c.tokens.overlap(_array(tokens)))
     else:
