@@ -124,6 +124,7 @@ def test_a_death_known_by_names_and_birth_date_is_routed_by_the_real_centre(
             net.applied()
             net.sync_once_all([fes])  # which Fès takes delivery of
             net.sync_once_all([fes])  # and reports so
+            net.applied()  # as the centre's projector applies
             assert [o.head() for o in net.offices] == [
                 net.held(o.code) for o in net.offices
             ]
