@@ -2,7 +2,7 @@
 
 Acts come from the synthetic generator (a pool of realistic births, spread over
 offices and 35 years) and are loaded in bulk with COPY straight into ``acts`` and
-``name_index`` (one row of tokens per act) — not through the signing use case, which ``bench_registry.py``
+``name_index`` (one row of names and tokens per act) — not through the signing use case, which ``bench_registry.py``
 measures. The indexes are built after the load and timed. Then a mix of name queries,
 spelled the way a second clerk would key them (Latin and Arabic, whole names, family
 names, prefixes, parents, with and without a date range), goes through the search use
@@ -42,7 +42,7 @@ from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
 from sijill.search.dedup import find_duplicates, office_persons, person_of
-from sijill.search.index import act_bases, in_year
+from sijill.search.index import PERSON_NAMES, act_bases, in_year
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
 from sijill.store.engine import make_engine
@@ -121,7 +121,8 @@ class Corpus:
                 "2026-11-25T09:00:00.000000Z",
             )
             tokens = sorted({in_year(b, day.year) for b in self._pool_bases[index]})
-            yield act, (office, act_id, day, tokens)
+            names = tuple(child[name] for name in PERSON_NAMES)
+            yield act, (office, act_id, day, *names, tokens)
 
 
 def load(url: str, corpus: Corpus) -> None:
@@ -157,7 +158,8 @@ def load(url: str, corpus: Corpus) -> None:
         keys_conn.cursor() as keys_cur,
         acts_cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
         keys_cur.copy(
-            "COPY name_index (office_code, act_id, event_date, tokens) FROM STDIN"
+            f"COPY name_index (office_code, act_id, event_date, "
+            f"{', '.join(PERSON_NAMES)}, tokens) FROM STDIN"
         ) as copy,
     ):
         for act, row in corpus.rows():

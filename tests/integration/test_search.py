@@ -27,9 +27,10 @@ from sijill.search.dedup import (
     person_of,
     probable_duplicates,
 )
-from sijill.search.index import base_token, in_year, indexed_tokens
+from sijill.search.index import PERSON_NAMES, base_token, in_year, indexed_tokens
 from sijill.search.ranking import names_of, person_names
 from sijill.search.service import reindex_names, search_acts
+from sijill.search.tables import name_index
 from sijill.services import acts, drafts, journal
 from sijill.services.context import Registry
 from sijill.store import tables as t
@@ -328,6 +329,7 @@ def test_a_rebuild_and_a_reindex_give_back_the_same_keys(
     assert _keys(registry) == before
     assert reindex_names(registry, actor=SYSTEM) == 5
     assert _keys(registry) == before
+    _assert_index_names(registry)
     with pytest.raises(Forbidden):
         reindex_names(registry, actor=registers.fes.officer)
 
@@ -340,10 +342,31 @@ def test_a_search_ranks_by_the_same_names_without_reading_the_declaration(
     assert rows
     for row in rows:
         assert person_names(row) == names_of("name", row.kind, row.data), row.ref
+    _assert_index_names(registry)
     # Asked for a parent, the search reads the declaration; else only the columns.
     assert _refs(registry, NATIONAL, name="Mohammed", mother="فاطمة بناني") == [
         str(registers.mohammed)
     ]
+
+
+def _assert_index_names(registry: Registry) -> None:
+    # PostgreSQL's index rows hold the names a search ranks by: the acts' own.
+    if registry.engine.dialect.name != "postgresql":
+        return
+    with registry.engine.connect() as conn:
+        acts_names = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(
+                select(t.acts.c.act_id, *(t.acts.c[n] for n in PERSON_NAMES))
+            )
+        }
+        held = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(
+                select(name_index.c.act_id, *(name_index.c[n] for n in PERSON_NAMES))
+            )
+        }
+    assert acts_names and held == acts_names
 
 
 def test_keys_are_derived_and_the_act_keeps_what_was_registered(

@@ -296,6 +296,14 @@ def skeleton(name: str) -> str:
     return key or _fallback(name)
 
 
+# Gu before e or i is a hard g: ڭ, or ج as it is heard in the south and the east.
+_HARD_G = re.compile("gu(?=[ei])", re.IGNORECASE)
+# El or Al glued between two names, as a keyer drops the spaces: Elfassielfihri.
+_GLUED_ARTICLE = re.compile(
+    r"(?<=\w[aeiouy])[ea]l(?=[^\Waeiouy][aeiouy])", re.IGNORECASE
+)
+
+
 @lru_cache(maxsize=1 << 16)  # a nation has far fewer distinct names
 def skeletons(name: str) -> frozenset[str]:
     """The skeleton and its spellings with the article heard as L- (العراقي: rka, lrka)."""
@@ -307,6 +315,10 @@ def skeletons(name: str) -> frozenset[str]:
         found.add(main[1:])
     if script(name) == "lat" and latin_key(name).endswith(("ah", "at")):
         found.add(main[:-1] + "a")  # Najat, Azizah: a taa marbuta heard
+    if script(name) == "lat" and _HARD_G.search(name):
+        found.add(skeleton(_HARD_G.sub("j", name)))  # Guezouli, Guercif: a ج heard g
+    if script(name) == "lat" and _GLUED_ARTICLE.search(name):
+        found.add(skeleton(_GLUED_ARTICLE.sub(" ", name)))  # Elfassielfihri
     if script(name) == "ar" and name.rstrip().endswith("ى"):
         found.add(skeleton(name.rstrip()[:-1] + "ي"))  # العلوى keyed for العلوي
     if script(name) == "ar" and main.endswith("ui") and main != "ui":

@@ -30,7 +30,7 @@ from sijill.orders.ports import OrderPorts, PaymentRefused
 from sijill.orders.tables import order_events, orders
 from sijill.search.criteria import Criteria, read_criteria
 from sijill.search.query import find_candidates
-from sijill.search.ranking import best_match, names_of
+from sijill.search.ranking import Names, best_match, names_of
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
 from sijill.store import tables as t
@@ -109,10 +109,10 @@ def match(conn: Connection, request: OrderRequest) -> tuple[list[Any], int]:
     return exact[:10], len(exact)
 
 
-def _same(words: list[str], names: list[str]) -> bool:
+def _same(words: list[str], names: Names) -> bool:
     """The asked name is the act's (as spelled there, or judged the same by the keys)."""
     asked = " ".join(words).casefold()
-    if any(asked == name.casefold() for name in names):
+    if any(asked == name.casefold() for name in names.full + names.fields):
         return True
     return best_match(words, names)[0] >= SAME
 

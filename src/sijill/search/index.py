@@ -9,8 +9,9 @@ key) mixed with the year of the act's date, so that one token stands for one key
 one year. A search reads a few years at a time, newest first, and stops at its limit;
 the acts of a common name in one year are few enough to sort.
 
-PostgreSQL keeps one row per act with its tokens in an array under a GIN index,
-whose compressed posting lists cost a few bytes per key of an act (migration 0020);
+PostgreSQL keeps one row per act with its person's names and its tokens in an array
+under a GIN index, whose compressed posting lists cost a few bytes per key of an act
+(migrations 0020, 0021);
 SQLite, one row per token in a table organized as its own index (``WITHOUT ROWID``).
 Tokens are derived and rebuilt from the journal; what was registered is never
 replaced by them.
@@ -78,12 +79,18 @@ def in_year(base: int, year: int) -> int:
 # --- the keys of an act -------------------------------------------------------------
 
 
+# The names of an act's own person, as ``acts`` and PostgreSQL's ``name_index`` hold them.
+PERSON_NAMES = ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat")
+
+
 @dataclass(frozen=True)
 class Indexed:
-    """One act as the name index holds it: its date and its tokens."""
+    """One act as the name index holds it: its date, its person's names (in the order
+    of ``PERSON_NAMES``) and its tokens."""
 
     act_id: str
     event_date: date
+    names: tuple[str, ...]
     tokens: tuple[int, ...]
 
 
@@ -101,7 +108,14 @@ def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
     day = event_date(kind, data) or date(EARLIEST_YEAR, 1, 1)
     year = day.year
     tokens = tuple(sorted({in_year(b, year) for b in act_bases(kind, data)}))
-    return Indexed(act_id, day, tokens)
+    person = _person(kind, data)
+    names = tuple(str(person.get(name) or "") for name in PERSON_NAMES)
+    return Indexed(act_id, day, names, tokens)
+
+
+def _person(kind: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    # The child of a birth, the deceased of a death.
+    return data.get("child" if kind == "birth" else "deceased") or {}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -112,8 +126,7 @@ def _name_bases(role: str, name: str) -> frozenset[int]:
 
 def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """(role, name) for each name an act holds, in both scripts."""
-    person = data.get("child" if kind == "birth" else "deceased") or {}
-    yield from _person_names("person", person)
+    yield from _person_names("person", _person(kind, data))
     for role in ("father", "mother"):
         parent = data.get(role)
         if isinstance(parent, Mapping):
@@ -192,8 +205,8 @@ def write_rows(conn: Connection, office: str, rows: Sequence[Indexed]) -> None:
         insert_tuples(
             conn,
             name_index,
-            ("office_code", "act_id", "event_date", "tokens"),
-            [(office, r.act_id, r.event_date, list(r.tokens)) for r in rows],
+            ("office_code", "act_id", "event_date", *PERSON_NAMES, "tokens"),
+            [(office, r.act_id, r.event_date, *r.names, list(r.tokens)) for r in rows],
         )
         return
     # In the table's own order: each page of its B-tree is visited once per batch.

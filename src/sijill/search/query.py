@@ -45,6 +45,7 @@ from sijill.search.criteria import CANDIDATES, Criteria
 from sijill.search.index import (
     EARLIEST_YEAR,
     LATEST_YEAR,
+    PERSON_NAMES,
     base_token,
     bucket,
     in_year,
@@ -137,8 +138,12 @@ def find_candidates(
     with_data: bool = True,
 ) -> list[Row[Any]]:
     """The acts that meet every criterion, newest first, at most CANDIDATES + 1
-    (``today``: the newest year a search without an end date reads; without
-    ``with_data`` the acts come without their declaration where that saves reading it)."""
+    (``today``: the newest year a search without an end date reads).
+
+    Each row holds at least the act's key, date and person's names (``PERSON_NAMES``):
+    what ranking reads. Without ``with_data`` that is all a search by names alone
+    reads (on PostgreSQL from the index rows themselves); with it, or with a
+    criterion on the act itself, rows are whole acts."""
     limit = CANDIDATES + 1
     if not criteria.names:
         query = select(t.acts).where(*filters(criteria, scope))
@@ -147,6 +152,9 @@ def find_candidates(
     top = criteria.date_to.year if criteria.date_to else today.year
     bottom = criteria.date_from.year if criteria.date_from else EARLIEST_YEAR
     where = filters(criteria, scope, names_only=True)
+    # PostgreSQL's index rows hold the names ranked: a common name's candidates are
+    # not fetched from the national table of acts, only the page shown is.
+    names = not where and not with_data and conn.dialect.name == "postgresql"
     found: list[Any] = []
     with index_scans(conn):
         for years in year_windows(top, bottom):
@@ -157,6 +165,7 @@ def find_candidates(
                 date_from=criteria.date_from,
                 date_to=criteria.date_to,
                 scope=scope,
+                names=names,
             )
             # Without a criterion on the act itself, only the index is read until the
             # newest acts are chosen: a common name's year is not fetched whole.
@@ -164,40 +173,32 @@ def find_candidates(
             found += conn.execute(query.limit(limit - len(found))).all()
             if len(found) >= limit:
                 break
-    return found if where else _acts_of(conn, found, with_data=with_data)
+    if where or names:
+        return found
+    return read_acts(conn, found, None if with_data else _RANKED)
 
 
-# What a search shows of an act and ranks it by, when the parents' names are not asked:
-# the declaration (a few kilobytes of JSON, often stored apart) is not read.
-_SHOWN = (
-    "office_code",
-    "act_id",
-    "ref",
-    "kind",
-    "sex",
-    "event_date",
-    "civil_id",
-    "first_name_ar",
-    "family_name_ar",
-    "first_name_lat",
-    "family_name_lat",
-)
+# What ranking reads of an act when the parents' names are not asked, and what a
+# search shows of it: the declaration (a few kilobytes of JSON) is not read.
+_RANKED = ("office_code", "act_id", "kind", "event_date", *PERSON_NAMES)
+SHOWN = (*_RANKED, "ref", "sex", "civil_id")
 
 
-def _acts_of(conn: Connection, chosen: list[Any], *, with_data: bool) -> list[Row[Any]]:
-    # The chosen acts read by their keys, newest first as a search gives them.
-    if not chosen:
+def read_acts(
+    conn: Connection, keys: Sequence[Any], columns: Sequence[str] | None = SHOWN
+) -> list[Row[Any]]:
+    """``columns`` of the acts of ``keys`` (rows with ``office_code`` and ``act_id``),
+    in the order of ``keys`` (``None``: the whole act)."""
+    if not keys:
         return []
     a = t.acts.c
-    columns = [t.acts] if with_data else [a[name] for name in _SHOWN]
+    wanted = [(k.office_code, k.act_id) for k in keys]
+    selected = [t.acts] if columns is None else [a[name] for name in columns]
     rows = conn.execute(
-        select(*columns).where(
-            tuple_(a.office_code, a.act_id).in_(
-                [(c.office_code, c.act_id) for c in chosen]
-            )
-        )
+        select(*selected).where(tuple_(a.office_code, a.act_id).in_(wanted))
     ).all()
-    return sorted(rows, key=lambda r: (-r.event_date.toordinal(), r.ref))
+    by_key = {(r.office_code, r.act_id): r for r in rows}
+    return [by_key[key] for key in wanted if key in by_key]
 
 
 def keyed(
@@ -208,17 +209,22 @@ def keyed(
     date_from: date | None = None,
     date_to: date | None = None,
     scope: str | None = None,
+    names: bool = False,
 ) -> Select[Any]:
     """(office, act, date) of the acts dated in ``years`` that hold a token of every
-    group, newest first: the index alone."""
+    group, newest first: the index alone (``names``: with the person's names, which
+    PostgreSQL's index holds)."""
     tokens = [in_years(group, years) for group in groups]
     if conn.dialect.name == "postgresql":
         index: Any = name_index
         conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
-        query = select(index.c.office_code, index.c.act_id, index.c.event_date).where(
-            *conditions
+        columns = ("office_code", "act_id", "event_date") + (
+            PERSON_NAMES if names else ()
         )
+        query = select(*(index.c[name] for name in columns)).where(*conditions)
     else:
+        if names:
+            raise ValueError("names: SQLite's index holds tokens only")
         query = _intersected(tokens)
     day = query.selected_columns.event_date
     query = query.where(*_dates(day, years))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sijill.domain.namekeys import (
     MAYBE,
@@ -16,7 +16,15 @@ from sijill.domain.namekeys import (
 )
 
 
-def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
+class Names(NamedTuple):
+    """A person's names as ranking weighs them: each name field, and the full names
+    (first and family names together), in both scripts."""
+
+    fields: tuple[str, ...]
+    full: tuple[str, ...]
+
+
+def names_of(field: str, kind: str, data: Mapping[str, Any]) -> Names:
     """The names an act gives the person a search ``field`` asks about, in both scripts."""
     if field == "name":
         person = data.get("child" if kind == "birth" else "deceased") or {}
@@ -25,10 +33,10 @@ def names_of(field: str, kind: str, data: Mapping[str, Any]) -> list[str]:
     if isinstance(parent, Mapping):
         return _spellings(parent)
     full = data.get(f"{field}_name")
-    return [full] if isinstance(full, str) and full else []
+    return Names((), (full,) if isinstance(full, str) and full else ())
 
 
-def person_names(act: Any) -> list[str]:
+def person_names(act: Any) -> Names:
     """The names of the act's own person (child or deceased) as its columns hold them:
     the same as ``names_of("name", …)`` reads from the declaration."""
     return _spellings(
@@ -41,35 +49,41 @@ def person_names(act: Any) -> list[str]:
     )
 
 
-def _spellings(person: Mapping[str, Any]) -> list[str]:
-    out: list[str] = []
+def _spellings(person: Mapping[str, Any]) -> Names:
+    fields: list[str] = []
+    full: list[str] = []
     for written in ("ar", "lat"):
         first = str(person.get(f"first_name_{written}") or "")
         family = str(person.get(f"family_name_{written}") or "")
-        out += [f"{first} {family}".strip(), first, family]
-    return [n for n in out if n]
+        fields += [n for n in (first, family) if n]
+        if first and family:
+            full.append(f"{first} {family}")
+    return Names(tuple(fields), tuple(full))
 
 
-def best_match(words: Sequence[str], names: Sequence[str]) -> tuple[float, str]:
+def best_match(words: Sequence[str], names: Names) -> tuple[float, str]:
     """How well the asked ``words`` match the best of ``names`` (0–1), and why."""
     # The candidates of a search mostly share their spellings: each is weighed once.
-    return _best_match(tuple(words), tuple(names))
+    return _best_match(tuple(words), names)
 
 
 @lru_cache(maxsize=1 << 14)
-def _best_match(words: tuple[str, ...], names: tuple[str, ...]) -> tuple[float, str]:
-    if not names:
+def _best_match(words: tuple[str, ...], names: Names) -> tuple[float, str]:
+    if not names.fields and not names.full:
         return 0.0, "no name recorded"
     asked = [w.rstrip("*") for w in words]
-    whole = max((compare(" ".join(asked), n), n) for n in names)
-    score, reason = whole[0].similarity, f"{whole[0].reason} ({whole[1]})"
-    if len(asked) > 1:
-        # Each word against its best name part: Mohamed Alaoui finds Alaoui Mohamed.
-        parts = [max((compare(w, n), n) for n in names) for w in asked]
-        mean = sum(c.similarity for c, _ in parts) / len(parts)
-        if mean > score:
-            score = mean
-            reason = "; ".join(f"{c.reason} ({n})" for c, n in parts)
+    score, reason = 0.0, ""
+    if names.fields:
+        # Each word against its best name field: Mohamed Alaoui finds Alaoui Mohamed.
+        parts = [max((compare(w, n), n) for n in names.fields) for w in asked]
+        score = sum(c.similarity for c, _ in parts) / len(parts)
+        reason = "; ".join(f"{c.reason} ({n})" for c, n in parts)
+    if score < 1.0:
+        # The words together against a whole name or field: Abd Allah is Abdellah,
+        # Mohamedalaoui is Mohamed Alaoui. Not needed when every word is a field.
+        whole = max((compare(" ".join(asked), n), n) for n in names.full + names.fields)
+        if whole[0].similarity > score:
+            score, reason = whole[0].similarity, f"{whole[0].reason} ({whole[1]})"
     prefixes = [w for w in words if w.endswith("*")]
     missing = [w.rstrip("*") for w in prefixes if not _begins(w.rstrip("*"), names)]
     if missing:
@@ -80,13 +94,13 @@ def _best_match(words: tuple[str, ...], names: tuple[str, ...]) -> tuple[float, 
     return score, reason
 
 
-def _begins(stem: str, names: Sequence[str]) -> bool:
+def _begins(stem: str, names: Names) -> bool:
     # A word of one of the names, in the prefix's script, whose key begins with its key.
     written = script(stem)
     key = _key(stem)
     return any(
         _key(word).startswith(key)
-        for name in names
+        for name in names.fields + names.full
         for word in name_words(name)
         if script(word) == written
     )

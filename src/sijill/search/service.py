@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sijill.domain.namekeys import MAYBE
 from sijill.domain.offices import Actor
 from sijill.search.criteria import CANDIDATES, Criteria, read_criteria
 from sijill.search.index import reindex
-from sijill.search.query import find_candidates
+from sijill.search.query import find_candidates, read_acts
 from sijill.search.ranking import best_match, names_of, person_names
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
@@ -105,7 +105,10 @@ def search_acts(
         )
         ranked = _ranked(criteria, list(rows[:CANDIDATES]))
         start = (criteria.page - 1) * criteria.page_size
-        hits = ranked[start : start + criteria.page_size]
+        shown = ranked[start : start + criteria.page_size]
+        # Ranking read the candidates' names only; the page shown is read whole.
+        acts = read_acts(uow.conn, [r.row for r in shown])
+        hits = [_hit(criteria, r, act) for r, act in zip(shown, acts, strict=True)]
         uow.audit(
             actor,
             "act.search",
@@ -125,13 +128,23 @@ def search_acts(
     )
 
 
-def _ranked(criteria: Criteria, rows: list[Any]) -> list[Hit]:
-    hits = [h for h in (_hit(criteria, row) for row in rows) if h is not None]
-    # Best first; equal scores newest first (the rows came newest first).
-    return sorted(hits, key=lambda h: -h.score)
+class Ranked(NamedTuple):
+    """A candidate that matches: its score, the reason for each name, its row."""
+
+    score: float
+    reasons: list[str]
+    row: Any
 
 
-def _hit(criteria: Criteria, row: Any) -> Hit | None:
+def _ranked(criteria: Criteria, rows: list[Any]) -> list[Ranked]:
+    """The candidates that match, best first; equal scores newest first (the rows
+    came newest first)."""
+    found = [r for r in (_scored(criteria, row) for row in rows) if r is not None]
+    return sorted(found, key=lambda r: -r.score)
+
+
+def _scored(criteria: Criteria, row: Any) -> Ranked | None:
+    # How well the row's names match those asked (None: not at all), and why.
     scores: list[float] = []
     reasons: list[str] = []
     for field, words in criteria.names.items():
@@ -145,20 +158,24 @@ def _hit(criteria: Criteria, row: Any) -> Hit | None:
         reasons.append(f"{field}: {why}")
     if scores and min(scores) < MAYBE - 0.1:
         return None  # met a key by chance (Ali through Alaoui's skeleton), not the name
-    reasons += _other_reasons(criteria, row)
+    score = round(sum(scores) / len(scores), 3) if scores else 1.0
+    return Ranked(score, reasons, row)
+
+
+def _hit(criteria: Criteria, ranked: Ranked, act: Any) -> Hit:
     return Hit(
-        ref=row.ref,
-        office=row.office_code,
-        kind=row.kind,
-        sex=row.sex,
-        event_date=row.event_date,
-        first_name_ar=row.first_name_ar,
-        family_name_ar=row.family_name_ar,
-        first_name_lat=row.first_name_lat,
-        family_name_lat=row.family_name_lat,
-        civil_id=row.civil_id,
-        score=round(sum(scores) / len(scores), 3) if scores else 1.0,
-        reasons=reasons,
+        ref=act.ref,
+        office=act.office_code,
+        kind=act.kind,
+        sex=act.sex,
+        event_date=act.event_date,
+        first_name_ar=act.first_name_ar,
+        family_name_ar=act.family_name_ar,
+        first_name_lat=act.first_name_lat,
+        family_name_lat=act.family_name_lat,
+        civil_id=act.civil_id,
+        score=ranked.score,
+        reasons=ranked.reasons + _other_reasons(criteria, act),
     )
 
 

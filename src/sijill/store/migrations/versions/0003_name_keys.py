@@ -55,8 +55,8 @@ def upgrade() -> None:
     op.create_index(
         "ix_duplicate_reviews_status", "duplicate_reviews", ["status", "office_code"]
     )
-    # Acts signed before this revision got their keys here; migration 0020, which
-    # replaces this table, now indexes every act.
+    # Acts signed before this revision got their keys here; migration 0021 now
+    # indexes every act in the table that replaced this one.
 
 
 def downgrade() -> None:

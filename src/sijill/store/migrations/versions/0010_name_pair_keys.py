@@ -3,7 +3,7 @@
 The lookup index becomes (role, kind, key, event_date, office_code, act_id): a probe
 reads the newest acts of one key and stops at the search's limit, without touching
 the table. Prefixes hop that index from key to key, so the trigram index goes. (Acts
-were reindexed here; migration 0020 now does it for the index that replaced this one.)
+were reindexed here; migration 0021 now does it for the index that replaced this one.)
 
 Revision ID: 0010
 Revises: 0009
@@ -26,7 +26,7 @@ def upgrade() -> None:
     op.drop_index("ix_name_keys_lookup", table_name="name_keys")
     op.add_column("name_keys", sa.Column("event_date", sa.Date(), nullable=True))
     # The keys of this shape were refilled here; migration 0020 replaces the table
-    # and indexes every act again, so the old rows are only dropped.
+    # and 0021 indexes every act again, so the old rows are only dropped.
     op.execute("DELETE FROM name_keys")
     op.create_index(
         "ix_name_keys_probe",

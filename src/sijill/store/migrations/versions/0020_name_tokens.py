@@ -4,8 +4,8 @@ The key rows of migration 0010 cost about 47 rows and 15 KB per act on PostgreSQ
 (two B-trees over text keys and UUIDs): 15 GiB at a million acts. On PostgreSQL an act
 is now one row of ``name_index`` whose tokens sit in a GIN index; on SQLite a token
 is one row of ``name_tokens``, a table without rowid that is its own index. Pair keys
-are gone: the index intersects the postings of two words. Every signed act is indexed
-again.
+are gone: the index intersects the postings of two words. The tables are filled by
+migration 0021, which gives ``name_index`` its names.
 
 Revision ID: 0020
 Revises: 0019
@@ -49,9 +49,6 @@ def upgrade() -> None:
             ),
             sqlite_with_rowid=False,
         )
-    from sijill.search.index import reindex
-
-    reindex(op.get_bind())
 
 
 def downgrade() -> None:
