@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rapidfuzz.distance import Levenshtein
+
 from sijill.domain.folding import fold
 
 # --- Arabic ----------------------------------------------------------------------
@@ -501,15 +503,7 @@ def _ratio(a: str, b: str) -> float:
     """1 minus the edit distance over the longer length."""
     if not a or not b:
         return 0.0
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            )
-        previous = current
-    return 1.0 - previous[-1] / max(len(a), len(b))
+    return float(Levenshtein.normalized_similarity(a, b))
 
 
 def _dice(a: str, b: str) -> float:

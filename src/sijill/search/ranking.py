@@ -39,12 +39,21 @@ def names_of(field: str, kind: str, data: Mapping[str, Any]) -> Names:
 def person_names(act: Any) -> Names:
     """The names of the act's own person (child or deceased) as its columns hold them:
     the same as ``names_of("name", …)`` reads from the declaration."""
+    return _person_names(
+        act.first_name_ar, act.family_name_ar, act.first_name_lat, act.family_name_lat
+    )
+
+
+@lru_cache(maxsize=1 << 14)  # a common name's candidates share their spellings
+def _person_names(
+    first_ar: str, family_ar: str, first_lat: str, family_lat: str
+) -> Names:
     return _spellings(
         {
-            "first_name_ar": act.first_name_ar,
-            "family_name_ar": act.family_name_ar,
-            "first_name_lat": act.first_name_lat,
-            "family_name_lat": act.family_name_lat,
+            "first_name_ar": first_ar,
+            "family_name_ar": family_ar,
+            "first_name_lat": first_lat,
+            "family_name_lat": family_lat,
         }
     )
 
