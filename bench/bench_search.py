@@ -42,7 +42,7 @@ from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
 from sijill.search.dedup import find_duplicates, office_persons, person_of
-from sijill.search.index import PERSON_NAMES, act_bases, in_year
+from sijill.search.index import PERSON_NAMES, act_bases, act_tokens
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
 from sijill.store.engine import make_engine
@@ -120,7 +120,7 @@ class Corpus:
                 "bench.officer",
                 "2026-11-25T09:00:00.000000Z",
             )
-            tokens = sorted({in_year(b, day.year) for b in self._pool_bases[index]})
+            tokens = list(act_tokens(self._pool_bases[index], day))
             names = tuple(child[name] for name in PERSON_NAMES)
             yield act, (office, act_id, day, *names, tokens)
 

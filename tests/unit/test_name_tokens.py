@@ -1,8 +1,8 @@
-"""The name index's tokens and the years a search reads, as pure functions."""
+"""The name index's tokens and the windows of months a search reads, as pure functions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -14,11 +14,13 @@ from sijill.search.index import (
     EARLIEST_YEAR,
     LATEST_YEAR,
     act_bases,
+    act_tokens,
     base_token,
     in_year,
     indexed,
+    month_of,
 )
-from sijill.search.query import groups_of, year_windows
+from sijill.search.query import groups_of, windows
 from sijill.synthetic import Generator, arabic_variants, latin_spelling_variants
 from sijill.synthetic.names import FAMILY_NAMES
 
@@ -41,19 +43,42 @@ def test_a_token_is_one_key_in_one_year_and_fits_a_bigint(
     assert token != in_year(base_token("person", "sk", key), year)
 
 
-@given(
-    top=st.integers(min_value=1850, max_value=2400),
-    span=st.integers(min_value=0, max_value=400),
-)
-def test_the_windows_read_every_year_once_newest_first_each_four_times_longer(
-    top: int, span: int
+dates = st.dates(date(1800, 1, 1), date(2500, 12, 31))
+
+
+@given(top=dates, span=st.integers(min_value=0, max_value=400 * 366))
+def test_the_windows_read_every_month_once_newest_first_each_four_times_longer(
+    top: date, span: int
 ) -> None:
-    windows = list(year_windows(top, top - span))
-    read = [year for window in windows for year in reversed(window)]
-    first = min(max(top, EARLIEST_YEAR), LATEST_YEAR)
-    last = min(max(top - span, EARLIEST_YEAR), LATEST_YEAR)
-    assert read == list(range(first, last - 1, -1))
-    assert all(len(w) == 4**i for i, w in enumerate(windows[:-1]))
+    bottom = max(top - timedelta(days=span), date(1800, 1, 1))
+    found = list(windows(top, bottom))
+    read = [m for w in found for m in range(w.last, w.first - 1, -1)]
+    assert read == list(range(month_of(top), month_of(bottom) - 1, -1))
+    assert all(w.last - w.first + 1 == 4**i for i, w in enumerate(found[:-1]))
+
+
+@given(day=dates, top=dates, key=keys)
+def test_an_act_is_read_by_the_window_of_its_month_and_by_no_other(
+    day: date, top: date, key: str
+) -> None:
+    assume(month_of(day) <= month_of(top))
+    base = base_token("person", "lat", key)
+    held = set(act_tokens({base}, day))
+    read = [
+        w
+        for w in windows(top, date(1800, 1, 1))
+        # The window asks for the key in its years, for one of its months when it
+        # names them, and for its days unless it reaches an edge of the index.
+        if in_year(base, day.year) in {in_year(base, y) for y in w.years}
+        and (w.month_tokens() is None or held & set(w.month_tokens() or ()))
+        and (w.first_day <= day or w.first_day == date(EARLIEST_YEAR, 1, 1))
+        and (day <= w.last_day or w.last_day == date(LATEST_YEAR, 12, 31))
+    ]
+    assert [(w.first, w.last) for w in read] == [
+        (w.first, w.last)
+        for w in windows(top, date(1800, 1, 1))
+        if w.first <= month_of(day) <= w.last
+    ]
 
 
 def _accepted(name: str) -> bool:

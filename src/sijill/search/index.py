@@ -6,8 +6,9 @@ field and of each of its words in their own script (``ar``, ``lat``), their
 skeletons (``sk``), and the first 3 and 5 letters of each word's key (``ar3``,
 ``lat5``…) for prefixes. A key is written as a 64-bit *token*: a hash of (role, kind,
 key) mixed with the year of the act's date, so that one token stands for one key in
-one year. A search reads a few years at a time, newest first, and stops at its limit;
-the acts of a common name in one year are few enough to sort.
+one year; and each act holds one more token, its month. A search reads a few months,
+then a few years at a time, newest first, and stops at its limit: of a common name it
+reads the acts of a month or a few, not of a whole year.
 
 PostgreSQL keeps one row per act with its person's names and its tokens in an array
 under a GIN index, whose compressed posting lists cost a few bytes per key of an act
@@ -61,6 +62,10 @@ def _base_token(role: str, kind: str, key: str) -> int:
     return int.from_bytes(digest, "big")
 
 
+# The base of the month tokens: no name's (a name key is never empty).
+_MONTH = base_token("act", "month", "")
+
+
 def bucket(year: int) -> int:
     """The year a token is filed under."""
     return min(max(year, EARLIEST_YEAR), LATEST_YEAR)
@@ -68,8 +73,34 @@ def bucket(year: int) -> int:
 
 def in_year(base: int, year: int) -> int:
     """The token of a key in one year: a signed 64-bit integer, as both databases hold."""
-    # splitmix64's finalizer: every bit of the base and the year reaches every bit.
-    z = (base + bucket(year) * _GOLDEN) & _MASK
+    return _mixed(base, bucket(year))
+
+
+def month_of(day: date) -> int:
+    """The month an act's date is filed under (months since year 0); dates beyond the
+    edge years fall in the edge year's first or last month."""
+    year = bucket(day.year)
+    month = day.month if year == day.year else (1 if day.year < year else 12)
+    return year * 12 + month - 1
+
+
+def month_token(month: int) -> int:
+    """The token every act of one month holds (``month_of``): a search of a few
+    months reads, of a common name's year, the acts of those months only."""
+    return _mixed(_MONTH, month)
+
+
+def act_tokens(bases: Iterable[int], day: date) -> tuple[int, ...]:
+    """The tokens of an act dated ``day`` whose keys have these base tokens: each key
+    in the act's year, and the act's month."""
+    found = {in_year(b, day.year) for b in bases}
+    found.add(month_token(month_of(day)))
+    return tuple(sorted(found))
+
+
+def _mixed(base: int, n: int) -> int:
+    # splitmix64's finalizer: every bit of the base and of n reaches every bit.
+    z = (base + n * _GOLDEN) & _MASK
     z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
     z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
     z ^= z >> 31
@@ -106,8 +137,7 @@ def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
     """The act's row of the index; an act without a date is filed under the first
     day the index knows (1 January 1900), where a search by name still finds it."""
     day = event_date(kind, data) or date(EARLIEST_YEAR, 1, 1)
-    year = day.year
-    tokens = tuple(sorted({in_year(b, year) for b in act_bases(kind, data)}))
+    tokens = act_tokens(act_bases(kind, data), day)
     person = _person(kind, data)
     names = tuple(str(person.get(name) or "") for name in PERSON_NAMES)
     return Indexed(act_id, day, names, tokens)

@@ -7,11 +7,13 @@ itself — PostgreSQL's GIN index intersects its posting lists, SQLite intersect
 ranges of its token table — so "Mohamed Alaoui" costs the postings of both words in
 the years read, not every Mohamed checked for Alaoui.
 
-Tokens carry the year of the act's date. Without a date range a search reads the
-most recent year first, then windows four times as long each time back to the
-earliest year (1, 4, 16, 64 … years), and stops as soon as it holds more candidates than a
-search ranks: the newest acts first, as a clerk expects, and the work of a common name
-bounded by a year or two of its acts.
+Tokens carry the year of the act's date, and every act also holds its month's token.
+A search reads the most recent month first (the end of its date range, or today),
+then windows four times as long each time back to the earliest (1, 4, 16, 64 …
+months), and stops as soon as it holds more candidates than a search ranks: the
+newest acts first, as a clerk expects. A window of a few months asks for one of its
+months' tokens besides the names', so the index hands over the acts of a common name
+in those months only, never the whole of its year to sort.
 
 Keys hold only letters (``sijill.domain.namekeys``) and every value is a bound
 parameter, so no text of a query ever reaches the SQL itself.
@@ -21,7 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -49,6 +52,8 @@ from sijill.search.index import (
     base_token,
     bucket,
     in_year,
+    month_of,
+    month_token,
     own_key,
     prefix_kind,
 )
@@ -88,13 +93,49 @@ def in_years(group: Group, years: range) -> list[int]:
     return sorted({in_year(b, y) for b in group for y in years})
 
 
-def year_windows(top: int, bottom: int) -> Iterator[range]:
-    """Years from ``top`` down to ``bottom``, in windows of 1, 4, 16, 64 … years."""
-    top, bottom, size = bucket(top), bucket(bottom), 1
-    while top >= bottom:
-        low = max(bottom, top - size + 1)
-        yield range(low, top + 1)
-        top, size = low - 1, size * 4
+# A window of at most this many months also asks for one of its months' tokens; a
+# longer one reads its years' name tokens alone (a month's postings are long).
+MONTHS_ASKED = 16
+
+
+@dataclass(frozen=True)
+class Window:
+    """Months ``first`` to ``last`` (``index.month_of``), both read."""
+
+    first: int
+    last: int
+
+    @classmethod
+    def of_years(cls, years: range) -> Window:
+        return cls(bucket(years[0]) * 12, bucket(years[-1]) * 12 + 11)
+
+    @property
+    def years(self) -> range:
+        return range(self.first // 12, self.last // 12 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.first // 12, self.first % 12 + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        after = self.last + 1
+        return date(after // 12, after % 12 + 1, 1) - timedelta(days=1)
+
+    def month_tokens(self) -> list[int] | None:
+        """The tokens of its months, when few enough to ask for."""
+        if self.last - self.first + 1 > MONTHS_ASKED:
+            return None
+        return [month_token(m) for m in range(self.first, self.last + 1)]
+
+
+def windows(top: date, bottom: date) -> Iterator[Window]:
+    """Months from ``top``'s down to ``bottom``'s, in windows of 1, 4, 16, 64 … months."""
+    high, low, size = month_of(top), month_of(bottom), 1
+    while high >= low:
+        first = max(low, high - size + 1)
+        yield Window(first, high)
+        high, size = first - 1, size * 4
 
 
 # --- the query ----------------------------------------------------------------------
@@ -149,19 +190,19 @@ def find_candidates(
         query = select(t.acts).where(*filters(criteria, scope))
         return list(conn.execute(_ordered(query, t.acts.c.event_date, limit)).all())
     groups = groups_of(criteria)
-    top = criteria.date_to.year if criteria.date_to else today.year
-    bottom = criteria.date_from.year if criteria.date_from else EARLIEST_YEAR
+    top = criteria.date_to or today
+    bottom = criteria.date_from or date(EARLIEST_YEAR, 1, 1)
     where = filters(criteria, scope, names_only=True)
     # PostgreSQL's index rows hold the names ranked: a common name's candidates are
     # not fetched from the national table of acts, only the page shown is.
     names = not where and not with_data and conn.dialect.name == "postgresql"
     found: list[Any] = []
     with index_scans(conn):
-        for years in year_windows(top, bottom):
+        for window in windows(top, bottom):
             query = keyed(
                 conn,
                 groups,
-                years,
+                window,
                 date_from=criteria.date_from,
                 date_to=criteria.date_to,
                 scope=scope,
@@ -204,17 +245,22 @@ def read_acts(
 def keyed(
     conn: Connection,
     groups: Sequence[Group],
-    years: range,
+    window: Window | range,
     *,
     date_from: date | None = None,
     date_to: date | None = None,
     scope: str | None = None,
     names: bool = False,
 ) -> Select[Any]:
-    """(office, act, date) of the acts dated in ``years`` that hold a token of every
-    group, newest first: the index alone (``names``: with the person's names, which
-    PostgreSQL's index holds)."""
-    tokens = [in_years(group, years) for group in groups]
+    """(office, act, date) of the acts dated in ``window`` (or in a range of years)
+    that hold a token of every group, newest first: the index alone (``names``: with
+    the person's names, which PostgreSQL's index holds)."""
+    if isinstance(window, range):
+        window = Window.of_years(window)
+    tokens = [in_years(group, window.years) for group in groups]
+    months = window.month_tokens()
+    if months is not None:
+        tokens.append(months)
     if conn.dialect.name == "postgresql":
         index: Any = name_index
         conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
@@ -227,7 +273,7 @@ def keyed(
             raise ValueError("names: SQLite's index holds tokens only")
         query = _intersected(tokens)
     day = query.selected_columns.event_date
-    query = query.where(*_dates(day, years))
+    query = query.where(*_dates(day, window))
     if date_from is not None:
         query = query.where(day >= date_from)
     if date_to is not None:
@@ -273,13 +319,13 @@ def _intersected(tokens: list[list[int]]) -> Select[Any]:
     return select(both.c.office_code, both.c.act_id, both.c.event_date)
 
 
-def _dates(column: Any, years: range) -> list[Any]:
-    # The window's own years; the tokens of an edge year also hold the years beyond.
+def _dates(column: Any, window: Window) -> list[Any]:
+    # The window's own days; the tokens of an edge year also hold the years beyond.
     found = []
-    if years[0] > EARLIEST_YEAR:
-        found.append(column >= date(years[0], 1, 1))
-    if years[-1] < LATEST_YEAR:
-        found.append(column <= date(years[-1], 12, 31))
+    if window.first_day > date(EARLIEST_YEAR, 1, 1):
+        found.append(column >= window.first_day)
+    if window.last_day < date(LATEST_YEAR, 12, 31):
+        found.append(column <= window.last_day)
     return found
 
 
