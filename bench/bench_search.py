@@ -42,7 +42,7 @@ from sijill.domain.namekeys import latin_key
 from sijill.domain.offices import Actor
 from sijill.search.criteria import MIN_PREFIX
 from sijill.search.dedup import find_duplicates, office_persons, person_of
-from sijill.search.index import PERSON_NAMES, act_bases, act_tokens
+from sijill.search.index import PERSON_NAMES, act_bases, act_tokens, parents_of
 from sijill.search.service import search_acts
 from sijill.services.context import Registry
 from sijill.store.engine import make_engine
@@ -79,6 +79,7 @@ class Corpus:
             for o in (self.rng.choice(self.offices) for _ in range(pool_size))
         ]
         self._pool_bases = [sorted(act_bases("birth", d)) for d in self.pool]
+        self._pool_parents = [parents_of(d) for d in self.pool]
         self.count = count
 
     def _offices(self, count: int) -> list[Commune]:
@@ -122,7 +123,8 @@ class Corpus:
             )
             tokens = list(act_tokens(self._pool_bases[index], day))
             names = tuple(child[name] for name in PERSON_NAMES)
-            yield act, (office, act_id, day, *names, tokens)
+            parents = json.dumps(self._pool_parents[index], ensure_ascii=False)
+            yield act, (office, act_id, day, *names, parents, tokens)
 
 
 def load(url: str, corpus: Corpus) -> None:
@@ -159,7 +161,7 @@ def load(url: str, corpus: Corpus) -> None:
         acts_cur.copy(f"COPY acts ({ACT_COLUMNS}) FROM STDIN") as acts,  # type: ignore[arg-type]
         keys_cur.copy(
             f"COPY name_index (office_code, act_id, event_date, "
-            f"{', '.join(PERSON_NAMES)}, tokens) FROM STDIN"
+            f"{', '.join(PERSON_NAMES)}, parents, tokens) FROM STDIN"
         ) as copy,
     ):
         for act, row in corpus.rows():

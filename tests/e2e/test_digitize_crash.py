@@ -7,16 +7,17 @@ import random
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Table, func, select
 
 from sijill.digitize.batches import import_keyed_file
 from sijill.digitize.load import load_accepted_batch
 from sijill.digitize.reconcile import reconcile_batch
-from sijill.digitize.tables import legacy_acts
+from sijill.digitize.tables import batch_acts, legacy_acts
 from sijill.domain.offices import SYSTEM
 from sijill.services import journal
 from sijill.services.context import Registry
@@ -50,16 +51,22 @@ def _state(reg: Registry) -> tuple[list[Any], list[Any]]:
     return [tuple(a) for a in acts], [tuple(p) for p in provenance]
 
 
-def _killed_until_done(data_dir: Path, rng: random.Random, *args: str) -> int:
-    """Run a command, kill -9 it at random moments, run it again until it finishes."""
+def _killed_until_done(
+    data_dir: Path, rng: random.Random, written: Callable[[], int], *args: str
+) -> int:
+    """Run a command, kill -9 it at random moments once it has committed some of its
+    work (``written`` grew), run it again until it finishes."""
     env = {**os.environ, "SIJILL_DATA_DIR": str(data_dir), "COLUMNS": "200"}
     kills = 0
     while True:
+        before = written()
         process = subprocess.Popen(
             [SIJILL, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         if kills < 4:
-            time.sleep(rng.uniform(0.8, 2.5))
+            while process.poll() is None and written() == before:
+                time.sleep(0.01)
+            time.sleep(rng.uniform(0, 0.1))
             if process.poll() is None:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
@@ -70,6 +77,16 @@ def _killed_until_done(data_dir: Path, rng: random.Random, *args: str) -> int:
         _, err = process.communicate(timeout=120)
         assert process.returncode == 0, err.decode()
         return kills
+
+
+def _rows(reg: Registry, table: Table) -> Callable[[], int]:
+    def count() -> int:
+        with reg.engine.connect() as conn:
+            return int(
+                conn.execute(select(func.count()).select_from(table)).scalar_one()
+            )
+
+    return count
 
 
 def _prepared(data_dir: Path) -> tuple[Registry, Any, list[Any]]:
@@ -95,6 +112,7 @@ def test_killed_reconciliation_and_load_resume_to_the_same_acts(tmp_path: Path) 
     kills = _killed_until_done(
         tmp_path / "killed",
         rng,
+        _rows(killed, batch_acts),
         "digitize",
         "reconcile",
         BATCH,
@@ -105,7 +123,15 @@ def test_killed_reconciliation_and_load_resume_to_the_same_acts(tmp_path: Path) 
     adjudicate_all(killed, team, acts)
     accepted(killed, team)
     kills += _killed_until_done(
-        tmp_path / "killed", rng, "digitize", "load", BATCH, "--chunk", "25", *officer
+        tmp_path / "killed",
+        rng,
+        _rows(killed, legacy_acts),
+        "digitize",
+        "load",
+        BATCH,
+        "--chunk",
+        "25",
+        *officer,
     )
     assert kills > 0
     assert _state(killed) == _state(reference)

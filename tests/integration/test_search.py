@@ -27,7 +27,13 @@ from sijill.search.dedup import (
     person_of,
     probable_duplicates,
 )
-from sijill.search.index import PERSON_NAMES, base_token, in_year, indexed_tokens
+from sijill.search.index import (
+    PERSON_NAMES,
+    base_token,
+    in_year,
+    indexed_tokens,
+    parents_of,
+)
 from sijill.search.ranking import names_of, person_names
 from sijill.search.service import reindex_names, search_acts
 from sijill.search.tables import name_index
@@ -355,18 +361,15 @@ def _assert_index_names(registry: Registry) -> None:
         return
     with registry.engine.connect() as conn:
         acts_names = {
-            r[0]: tuple(r[1:])
-            for r in conn.execute(
-                select(t.acts.c.act_id, *(t.acts.c[n] for n in PERSON_NAMES))
-            )
+            r.act_id: (*(getattr(r, n) for n in PERSON_NAMES), parents_of(r.data))
+            for r in conn.execute(select(t.acts))
         }
         held = {
-            r[0]: tuple(r[1:])
-            for r in conn.execute(
-                select(name_index.c.act_id, *(name_index.c[n] for n in PERSON_NAMES))
-            )
+            r.act_id: (*(getattr(r, n) for n in PERSON_NAMES), r.parents)
+            for r in conn.execute(select(name_index))
         }
     assert acts_names and held == acts_names
+    assert any(parents for *_, parents in held.values())
 
 
 def test_keys_are_derived_and_the_act_keeps_what_was_registered(

@@ -117,11 +117,12 @@ PERSON_NAMES = ("first_name_ar", "family_name_ar", "first_name_lat", "family_nam
 @dataclass(frozen=True)
 class Indexed:
     """One act as the name index holds it: its date, its person's names (in the order
-    of ``PERSON_NAMES``) and its tokens."""
+    of ``PERSON_NAMES``), its parents' names (``parents_of``) and its tokens."""
 
     act_id: str
     event_date: date
     names: tuple[str, ...]
+    parents: dict[str, Any]
     tokens: tuple[int, ...]
 
 
@@ -140,7 +141,22 @@ def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
     tokens = act_tokens(act_bases(kind, data), day)
     person = _person(kind, data)
     names = tuple(str(person.get(name) or "") for name in PERSON_NAMES)
-    return Indexed(act_id, day, names, tokens)
+    return Indexed(act_id, day, names, parents_of(data), tokens)
+
+
+def parents_of(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The parents' names of a declaration, in its own shape (``father`` and ``mother``
+    with their name fields, or ``father_name`` and ``mother_name`` written whole):
+    what ranking reads of the parents (``ranking.parent_names``)."""
+    found: dict[str, Any] = {}
+    for role in ("father", "mother"):
+        parent = data.get(role)
+        if isinstance(parent, Mapping):
+            found[role] = {k: parent[k] for k in PERSON_NAMES if parent.get(k)}
+        full = data.get(f"{role}_name")
+        if isinstance(full, str) and full:
+            found[f"{role}_name"] = full
+    return found
 
 
 def _person(kind: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -235,8 +251,11 @@ def write_rows(conn: Connection, office: str, rows: Sequence[Indexed]) -> None:
         insert_tuples(
             conn,
             name_index,
-            ("office_code", "act_id", "event_date", *PERSON_NAMES, "tokens"),
-            [(office, r.act_id, r.event_date, *r.names, list(r.tokens)) for r in rows],
+            ("office_code", "act_id", "event_date", *PERSON_NAMES, "parents", "tokens"),
+            [
+                (office, r.act_id, r.event_date, *r.names, r.parents, list(r.tokens))
+                for r in rows
+            ],
         )
         return
     # In the table's own order: each page of its B-tree is visited once per batch.

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     BigInteger,
@@ -176,15 +176,16 @@ def find_candidates(
     scope: str | None,
     *,
     today: date,
-    with_data: bool = True,
+    reads: Literal["act", "names", "parents"] = "act",
 ) -> list[Row[Any]]:
     """The acts that meet every criterion, newest first, at most CANDIDATES + 1
-    (``today``: the newest year a search without an end date reads).
+    (``today``: the newest day a search without an end date reads).
 
     Each row holds at least the act's key, date and person's names (``PERSON_NAMES``):
-    what ranking reads. Without ``with_data`` that is all a search by names alone
-    reads (on PostgreSQL from the index rows themselves); with it, or with a
-    criterion on the act itself, rows are whole acts."""
+    what ranking reads; ``reads`` says what more: the whole act (``act``), nothing
+    (``names``), or a ``data`` holding at least the parents' names (``parents``). On
+    PostgreSQL the index rows themselves give names and parents; with a criterion on
+    the act itself, rows are whole acts."""
     limit = CANDIDATES + 1
     if not criteria.names:
         query = select(t.acts).where(*filters(criteria, scope))
@@ -195,7 +196,7 @@ def find_candidates(
     where = filters(criteria, scope, names_only=True)
     # PostgreSQL's index rows hold the names ranked: a common name's candidates are
     # not fetched from the national table of acts, only the page shown is.
-    names = not where and not with_data and conn.dialect.name == "postgresql"
+    from_index = not where and reads != "act" and conn.dialect.name == "postgresql"
     found: list[Any] = []
     with index_scans(conn):
         for window in windows(top, bottom):
@@ -206,7 +207,8 @@ def find_candidates(
                 date_from=criteria.date_from,
                 date_to=criteria.date_to,
                 scope=scope,
-                names=names,
+                names=from_index,
+                parents=from_index and reads == "parents",
             )
             # Without a criterion on the act itself, only the index is read until the
             # newest acts are chosen: a common name's year is not fetched whole.
@@ -214,9 +216,9 @@ def find_candidates(
             found += conn.execute(query.limit(limit - len(found))).all()
             if len(found) >= limit:
                 break
-    if where or names:
+    if where or from_index:
         return found
-    return read_acts(conn, found, None if with_data else _RANKED)
+    return read_acts(conn, found, _RANKED if reads == "names" else None)
 
 
 # What ranking reads of an act when the parents' names are not asked, and what a
@@ -251,10 +253,12 @@ def keyed(
     date_to: date | None = None,
     scope: str | None = None,
     names: bool = False,
+    parents: bool = False,
 ) -> Select[Any]:
     """(office, act, date) of the acts dated in ``window`` (or in a range of years)
     that hold a token of every group, newest first: the index alone (``names``: with
-    the person's names, which PostgreSQL's index holds)."""
+    the person's names, ``parents``: with the parents' as ``data``; both held by
+    PostgreSQL's index only)."""
     if isinstance(window, range):
         window = Window.of_years(window)
     tokens = [in_years(group, window.years) for group in groups]
@@ -267,9 +271,12 @@ def keyed(
         columns = ("office_code", "act_id", "event_date") + (
             PERSON_NAMES if names else ()
         )
-        query = select(*(index.c[name] for name in columns)).where(*conditions)
+        selected = [index.c[name] for name in columns]
+        if parents:
+            selected.append(index.c.parents.label("data"))
+        query = select(*selected).where(*conditions)
     else:
-        if names:
+        if names or parents:
             raise ValueError("names: SQLite's index holds tokens only")
         query = _intersected(tokens)
     day = query.selected_columns.event_date

@@ -29,6 +29,12 @@ def names_of(field: str, kind: str, data: Mapping[str, Any]) -> Names:
     if field == "name":
         person = data.get("child" if kind == "birth" else "deceased") or {}
         return _spellings(person)
+    return parent_names(field, data)
+
+
+def parent_names(field: str, data: Mapping[str, Any]) -> Names:
+    """The names of the ``father`` or ``mother`` in a declaration, or in what the
+    name index keeps of it (``index.parents_of``)."""
     parent = data.get(field)
     if isinstance(parent, Mapping):
         return _spellings(parent)

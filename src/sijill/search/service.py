@@ -16,7 +16,7 @@ from sijill.domain.offices import Actor
 from sijill.search.criteria import CANDIDATES, Criteria, read_criteria
 from sijill.search.index import reindex
 from sijill.search.query import find_candidates, read_acts
-from sijill.search.ranking import best_match, names_of, person_names
+from sijill.search.ranking import best_match, parent_names, person_names
 from sijill.services.authz import STAFF, authorize
 from sijill.services.context import Registry
 
@@ -101,7 +101,7 @@ def search_acts(
             criteria,
             scope,
             today=reg.now().date(),
-            with_data=bool(criteria.names.keys() - {"name"}),
+            reads="parents" if criteria.names.keys() - {"name"} else "names",
         )
         ranked = _ranked(criteria, list(rows[:CANDIDATES]))
         start = (criteria.page - 1) * criteria.page_size
@@ -148,11 +148,7 @@ def _scored(criteria: Criteria, row: Any) -> Ranked | None:
     scores: list[float] = []
     reasons: list[str] = []
     for field, words in criteria.names.items():
-        names = (
-            person_names(row)
-            if field == "name"
-            else names_of(field, row.kind, row.data)
-        )
+        names = person_names(row) if field == "name" else parent_names(field, row.data)
         score, why = best_match(words, names)
         scores.append(score)
         reasons.append(f"{field}: {why}")

@@ -2,8 +2,8 @@
 
 A key of a name (``sijill.search.index``) is held as a 64-bit token that also says
 the year of the act's date. On PostgreSQL (``name_index``) an act is one row: its
-date, its person's names (what a search ranks by, so that the national table of acts
-is not read for the hundreds of candidates of a common name) and its tokens in an
+date, its person's and parents' names (what a search ranks by, so that the national
+table of acts is not read for the hundreds of candidates of a common name) and its tokens in an
 array under a GIN index, an inverted index with compressed posting lists. On SQLite (``name_tokens``) a token is one row of a table organized as
 its own index: (token, date, office, act). Each dialect's migration creates its own.
 """
@@ -22,7 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
 from sijill.store.tables import Code, Stamp, metadata
 
@@ -36,6 +36,8 @@ name_index = Table(
     Column("family_name_ar", String(60), nullable=False),
     Column("first_name_lat", String(60), nullable=False),
     Column("family_name_lat", String(60), nullable=False),
+    # the parents' names as the declaration gives them (``index.parents_of``)
+    Column("parents", JSONB, nullable=False),
     Column("tokens", ARRAY(BigInteger), nullable=False),
     Index("ix_name_index_tokens", "tokens", postgresql_using="gin"),
 )
