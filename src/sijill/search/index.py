@@ -10,8 +10,8 @@ one year; and each act holds one more token, its month. A search reads a few mon
 then a few years at a time, newest first, and stops at its limit: of a common name it
 reads the acts of a month or a few, not of a whole year.
 
-PostgreSQL keeps one row per act with its person's names and its tokens in an array
-under a GIN index, whose compressed posting lists cost a few bytes per key of an act
+PostgreSQL keeps one row per act with its person's and parents' names and its tokens
+in an array under a GIN index, whose compressed posting lists cost a few bytes per key of an act
 (migrations 0020, 0021);
 SQLite, one row per token in a table organized as its own index (``WITHOUT ROWID``).
 Tokens are derived and rebuilt from the journal; what was registered is never
@@ -139,7 +139,7 @@ def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
     day the index knows (1 January 1900), where a search by name still finds it."""
     day = event_date(kind, data) or date(EARLIEST_YEAR, 1, 1)
     tokens = act_tokens(act_bases(kind, data), day)
-    person = _person(kind, data)
+    person = person_in(kind, data)
     names = tuple(str(person.get(name) or "") for name in PERSON_NAMES)
     return Indexed(act_id, day, names, parents_of(data), tokens)
 
@@ -159,8 +159,9 @@ def parents_of(data: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _person(kind: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
-    # The child of a birth, the deceased of a death.
+def person_in(kind: str, data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The act's own person in its declaration: the child of a birth, the deceased
+    of a death."""
     return data.get("child" if kind == "birth" else "deceased") or {}
 
 
@@ -172,7 +173,7 @@ def _name_bases(role: str, name: str) -> frozenset[int]:
 
 def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """(role, name) for each name an act holds, in both scripts."""
-    yield from _person_names("person", _person(kind, data))
+    yield from _person_names("person", person_in(kind, data))
     for role in ("father", "mother"):
         parent = data.get(role)
         if isinstance(parent, Mapping):

@@ -223,8 +223,8 @@ def find_candidates(
 
 # What ranking reads of an act when the parents' names are not asked, and what a
 # search shows of it: the declaration (a few kilobytes of JSON) is not read.
-_RANKED = ("office_code", "act_id", "kind", "event_date", *PERSON_NAMES)
-SHOWN = (*_RANKED, "ref", "sex", "civil_id")
+_RANKED = ("office_code", "act_id", "event_date", *PERSON_NAMES)
+SHOWN = (*_RANKED, "ref", "kind", "sex", "civil_id")
 
 
 def read_acts(

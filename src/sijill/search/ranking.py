@@ -14,6 +14,7 @@ from sijill.domain.namekeys import (
     name_words,
     script,
 )
+from sijill.search.index import person_in
 
 
 class Names(NamedTuple):
@@ -27,8 +28,7 @@ class Names(NamedTuple):
 def names_of(field: str, kind: str, data: Mapping[str, Any]) -> Names:
     """The names an act gives the person a search ``field`` asks about, in both scripts."""
     if field == "name":
-        person = data.get("child" if kind == "birth" else "deceased") or {}
-        return _spellings(person)
+        return _spellings(person_in(kind, data))
     return parent_names(field, data)
 
 

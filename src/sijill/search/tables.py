@@ -1,11 +1,13 @@
 """The derived name index of signed acts: rebuilt from the journal, never registered data.
 
 A key of a name (``sijill.search.index``) is held as a 64-bit token that also says
-the year of the act's date. On PostgreSQL (``name_index``) an act is one row: its
-date, its person's and parents' names (what a search ranks by, so that the national
-table of acts is not read for the hundreds of candidates of a common name) and its tokens in an
-array under a GIN index, an inverted index with compressed posting lists. On SQLite (``name_tokens``) a token is one row of a table organized as
-its own index: (token, date, office, act). Each dialect's migration creates its own.
+the year of the act's date; each act also holds its month's token. On PostgreSQL
+(``name_index``) an act is one row: its date, its person's and parents' names (what a
+search ranks by, so that the national table of acts is not read for the hundreds of
+candidates of a common name) and its tokens in an array under a GIN index, an
+inverted index with compressed posting lists. On SQLite (``name_tokens``) a token is
+one row of a table organized as its own index: (token, date, office, act). Each
+dialect's migration creates its own.
 """
 
 from __future__ import annotations
