@@ -83,3 +83,36 @@ def test_a_court_sends_a_ruling_and_a_prosecutor_is_kept_to_clerical_errors(
     )  # fmt: skip
     assert refused.returncode == 2
     assert "data.field" in refused.stderr
+
+
+def test_several_batches_are_reconciled_in_one_command(tmp_path: Path) -> None:
+    registry_at(tmp_path).engine.dispose()
+    assert cli(tmp_path, "office", "create", "--commune", FES).returncode == 0
+    _appoint(tmp_path, "keyer.one", "keyer")
+    _appoint(tmp_path, "keyer.two", "keyer")
+    for batch in ("FES-1962-N-01", "FES-1963-N-01"):
+        opened = cli(
+            tmp_path, "digitize", "open", batch, "--office", FES, "--kind", "birth",
+            "--year", batch[4:8], "--pages", "1-40", "--scans", "s/{page:04d}.tif",
+        )  # fmt: skip
+        assert opened.returncode == 0, opened.stderr
+        for keyer in ("keyer.one", "keyer.two"):
+            keyed = cli(
+                tmp_path, "digitize", "key", batch, "--page", "1", "--line", "1",
+                "number=1", "first_name_ar=محمد", "--as", keyer,
+            )  # fmt: skip
+            assert keyed.returncode == 0, keyed.stderr
+    done = cli(
+        tmp_path, "digitize", "reconcile", "FES-1962-N-01", "NO-SUCH-BATCH",
+        "FES-1963-N-01", "--workers", "2",
+    )  # fmt: skip
+    # The batches that exist are reconciled; the one that does not is named, with
+    # the exit code of a thing not found.
+    assert done.returncode == 3, done.stderr
+    rows = {
+        cells[1].strip(): cells[3].strip()
+        for cells in (line.split("│") for line in done.stdout.splitlines())
+        if len(cells) == 5
+    }
+    assert rows["FES-1962-N-01"] == rows["FES-1963-N-01"] == "done"
+    assert "NO-SUCH-BATCH" in rows["NO-SUCH-BATCH"], done.stdout

@@ -126,6 +126,45 @@ def test_an_act_is_found_by_its_names_in_either_script_and_by_a_prefix(
         assert _searched(query, tokens, year), stem
 
 
+names = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["ـــ", "123", " ", "Mohamed", "محمد بن علي", "El Idrissi"]),
+)
+person = st.fixed_dictionaries(
+    {},
+    optional=dict.fromkeys(
+        ("first_name_ar", "family_name_ar", "first_name_lat", "family_name_lat"), names
+    ),
+)
+
+
+@given(
+    child=person,
+    father=st.one_of(st.none(), person),
+    mother_name=st.one_of(st.none(), names),
+    day=st.one_of(st.none(), dates),
+)
+def test_an_acts_tokens_are_those_of_its_names_in_its_year_and_its_month(
+    child: dict[str, str],
+    father: dict[str, str] | None,
+    mother_name: str | None,
+    day: date | None,
+) -> None:
+    # ``indexed`` gathers tokens a name and a year at a time, from caches: the same
+    # tokens as the definition, a name without letters giving none.
+    decl: dict[str, object] = {"child": child}
+    if father is not None:
+        decl["father"] = father
+    if mother_name is not None:
+        decl["mother_name"] = mother_name
+    if day is not None:
+        decl["birth_date"] = day.isoformat()
+    row = indexed("act", "birth", decl)
+    expected = act_tokens(act_bases("birth", decl), row.event_date)
+    assert row.tokens == expected
+    assert row.event_date == (day or date(EARLIEST_YEAR, 1, 1))
+
+
 @given(family=st.sampled_from(FAMILY_NAMES), seed=st.integers(0, 1000))
 def test_a_keying_variant_of_a_family_name_meets_the_same_tokens(
     family: tuple[str, tuple[str, ...]], seed: int

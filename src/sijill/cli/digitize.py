@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,10 +20,11 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from sijill.cli.common import actor_for, console, run, state
+from sijill.cli.common import EXIT_CODES, actor_for, console, run, state
 
 if TYPE_CHECKING:
     from sijill.digitize.batches import BatchSpec
+    from sijill.digitize.parallel import Step
 
 digitize_app = typer.Typer(
     help="Digitization of the legacy registers: import, reconcile, adjudicate, "
@@ -206,14 +208,30 @@ def key(
     )
 
 
+BatchesArg = Annotated[
+    list[str], typer.Argument(help="One batch or several, e.g. FES-1962-N-01.")
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(
+        help="Batches run side by side in this many processes (default: one per "
+        "core; PostgreSQL only, SQLite runs them one after the other)."
+    ),
+]
+
+
 @digitize_app.command("reconcile")
 def reconcile(
     ctx: typer.Context,
-    batch: BatchArg,
+    batch: BatchesArg,
     chunk: Annotated[int, typer.Option(help="Acts per transaction.")] = 5000,
+    workers: WorkersOpt = None,
     as_user: AsUser = None,
 ) -> None:
     """Compare the two keyings of each act; queue what they disagree on (resumable)."""
+    if len(batch) > 1:
+        _run_many(ctx, "reconcile", batch, chunk, workers, as_user)
+        return
     from sijill.digitize.reconcile import reconcile_batch
 
     reg = state(ctx).registry()
@@ -221,13 +239,55 @@ def reconcile(
     with progress_bars() as show:
         result = run(
             lambda: reconcile_batch(
-                reg, actor=actor, batch_id=batch, progress=show, chunk=chunk
+                reg, actor=actor, batch_id=batch[0], progress=show, chunk=chunk
             )
         )
     console.print(
         f"{result.acts} acts: {result.agreed} agreed on every field, "
         f"{result.disagreements} disagreements queued, {result.failing} failing the rules"
     )
+
+
+def _run_many(
+    ctx: typer.Context,
+    step: Step,
+    batch_ids: list[str],
+    chunk: int,
+    workers: int | None,
+    as_user: str | None,
+) -> None:
+    """A step over several batches side by side; a table of what each came to."""
+    from sijill.digitize.parallel import registry_of, run_batches
+
+    settings = state(ctx).settings
+    reg = state(ctx).registry()
+    actor = actor_for(reg, as_user)
+    with progress_bars() as show:
+        outcomes = run(
+            lambda: run_batches(
+                reg,
+                step,
+                batch_ids,
+                actor=actor,
+                open_registry=partial(registry_of, settings),
+                workers=workers,
+                chunk=chunk,
+                progress=show,
+            )
+        )
+    table = Table("batch", "acts", "result")
+    for outcome in outcomes:
+        error = outcome.error
+        table.add_row(
+            outcome.batch_id,
+            str(outcome.acts),
+            "done" if error is None else f"{error['message']} | {error['message_fr']}",
+        )
+    console.print(table)
+    failed = [o for o in outcomes if o.error is not None]
+    if failed:
+        codes = {o.error["code"] for o in failed if o.error is not None}
+        raise typer.Exit(EXIT_CODES.get(codes.pop(), 1) if len(codes) == 1 else 1)
 
 
 @digitize_app.command("adjudicate")
@@ -340,11 +400,15 @@ def review(
 @digitize_app.command("load")
 def load(
     ctx: typer.Context,
-    batch: BatchArg,
+    batch: BatchesArg,
     chunk: Annotated[int, typer.Option(help="Acts per journal entry.")] = 500,
+    workers: WorkersOpt = None,
     as_user: AsUser = None,
 ) -> None:
-    """Load an accepted batch into the office's registers (resumable)."""
+    """Load accepted batches into their offices' registers (resumable)."""
+    if len(batch) > 1:
+        _run_many(ctx, "load", batch, chunk, workers, as_user)
+        return
     from sijill.digitize.load import load_accepted_batch
 
     reg = state(ctx).registry()
@@ -352,10 +416,10 @@ def load(
     with progress_bars() as show:
         count = run(
             lambda: load_accepted_batch(
-                reg, actor=actor, batch_id=batch, progress=show, chunk=chunk
+                reg, actor=actor, batch_id=batch[0], progress=show, chunk=chunk
             )
         )
-    console.print(f"batch {batch} loaded: {count} acts")
+    console.print(f"batch {batch[0]} loaded: {count} acts")
 
 
 @digitize_app.command("report")

@@ -25,7 +25,7 @@ from sijill.domain.parse import Reader
 from sijill.domain.sampling import AQLS, DEFAULT_AQL
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
-from sijill.store.bulk import insert_rows
+from sijill.store.bulk import fewer_collections, insert_rows
 
 ON_ERROR = ("skip", "refuse")
 INSERT_EVERY = 5000
@@ -165,6 +165,7 @@ def _third_or_twice(
     return None
 
 
+@fewer_collections()
 def import_keyed_file(
     reg: Registry,
     *,

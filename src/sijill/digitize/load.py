@@ -26,6 +26,7 @@ from sijill.domain.legacy import legacy_act
 from sijill.domain.offices import Actor
 from sijill.services.authz import authorize
 from sijill.services.context import Registry
+from sijill.store.bulk import fewer_collections
 
 # Acts per journal entry: one signature for many acts, an entry of a few hundred
 # kilobytes, well under what the centre takes in one request (sync.protocol.MAX_BODY).
@@ -98,6 +99,7 @@ def _legacy_entry(batch: Any, row: Any) -> dict[str, Any]:
     return entry
 
 
+@fewer_collections()
 def load_accepted_batch(
     reg: Registry,
     *,

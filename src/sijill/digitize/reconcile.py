@@ -35,7 +35,7 @@ from sijill.services.authz import authorize
 from sijill.services.context import Registry
 from sijill.store import geography
 from sijill.store import tables as t
-from sijill.store.bulk import insert_rows, insert_tuples
+from sijill.store.bulk import fewer_collections, insert_rows, insert_tuples
 from sijill.store.uow import UnitOfWork
 
 CHUNK = 10_000
@@ -117,6 +117,7 @@ def _once_keyed(conn: Connection, batch_id: str) -> int:
     return int(conn.execute(select(func.count()).select_from(counts)).scalar_one())
 
 
+@fewer_collections()
 def reconcile_batch(
     reg: Registry,
     *,

@@ -1065,6 +1065,11 @@ CATALOGUE: dict[str, tuple[str, str, str]] = {
         "الخلايا من 1 إلى {threshold} ناقص 1 مخفاة (×)، ومعها الخلايا التي قد تكشفها.",
         "Les cellules de 1 à {threshold} - 1 sont masquées (×), ainsi que celles qui les révéleraient.",
     ),
+    "digitize.worker_died": (
+        "the process running batch {batch} stopped; run the step again to resume it",
+        "توقفت العملية التي كانت تعالج الدفعة {batch}؛ أعد تشغيل المرحلة لاستئنافها",
+        "le processus qui traitait le lot {batch} s'est arrêté ; relancez l'étape pour le reprendre",
+    ),
     "digitize.single_keying": (
         "{count} act(s) of batch {batch} are keyed once only: each act is keyed twice",
         "{count} رسوم من الدفعة {batch} مرقونة مرة واحدة: يرقن كل رسم مرتين",
