@@ -11,7 +11,8 @@ case itself (authorization, ranking, audit entry) and its latency is reported.
     .venv/bin/python bench/bench_search.py [--acts 200000] [--queries 400]
                                            [--pg postgresql://postgres@127.0.0.1:5432/postgres]
                                            [--dedup 20000] [--dedup-only] [--no-splink]
-                                           [--no-read] [--keep]
+                                           [--no-read] [--keep] [--warm]
+                                           [--reuse postgresql://.../sijill_bench_xxxx]
                                            [--splink-latin-only]
 """
 
@@ -177,6 +178,15 @@ def build_indexes(url: str) -> None:
         # A probe reads the index alone once the visibility map is set.
         conn.execute("VACUUM ANALYZE acts")
         conn.execute("VACUUM ANALYZE name_index")
+
+
+def warm(url: str) -> None:
+    """Read the name index (table, primary key, GIN) into the system's file cache, as
+    a server that has answered searches for a while holds it."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        for relation in ("name_index", "pk_name_index", "ix_name_index_tokens"):
+            conn.execute("SELECT pg_prewarm(%s, 'read')", (relation,))
 
 
 def sizes(url: str) -> dict[str, int]:
@@ -407,6 +417,16 @@ def main() -> None:
         "--keep", action="store_true", help="keep the database to query it again"
     )
     parser.add_argument(
+        "--reuse",
+        metavar="URL",
+        help="query a database kept by --keep (made with the same --acts and --pool)",
+    )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="then read the name index into the system's cache and query again",
+    )
+    parser.add_argument(
         "--no-read",
         action="store_true",
         help="skip the timed read of every birth for deduplication",
@@ -439,6 +459,13 @@ def main() -> None:
         f"generating a pool of {min(args.pool, args.acts):,} births",
         lambda: Corpus(args.acts, min(args.pool, args.acts), seed=6),
     )
+    if args.reuse:
+        # The same seed gives the same pool, so the same queries as when it was made.
+        measure(args.reuse, corpus, args.queries)
+        if args.warm:
+            timed("reading the name index into the cache", lambda: warm(args.reuse))
+            measure(args.reuse, corpus, args.queries)
+        return
     with postgres_url(args.pg, keep=args.keep) as url:
         upgrade(make_engine(url))
         timed("bulk load (COPY acts and name_index)", lambda: load(url, corpus))
@@ -458,6 +485,9 @@ def main() -> None:
             print(f"  {index}: {found.get(index, 0) / mib:,.0f} MiB")
         print(f"acts (with their JSON): {found['acts'] / mib:,.0f} MiB")
         measure(url, corpus, args.queries)
+        if args.warm:
+            timed("reading the name index into the cache", lambda: warm(url))
+            measure(url, corpus, args.queries)
         if not args.no_read:
             read_persons(url)
     if args.dedup:

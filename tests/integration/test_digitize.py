@@ -190,6 +190,40 @@ def test_a_keyed_register_becomes_signed_digitized_acts(
     assert figures["offices"][FES]["loaded"] == 120
 
 
+def test_an_act_whose_validated_data_is_missing_is_validated_again_at_load(
+    registry: Registry, tmp_path: Path
+) -> None:
+    # A batch reconciled before the validated data was kept beside each act: the
+    # load builds the act from its keyed fields with the same rules.
+    team = digitization_team(registry)
+    acts = reconciled(registry, team, tmp_path)
+    adjudicate_all(registry, team, acts)
+    assert accepted(registry, team) == {"verdict": "accepted"}
+    with registry.engine.begin() as conn:
+        kept = dict(
+            conn.execute(
+                select(batch_acts.c.line, batch_acts.c.data).where(
+                    batch_acts.c.page == 2
+                )
+            ).all()
+        )
+        conn.execute(
+            batch_acts.update()
+            .where(batch_acts.c.page == 2)
+            .values(data=None, number=None)
+        )
+    assert load_accepted_batch(registry, actor=team.officer, batch_id=BATCH) == 120
+    with registry.engine.connect() as conn:
+        loaded = dict(
+            conn.execute(
+                select(legacy_acts.c.line, t.acts.c.data)
+                .join(t.acts, t.acts.c.act_id == legacy_acts.c.act_id)
+                .where(legacy_acts.c.page == 2)
+            ).all()
+        )
+    assert loaded == kept and len(kept) == 20
+
+
 def test_a_keyer_of_a_batch_never_adjudicates_it(
     registry: Registry, tmp_path: Path
 ) -> None:

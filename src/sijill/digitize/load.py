@@ -56,7 +56,7 @@ def _next_acts(conn: Connection, batch_id: str, size: int) -> list[Any]:
     a = batch_acts.c
     return list(
         conn.execute(
-            select(a.page, a.line, a.fields, a.keyers, a.adjudicator, a.number, a.data)
+            select(a.page, a.line, a.keyers, a.adjudicator, a.number, a.data)
             .where(
                 a.batch_id == batch_id,
                 tuple_(a.page, a.line) > tuple_(*_last_loaded(conn, batch_id)),
@@ -67,12 +67,19 @@ def _next_acts(conn: Connection, batch_id: str, size: int) -> list[Any]:
     )
 
 
-def _checked(batch: Any, row: Any) -> tuple[dict[str, Any], int]:
-    """The act data and number, as validated before; checked again only if missing."""
+def _checked(conn: Connection, batch: Any, row: Any) -> tuple[dict[str, Any], int]:
+    """The act data and number, as validated before; checked again only if missing
+    (its keyed fields are then read: the other acts need not be)."""
     if row.data is not None and row.number is not None:
         return row.data, row.number
+    a = batch_acts.c
+    fields = conn.execute(
+        select(a.fields).where(
+            a.batch_id == batch.batch_id, a.page == row.page, a.line == row.line
+        )
+    ).scalar_one()
     data, number, broken = legacy_act(
-        batch.kind, row.fields, year=batch.year, known_commune=_known_commune
+        batch.kind, fields, year=batch.year, known_commune=_known_commune
     )
     if broken or number is None:
         where = f"{batch.batch_id}:{row.page}:{row.line}"
@@ -82,8 +89,8 @@ def _checked(batch: Any, row: Any) -> tuple[dict[str, Any], int]:
     return data, number
 
 
-def _legacy_entry(batch: Any, row: Any) -> dict[str, Any]:
-    data, number = _checked(batch, row)
+def _legacy_entry(conn: Connection, batch: Any, row: Any) -> dict[str, Any]:
+    data, number = _checked(conn, batch, row)
     ref = str(ActRef(batch.office_code, batch.year, batch.kind, number))
     entry = {
         "act_id": act_id_of(ref),
@@ -131,7 +138,7 @@ def load_accepted_batch(
                         chunk=number,
                         kind=batch.kind,
                         year=batch.year,
-                        acts=[_legacy_entry(batch, r) for r in part],
+                        acts=[_legacy_entry(uow.conn, batch, r) for r in part],
                         reviewer=reviewer,
                         at=uow.now,
                         by=actor.username,
