@@ -19,7 +19,8 @@ from sijill.cli.app import app as cli_app
 from sijill.domain.errors import Conflict, Forbidden, InvalidInput
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor
-from sijill.search import review
+from sijill.search import postings, review
+from sijill.search import query as search_query
 from sijill.search.criteria import read_criteria
 from sijill.search.dedup import (
     find_duplicates,
@@ -34,6 +35,7 @@ from sijill.search.index import (
     indexed_tokens,
     parents_of,
 )
+from sijill.search.postings import TokenStats
 from sijill.search.ranking import names_of, person_names
 from sijill.search.service import reindex_names, search_acts
 from sijill.search.tables import name_index
@@ -636,3 +638,45 @@ def test_the_officer_is_warned_of_a_probable_duplicate_before_signing(
         )
         == []
     )
+
+
+def test_a_search_finds_the_same_acts_whichever_token_sets_the_index_intersects(
+    registry: Registry, registers: Registers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries: list[dict[str, Any]] = [
+        {"name": "Mohamed Alaoui"},
+        {"name": "محمد", "mother": "فاطمة بناني"},
+        {"name": "Alaou*"},
+        {"name": "Karima Tazi", "date_from": "2000-01-01"},
+    ]
+    every = [_refs(registry, NATIONAL, **q) for q in queries]
+    assert all(every)
+    if registry.engine.dialect.name != "postgresql":
+        return  # SQLite's index intersects every set
+    # Every token as common as can be, and rows free to read: the index intersects
+    # the rarest set only and the others are checked on the rows it finds.
+    monkeypatch.setattr(postings, "ROW_COST", 0.0)
+    monkeypatch.setattr(
+        search_query, "token_stats", lambda conn: TokenStats({}, 0.5, 1000.0)
+    )
+    assert [_refs(registry, NATIONAL, **q) for q in queries] == every
+
+
+def test_the_statistics_of_the_tokens_are_postgresqls_own(
+    registry: Registry, registers: Registers
+) -> None:
+    if registry.engine.dialect.name != "postgresql":
+        return  # SQLite's index intersects every set, with no statistics
+    postings._cache.clear()
+    with registry.engine.connect() as conn:
+        assert postings.token_stats(conn) is None  # never analyzed yet
+    with registry.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE name_index")
+    postings._cache.clear()
+    with registry.engine.connect() as conn:
+        stats = postings.token_stats(conn)
+        held = indexed_tokens(conn)
+    assert stats is not None and stats.rows == 5
+    # The month of the acts (all signed this month or last) is held by several.
+    assert stats.common and set(stats.common) <= set().union(*held.values())
+    assert all(0 < f <= 1 for f in stats.common.values()) and stats.other > 0

@@ -40,6 +40,7 @@ from sqlalchemy import (
     or_,
     select,
     tuple_,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -57,6 +58,7 @@ from sijill.search.index import (
     own_key,
     prefix_kind,
 )
+from sijill.search.postings import intersected, token_stats
 from sijill.search.tables import name_index, name_tokens
 from sijill.store import tables as t
 
@@ -267,7 +269,7 @@ def keyed(
         tokens.append(months)
     if conn.dialect.name == "postgresql":
         index: Any = name_index
-        conditions = [index.c.tokens.overlap(_array(group)) for group in tokens]
+        conditions = _overlapping(conn, index.c.tokens, tokens, window)
         columns = ("office_code", "act_id", "event_date") + (
             PERSON_NAMES if names else ()
         )
@@ -289,6 +291,27 @@ def keyed(
         query = query.where(query.selected_columns.office_code == scope)
     office, act = query.selected_columns.office_code, query.selected_columns.act_id
     return query.order_by(day.desc(), office, act)
+
+
+def _overlapping(
+    conn: Connection, column: Any, tokens: list[list[int]], window: Window
+) -> list[Any]:
+    # Each set met by the row: through the GIN index for the sets worth intersecting
+    # there (``postings``), by the row's own array for the others. Name tokens hold
+    # a year: their shares are of the rows of the window's years, which its months'
+    # tokens count.
+    chosen = [True] * len(tokens)
+    stats = token_stats(conn)
+    if stats is not None and len(tokens) > 1:
+        first, last = window.years[0] * 12, window.years[-1] * 12 + 11
+        span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
+        shares = [min(1.0, stats.share(group) / span) for group in tokens]
+        chosen = intersected(shares, stats.rows * span)
+    unindexed = type_coerce(func.coalesce(column, column), ARRAY(BigInteger))
+    return [
+        (column if indexed else unindexed).overlap(_array(group))
+        for group, indexed in zip(tokens, chosen, strict=True)
+    ]
 
 
 def joined(keys: Select[Any], where: Sequence[Any]) -> Select[Any]:

@@ -1,0 +1,103 @@
+"""Which of a search's token sets PostgreSQL's GIN index should intersect.
+
+Every word of a query is a set of tokens that an act must hold one of; the month of a
+short window is one more. The GIN index can intersect all of them, but a very common
+word costs all its postings: a father's "Mohamed" over twenty years is a million
+entries to decode, for a handful of acts that the rarer words already single out.
+Such a set is better checked on the rows the others find (the table holds the tokens
+beside the act). Conversely a month's token is worth intersecting when the names
+alone would hand over a year of acts to read.
+
+The choice weighs both costs with the table's own statistics: ``ANALYZE`` keeps the
+most common tokens of ``name_index`` and their frequencies (``pg_stats``), and every
+other token is rarer than the least common of them. Without statistics every set is
+intersected, as it always is on SQLite.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+# Rough costs, in the same unit: a posting decoded and merged by the GIN index, and a
+# row of the table read (most often from the disk cache, one page each).
+POSTING_COST = 0.02
+ROW_COST = 10.0
+# Statistics are read again after this many seconds: ANALYZE runs seldom.
+STATS_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    """How common tokens are in ``name_index``: the frequency (share of rows holding
+    it) of the most common ones, a frequency for all others, and the row count."""
+
+    common: dict[int, float]
+    other: float
+    rows: float
+
+    def share(self, tokens: Sequence[int]) -> float:
+        """The estimated share of rows holding one of ``tokens``."""
+        return min(1.0, sum(self.common.get(t, self.other) for t in tokens))
+
+
+_cache: dict[str, tuple[float, TokenStats | None]] = {}
+
+
+def token_stats(conn: Connection) -> TokenStats | None:
+    """The statistics of ``name_index``'s tokens, read at most every STATS_SECONDS
+    per database; None before the table was first analyzed."""
+    key = str(conn.engine.url)
+    now = time.monotonic()
+    held = _cache.get(key)
+    if held is not None and now - held[0] < STATS_SECONDS:
+        return held[1]
+    row = conn.execute(
+        text(
+            "SELECT s.most_common_elems::text::bigint[], s.most_common_elem_freqs, "
+            "c.reltuples FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "WHERE s.tablename = 'name_index' AND s.attname = 'tokens' "
+            "AND s.most_common_elems IS NOT NULL"
+        )
+    ).first()
+    stats = None
+    if row is not None and row[0] and row[2] > 0:
+        elems, freqs = list(row[0]), list(row[1])
+        # After the frequencies of the elements: their minimum, maximum, and nulls'.
+        least = freqs[len(elems)]
+        stats = TokenStats(dict(zip(elems, freqs, strict=False)), least / 2, row[2])
+    _cache[key] = (now, stats)
+    return stats
+
+
+def intersected(shares: Sequence[float], rows: float) -> list[bool]:
+    """For token sets whose shares of the rows are ``shares``, which the index
+    intersects (True) and which are checked on the rows it finds (False).
+
+    The rarest set always; then each next rarer one while the rows it spares
+    reading cost more than decoding its postings (independent sets assumed).
+    """
+    order = sorted(range(len(shares)), key=lambda i: shares[i])
+    chosen = [False] * len(shares)
+    if not order:
+        return chosen
+    chosen[order[0]] = True
+    found = rows * shares[order[0]]
+    for i in order[1:]:
+        spared = found * (1 - shares[i]) * ROW_COST
+        if spared <= rows * shares[i] * POSTING_COST:
+            break
+        chosen[i] = True
+        found *= shares[i]
+    return chosen
+
+
+def cost(shares: Sequence[float], rows: float, chosen: Sequence[bool]) -> float:
+    """The estimated cost of intersecting the ``chosen`` sets and reading their rows."""
+    postings = sum(s * rows for s, c in zip(shares, chosen, strict=True) if c)
+    found = rows * math.prod(s for s, c in zip(shares, chosen, strict=True) if c)
+    return postings * POSTING_COST + found * ROW_COST
