@@ -680,3 +680,10 @@ def test_the_statistics_of_the_tokens_are_postgresqls_own(
     # The month of the acts (all signed this month or last) is held by several.
     assert stats.common and set(stats.common) <= set().union(*held.values())
     assert all(0 < f <= 1 for f in stats.common.values()) and stats.other > 0
+    # Ten thousand of the most common tokens are kept (migration 0022), not a thousand.
+    with registry.engine.connect() as conn:
+        target = conn.exec_driver_sql(
+            "SELECT attstattarget FROM pg_attribute "
+            "WHERE attrelid = 'name_index'::regclass AND attname = 'tokens'"
+        ).scalar()
+    assert target == 1000

@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, text
 
 # Rough costs, in the same unit: a posting decoded and merged by the GIN index, and a
-# row of the table read (most often from the disk cache, one page each).
+# row of the table read and checked (from the cache, one page each). Measured at 10 M
+# acts: about 40 ns a posting, 10 µs a row.
 POSTING_COST = 0.02
-ROW_COST = 10.0
+ROW_COST = 5.0
 # Statistics are read again after this many seconds: ANALYZE runs seldom.
 STATS_SECONDS = 600.0
 

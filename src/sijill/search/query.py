@@ -269,7 +269,7 @@ def keyed(
         tokens.append(months)
     if conn.dialect.name == "postgresql":
         index: Any = name_index
-        conditions = _overlapping(conn, index.c.tokens, tokens, window)
+        conditions = _overlapping(conn, index.c.tokens, groups, tokens, window)
         columns = ("office_code", "act_id", "event_date") + (
             PERSON_NAMES if names else ()
         )
@@ -294,19 +294,28 @@ def keyed(
 
 
 def _overlapping(
-    conn: Connection, column: Any, tokens: list[list[int]], window: Window
+    conn: Connection,
+    column: Any,
+    groups: Sequence[Group],
+    tokens: list[list[int]],
+    window: Window,
 ) -> list[Any]:
     # Each set met by the row: through the GIN index for the sets worth intersecting
     # there (``postings``), by the row's own array for the others. Name tokens hold
     # a year: their shares are of the rows of the window's years, which its months'
-    # tokens count.
+    # tokens count. A word's keys are alternatives most acts holding it hold all
+    # of (its own key and its skeleton): a year's share is that of its most common.
     chosen = [True] * len(tokens)
     stats = token_stats(conn)
     if stats is not None and len(tokens) > 1:
         first, last = window.years[0] * 12, window.years[-1] * 12 + 11
         span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
-        shares = [min(1.0, stats.share(group) / span) for group in tokens]
-        chosen = intersected(shares, stats.rows * span)
+        shares = [
+            sum(max(stats.share([in_year(b, y)]) for b in g) for y in window.years)
+            for g in groups
+        ]
+        shares += [stats.share(months) for months in tokens[len(groups) :]]
+        chosen = intersected([min(1.0, s / span) for s in shares], stats.rows * span)
     unindexed = type_coerce(func.coalesce(column, column), ARRAY(BigInteger))
     return [
         (column if indexed else unindexed).overlap(_array(group))
