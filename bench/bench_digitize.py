@@ -46,6 +46,7 @@ from sijill.digitize.adjudication import Decision, adjudicate_many
 from sijill.digitize.batches import BatchSpec, import_keyed_file
 from sijill.digitize.parallel import Outcome, registry_of, run_batches
 from sijill.digitize.quality import draw_sample, review_act
+from sijill.digitize.reconcile import adjudicate, adjudication_queue
 from sijill.domain.keying import FIELDS, POSITION, normalize
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.services import offices
@@ -175,16 +176,43 @@ def _import(register: Register, files: list[Path]) -> None:
         )
 
 
-def _human_steps(register: Register, truth: list[tuple[int, int, str, str]]) -> int:
-    """Adjudicate the queue at once, then review the sample act by act; returns the
+def _human_steps(
+    register: Register, truth: list[tuple[int, int, str, str]], error_rate: float
+) -> int:
+    """Adjudicate the queue at once, correct from the scan the acts that fail the
+    rules (both keyers slipped alike), then review the sample act by act; returns the
     acts reviewed."""
     reg, office = _worker["registry"], register.office
+    adjudicator = actor("adjudicator", office)
     adjudicate_many(
         reg,
-        actor=actor("adjudicator", office),
+        actor=adjudicator,
         batch_id=register.batch_id,
         decisions=(Decision(p, ln, f, v) for p, ln, f, v in truth),
     )
+    queue = adjudication_queue(
+        reg, actor=adjudicator, batch_id=register.batch_id, limit=register.count
+    )
+    if queue["failing"]:
+        # The scan: the register drawn again (the same seed draws the same acts).
+        keying = Keying(
+            register.seed,
+            office=register.office,
+            year=register.year,
+            error_rate=error_rate,
+        )
+        scan = {(a.page, a.line): a.truth for a in keying.acts(register.count)}
+        for act in queue["failing"]:
+            for failure in act["failures"]:
+                adjudicate(
+                    reg,
+                    actor=adjudicator,
+                    batch_id=register.batch_id,
+                    page=act["page"],
+                    line=act["line"],
+                    field=failure["field"],
+                    value=scan[(act["page"], act["line"])].get(failure["field"], ""),
+                )
     sample = draw_sample(
         reg, actor=actor("reviewer", office), batch_id=register.batch_id
     )
@@ -258,7 +286,14 @@ def run(
             t1 = time.perf_counter()
             reconciled = step("reconcile")
             t2 = time.perf_counter()
-            reviewed = sum(in_pool(pool, _human_steps, regs, [t for _, t in generated]))
+            reviewed = sum(
+                in_pool(
+                    pool,
+                    partial(_human_steps, error_rate=error_rate),
+                    regs,
+                    [t for _, t in generated],
+                )
+            )
             t3 = time.perf_counter()
             loaded = step("load")
             t4 = time.perf_counter()
