@@ -356,25 +356,27 @@ def raw_copy(url: str, count: int, streams: int) -> dict[str, float]:
 
     Returns acts/s for the act rows alone and for every row the load wrote, in one
     stream and in ``streams`` side by side (each its share of each table's rows).
+    The rows wait in files, not in memory.
     """
     url = url.replace("postgresql+psycopg", "postgresql")
+    counts = tuple(dict.fromkeys((1, streams)))
     seconds: dict[tuple[str, int], float] = {}
-    with psycopg.connect(url) as conn:
+    with psycopg.connect(url) as conn, tempfile.TemporaryDirectory() as tmp:
         for table, condition in FINAL_ROWS.items():
             columns = written_columns(conn, table)
             query = f"SELECT {columns} FROM {table} {condition}"
-            rows: list[bytes] = []
-            with conn.cursor().copy(f"COPY ({query}) TO STDOUT") as out:  # type: ignore[arg-type]
-                rows = b"".join(bytes(block) for block in out).splitlines(keepends=True)
-            for n in dict.fromkeys((1, streams)):
+            shares = {
+                n: [Path(tmp) / f"{table}-{n}-{i}" for i in range(n)] for n in counts
+            }
+            _export(conn, query, shares)
+            for n in counts:
                 twin = f"{table}_raw{n}"
                 conn.execute(f"CREATE TABLE {twin} (LIKE {table} INCLUDING ALL)")  # type: ignore[arg-type]
                 conn.commit()
-                shares = [b"".join(rows[i::n]) for i in range(n)]
                 started = time.perf_counter()
                 threads = [
                     threading.Thread(target=_copy_in, args=(url, twin, columns, share))
-                    for share in shares
+                    for share in shares[n]
                 ]
                 for thread in threads:
                     thread.start()
@@ -384,23 +386,42 @@ def raw_copy(url: str, count: int, streams: int) -> dict[str, float]:
             print(
                 f"  raw COPY {table}: "
                 + ", ".join(
-                    f"{seconds[(table, n)]:.2f} s in {n} stream(s)"
-                    for n in dict.fromkeys((1, streams))
+                    f"{seconds[(table, n)]:.2f} s in {n} stream(s)" for n in counts
                 )
             )
     return {
         f"{what}_{n}": count
         / sum(v for (t, m), v in seconds.items() if m == n and t in tables)
-        for n in dict.fromkeys((1, streams))
+        for n in counts
         for what, tables in (("acts", {"acts"}), ("all", set(FINAL_ROWS)))
     }
 
 
-def _copy_in(url: str, table: str, columns: str, data: bytes) -> None:
-    with psycopg.connect(url) as conn:
+def _export(
+    conn: psycopg.Connection[Any], query: str, shares: dict[int, list[Path]]
+) -> None:
+    """The rows of ``query`` in COPY's text format, one a line, dealt in turn to the
+    files of each way of sharing them."""
+    files = {n: [path.open("wb") for path in paths] for n, paths in shares.items()}
+    rest, row = b"", 0
+    with conn.cursor().copy(f"COPY ({query}) TO STDOUT") as out:  # type: ignore[arg-type]
+        for block in out:
+            lines = (rest + bytes(block)).split(b"\n")
+            rest = lines.pop()
+            for line in lines:
+                for n, held in files.items():
+                    held[row % n].write(line + b"\n")
+                row += 1
+    for held in files.values():
+        for file in held:
+            file.close()
+
+
+def _copy_in(url: str, table: str, columns: str, path: Path) -> None:
+    with psycopg.connect(url) as conn, path.open("rb") as rows:
         with conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as into:  # type: ignore[arg-type]
-            for at in range(0, len(data), 1 << 20):
-                into.write(data[at : at + (1 << 20)])
+            while block := rows.read(1 << 20):
+                into.write(block)
         conn.commit()
 
 

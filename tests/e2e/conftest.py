@@ -47,9 +47,15 @@ def registry_at(data_dir: Path) -> Registry:
     return Registry(engine=engine, keys=KeyStore(settings.resolved_keys_dir()))
 
 
-def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the real ``sijill`` command against ``data_dir``."""
+def cli(
+    data_dir: Path, *args: str, database: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``sijill`` command against ``data_dir`` (and ``database``, when
+    its registry is not the SQLite file there)."""
     env = {**os.environ, "SIJILL_DATA_DIR": str(data_dir), "COLUMNS": "200"}
+    env.pop("SIJILL_DATABASE_URL", None)
+    if database is not None:
+        env["SIJILL_DATABASE_URL"] = database
     return subprocess.run(
         [SIJILL, *args],
         env=env,

@@ -180,7 +180,7 @@ def _name_bases(role: str, name: str) -> frozenset[int]:
     return frozenset(base_token(role, k, key) for k, key in field_keys(name))
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _name_tokens(role: str, name: str, year: int) -> frozenset[int]:
     # A register's acts share a year or two: a name's tokens in it, computed once.
     return frozenset(_mixed(b, year) for b in _name_bases(role, name))
