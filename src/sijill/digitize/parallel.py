@@ -151,21 +151,37 @@ def run_batches(
     ordered = in_turns(reg, batch_ids)
     total = sizes(reg, step, ordered)
     count = min(workers or os.cpu_count() or 1, len(ordered))
+    job = _Job(step, actor, chunk)
     if count <= 1 or reg.engine.dialect.name != "postgresql":
-        outcomes = _one_after_another(reg, step, ordered, actor, chunk, total, progress)
+        outcomes = _one_after_another(reg, job, ordered, total, progress)
     else:
-        outcomes = _side_by_side(
-            step, ordered, actor, chunk, total, progress, open_registry, count
-        )
+        outcomes = _side_by_side(job, ordered, total, progress, open_registry, count)
     return [outcomes[b] for b in dict.fromkeys(batch_ids)]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """The step to run on each batch, as whom, in chunks of what size."""
+
+    step: Step
+    actor: Actor
+    chunk: int | None
+
+    def run(self, reg: Registry, batch_id: str, progress: Progress | None) -> Outcome:
+        return run_step(
+            reg,
+            self.step,
+            batch_id,
+            actor=self.actor,
+            chunk=self.chunk,
+            progress=progress,
+        )
 
 
 def _one_after_another(
     reg: Registry,
-    step: Step,
+    job: _Job,
     ordered: list[str],
-    actor: Actor,
-    chunk: int | None,
     total: dict[str, int],
     progress: Progress | None,
 ) -> dict[str, Outcome]:
@@ -175,9 +191,7 @@ def _one_after_another(
         shown = None
         if progress is not None:
             shown = partial(_overall, progress, before, sum(total.values()))
-        outcomes[batch_id] = run_step(
-            reg, step, batch_id, actor=actor, chunk=chunk, progress=shown
-        )
+        outcomes[batch_id] = job.run(reg, batch_id, shown)
         before += total[batch_id]
     return outcomes
 
@@ -198,24 +212,18 @@ def _start(open_registry: Callable[[], Registry], reports: Any) -> None:
     _worker["reports"] = reports
 
 
-def _run_in_worker(
-    step: Step, batch_id: str, actor: Actor, chunk: int | None
-) -> Outcome:
+def _run_in_worker(job: _Job, batch_id: str) -> Outcome:
     reports = _worker["reports"]
 
     def report(_: str, done: int, __: int) -> None:
         reports.put((batch_id, done))
 
-    return run_step(
-        _worker["registry"], step, batch_id, actor=actor, chunk=chunk, progress=report
-    )
+    return job.run(_worker["registry"], batch_id, report)
 
 
 def _side_by_side(
-    step: Step,
+    job: _Job,
     ordered: list[str],
-    actor: Actor,
-    chunk: int | None,
     total: dict[str, int],
     progress: Progress | None,
     open_registry: Callable[[], Registry],
@@ -230,7 +238,7 @@ def _side_by_side(
         count, mp_context=context, initializer=_start, initargs=(open_registry, reports)
     ) as pool:
         running: dict[Future[Outcome], str] = {
-            pool.submit(_run_in_worker, step, b, actor, chunk): b for b in ordered
+            pool.submit(_run_in_worker, job, b): b for b in ordered
         }
         while running:
             finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
@@ -240,7 +248,7 @@ def _side_by_side(
                 outcomes[batch_id] = _outcome_of(future, batch_id)
                 done[batch_id] = total[batch_id]
             if progress is not None:
-                progress(step, sum(done.values()), sum(total.values()))
+                progress(job.step, sum(done.values()), sum(total.values()))
     return outcomes
 
 
