@@ -10,8 +10,11 @@ alone would hand over a year of acts to read.
 
 The choice weighs both costs with the table's own statistics: ``ANALYZE`` keeps the
 most common tokens of ``name_index`` and their frequencies (``pg_stats``), and every
-other token is rarer than the least common of them. Without statistics every set is
-intersected, as it always is on SQLite.
+other token is rarer than the least common of them (migration 0022 keeps ten thousand).
+Without statistics every set is intersected, as it always is on SQLite. The choice
+changes the cost of a search, never its acts; statistics older than a large load
+(autovacuum analyzes the table again once a tenth of it has changed) may count the
+names of the years just loaded as rare, and then intersect them as before.
 """
 
 from __future__ import annotations
