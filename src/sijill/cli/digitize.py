@@ -281,7 +281,9 @@ def _run_many(
         table.add_row(
             outcome.batch_id,
             str(outcome.acts),
-            "done" if error is None else f"{error['message']} | {error['message_fr']}",
+            "done"
+            if error is None
+            else " | ".join(error[k] for k in ("message", "message_fr", "message_ar")),
         )
     console.print(table)
     failed = [o for o in outcomes if o.error is not None]

@@ -191,24 +191,17 @@ def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     return ((r, n) for r, n in _written_names(kind, data) if has_letters(n))
 
 
-_NAME_FIELDS = tuple(
-    f"{part}_name_{written}"
-    for part in ("first", "family")
-    for written in ("ar", "lat")
-)
-
-
 def _written_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # Every name field an act holds, letters or not: (role, name).
     person = person_in(kind, data)
-    for field in _NAME_FIELDS:
+    for field in PERSON_NAMES:
         name = person.get(field)
         if isinstance(name, str):
             yield "person", name
     for role in ("father", "mother"):
         parent = data.get(role)
         if isinstance(parent, Mapping):
-            for field in _NAME_FIELDS:
+            for field in PERSON_NAMES:
                 name = parent.get(field)
                 if isinstance(name, str):
                     yield role, name
