@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,12 @@ def registers(count: int, batch_size: int, office_count: int) -> list[Register]:
         found.append(Register(f"B-{office}-{year}-N", office, year, size, n))
         count -= size
         n += 1
+    if found and found[-1].year >= date.today().year:
+        raise SystemExit(
+            f"{len(found)} registers of {batch_size:,} acts need years up to "
+            f"{found[-1].year}: ask for larger registers (--batch-size) or more "
+            f"offices (--offices, at most {len(fes)})"
+        )
     return found
 
 
