@@ -263,13 +263,15 @@ def keyed(
     PostgreSQL's index only)."""
     if isinstance(window, range):
         window = Window.of_years(window)
-    tokens = [in_years(group, window.years) for group in groups]
+    # Each word's tokens, year by year: asked for together, weighed a year at a time.
+    by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
+    tokens = [sorted({t for year in years for t in year}) for years in by_year]
     months = window.month_tokens()
     if months is not None:
         tokens.append(months)
     if conn.dialect.name == "postgresql":
         index: Any = name_index
-        conditions = _overlapping(conn, index.c.tokens, groups, tokens, window)
+        conditions = _overlapping(conn, index.c.tokens, by_year, tokens, window)
         columns = ("office_code", "act_id", "event_date") + (
             PERSON_NAMES if names else ()
         )
@@ -296,7 +298,7 @@ def keyed(
 def _overlapping(
     conn: Connection,
     column: Any,
-    groups: Sequence[Group],
+    by_year: Sequence[Sequence[Sequence[int]]],
     tokens: list[list[int]],
     window: Window,
 ) -> list[Any]:
@@ -305,16 +307,18 @@ def _overlapping(
     # a year: their shares are of the rows of the window's years, which its months'
     # tokens count. A word's keys are alternatives most acts holding it hold all
     # of (its own key and its skeleton): a year's share is that of its most common.
+    # ``by_year``: each word's tokens, a list a year; ``tokens``: every set asked
+    # for, the words' first, then the months' when the window asks for them.
     chosen = [True] * len(tokens)
     stats = token_stats(conn)
     if stats is not None and len(tokens) > 1:
         first, last = window.years[0] * 12, window.years[-1] * 12 + 11
         span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
         shares = [
-            sum(max(stats.share([in_year(b, y)]) for b in g) for y in window.years)
-            for g in groups
+            sum(max(stats.share([t]) for t in year) for year in years)
+            for years in by_year
         ]
-        shares += [stats.share(months) for months in tokens[len(groups) :]]
+        shares += [stats.share(months) for months in tokens[len(by_year) :]]
         chosen = intersected([min(1.0, s / span) for s in shares], stats.rows * span)
     unindexed = type_coerce(func.coalesce(column, column), ARRAY(BigInteger))
     return [
