@@ -263,13 +263,18 @@ def keyed(
     PostgreSQL's index only)."""
     if isinstance(window, range):
         window = Window.of_years(window)
-    # Each word's tokens, year by year: asked for together, weighed a year at a time.
-    by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
-    tokens = [sorted({t for year in years for t in year}) for years in by_year]
+    postgresql = conn.dialect.name == "postgresql"
+    # On PostgreSQL each word's tokens year by year: asked for together, and weighed
+    # a year at a time to choose which the index intersects.
+    if postgresql:
+        by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
+        tokens = [sorted({t for year in years for t in year}) for years in by_year]
+    else:
+        tokens = [in_years(group, window.years) for group in groups]
     months = window.month_tokens()
     if months is not None:
         tokens.append(months)
-    if conn.dialect.name == "postgresql":
+    if postgresql:
         index: Any = name_index
         conditions = _overlapping(conn, index.c.tokens, by_year, tokens, window)
         columns = ("office_code", "act_id", "event_date") + (
