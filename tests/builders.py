@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sijill.digitize.adjudication import Decision, adjudicate_many
+from sijill.digitize.quality import draw_sample, review_act
+from sijill.digitize.reconcile import adjudication_queue
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor
 from sijill.services import acts, drafts, offices
@@ -171,3 +174,39 @@ def marriage(on: date) -> dict[str, Any]:
             "place": "فاس",
         },
     }
+
+
+def accept_batch(
+    reg: Registry,
+    *,
+    adjudicator: Actor,
+    reviewer: Actor,
+    batch_id: str,
+    scan: dict[tuple[int, int], dict[str, str]],
+) -> None:
+    """The human steps of a reconciled batch: its queue decided at once with the
+    values the scan gives ((page, line) → fields), its sample found right."""
+    queue = adjudication_queue(reg, actor=adjudicator, batch_id=batch_id, limit=10_000)
+    adjudicate_many(
+        reg,
+        actor=adjudicator,
+        batch_id=batch_id,
+        decisions=[
+            Decision(
+                d["page"],
+                d["line"],
+                d["field"],
+                scan[(d["page"], d["line"])].get(d["field"], ""),
+            )
+            for d in queue["disagreements"]
+        ],
+    )
+    for a in draw_sample(reg, actor=reviewer, batch_id=batch_id)["acts"]:
+        review_act(
+            reg,
+            actor=reviewer,
+            batch_id=batch_id,
+            page=a["page"],
+            line=a["line"],
+            errors=[],
+        )

@@ -9,12 +9,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from sijill.config import Settings
-from sijill.digitize.adjudication import Decision, adjudicate_many
 from sijill.digitize.batches import BatchSpec, import_keyed_file
 from sijill.digitize.load import act_id_of
 from sijill.digitize.parallel import in_turns, registry_of, run_batches
-from sijill.digitize.quality import draw_sample, review_act
-from sijill.digitize.reconcile import adjudication_queue
 from sijill.digitize.tables import batches
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor
@@ -23,7 +20,7 @@ from sijill.services import journal, offices
 from sijill.services.context import Registry
 from sijill.store import tables as t
 from sijill.synthetic.keyed import KeyedAct, Keying, as_csv, as_jsonl, keyed_rows
-from tests.builders import FES
+from tests.builders import FES, accept_batch
 
 OTHER = "03.231.01.01"  # an arrondissement of Fès, an office of its own
 ACTS = 45
@@ -67,40 +64,6 @@ def keyed_batch(
     return acts
 
 
-def accept(
-    reg: Registry, people: dict[str, Actor], batch_id: str, acts: list[KeyedAct]
-) -> None:
-    """The human steps: the queue decided with the scan's values, the sample found right."""
-    truth = {(a.page, a.line): a.truth for a in acts}
-    queue = adjudication_queue(
-        reg, actor=people["adjudicator"], batch_id=batch_id, limit=10_000
-    )
-    adjudicate_many(
-        reg,
-        actor=people["adjudicator"],
-        batch_id=batch_id,
-        decisions=[
-            Decision(
-                d["page"],
-                d["line"],
-                d["field"],
-                truth[(d["page"], d["line"])].get(d["field"], ""),
-            )
-            for d in queue["disagreements"]
-        ],
-    )
-    sample = draw_sample(reg, actor=people["reviewer"], batch_id=batch_id)
-    for a in sample["acts"]:
-        review_act(
-            reg,
-            actor=people["reviewer"],
-            batch_id=batch_id,
-            page=a["page"],
-            line=a["line"],
-            errors=[],
-        )
-
-
 def test_batches_of_two_offices_reconcile_and_load_side_by_side(
     registry: Registry, database_url: str, tmp_path: Path
 ) -> None:
@@ -138,7 +101,13 @@ def test_batches_of_two_offices_reconcile_and_load_side_by_side(
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
 
     for batch_id, (people, acts) in keyed.items():
-        accept(registry, people, batch_id, acts)
+        accept_batch(
+            registry,
+            adjudicator=people["adjudicator"],
+            reviewer=people["reviewer"],
+            batch_id=batch_id,
+            scan={(a.page, a.line): a.truth for a in acts},
+        )
     outcomes = run_batches(
         registry, "load", order, actor=SYSTEM, open_registry=opener, workers=2
     )

@@ -9,10 +9,8 @@ from typing import Any
 from sqlalchemy import select
 
 from sijill.digitize import reconcile as rec
-from sijill.digitize.adjudication import Decision, adjudicate_many
 from sijill.digitize.batches import import_keyed_file
 from sijill.digitize.load import load_accepted_batch
-from sijill.digitize.quality import draw_sample, review_act
 from sijill.digitize.tables import legacy_acts
 from sijill.domain.journal import canonical_json, entry_digest
 from sijill.domain.offices import SYSTEM, Actor
@@ -25,7 +23,7 @@ from sijill.sync import office as remote
 from sijill.sync import projector
 from sijill.sync.protocol import b64, unb64
 from sijill.synthetic.keyed import Keying
-from tests.builders import FES, RABAT
+from tests.builders import FES, RABAT, accept_batch
 from tests.integration import test_network
 from tests.integration.test_digitize import BATCH, keyed_files, spec
 from tests.integration.test_network import Network, Office, _batch, _wire
@@ -59,33 +57,13 @@ def digitized(office: Office, tmp: Path) -> int:
     for path in keyed_files(tmp, acts):
         import_keyed_file(reg, actor=keyer, spec=spec(), path=path)
     rec.reconcile_batch(reg, actor=office.staff.officer, batch_id=BATCH)
-    truth = {(a.page, a.line): a.truth for a in acts}
-    queue = rec.adjudication_queue(
-        reg, actor=adjudicator, batch_id=BATCH, limit=10_000
-    )["disagreements"]
-    adjudicate_many(
+    accept_batch(
         reg,
-        actor=adjudicator,
+        adjudicator=adjudicator,
+        reviewer=reviewer,
         batch_id=BATCH,
-        decisions=[
-            Decision(
-                d["page"],
-                d["line"],
-                d["field"],
-                truth[d["page"], d["line"]].get(d["field"], ""),
-            )
-            for d in queue
-        ],
+        scan={(a.page, a.line): a.truth for a in acts},
     )
-    for a in draw_sample(reg, actor=reviewer, batch_id=BATCH)["acts"]:
-        review_act(
-            reg,
-            actor=reviewer,
-            batch_id=BATCH,
-            page=a["page"],
-            line=a["line"],
-            errors=[],
-        )
     return load_accepted_batch(
         reg, actor=office.staff.officer, batch_id=BATCH, chunk=50
     )
