@@ -18,7 +18,7 @@ test:
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 
 lint: setup
 	$(BIN)/ruff check src tests bench
