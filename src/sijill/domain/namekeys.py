@@ -21,7 +21,6 @@ each key is stable: keying a key again gives it back.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -341,7 +340,8 @@ def script(name: str) -> str:
 
 def has_letters(name: str) -> bool:
     """Whether ``name`` holds at least one letter of any script (tatweel is none)."""
-    return any(unicodedata.category(c).startswith("L") for c in fold(name))
+    # str.isalpha is exactly the Unicode categories L*, without a lookup per letter.
+    return any(c.isalpha() for c in fold(name))
 
 
 def only_particles(name: str) -> bool:
@@ -384,7 +384,7 @@ def _fallback(name: str, written: str = "") -> str:
     # A name of only particles or odd signs still gets a key: its letters, folded;
     # those of the key's own script when it has some, so that keying it is stable.
     folded = fold(name.replace("ç", "s").replace("Ç", "s"))  # as _latin_tokens does
-    letters = "".join(c for c in folded if unicodedata.category(c).startswith("L"))
+    letters = "".join(c for c in folded if c.isalpha())
     own = {
         "ar": "".join(_ARABIC_LETTER.findall(letters)),
         "lat": _fixpoint(_spelling, "".join(c for c in letters if "a" <= c <= "z")),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -21,6 +20,8 @@ from sqlalchemy import (
     insert,
 )
 from sqlalchemy.types import TypeEngine
+
+from sijill.store.jsoncodec import dumps
 
 
 @contextmanager
@@ -148,15 +149,11 @@ def _binary_type(column_type: TypeEngine[Any]) -> str:
     raise TypeError(f"no binary COPY for a column of type {column_type}")
 
 
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def _encoded(row: Sequence[Any], as_json: list[int]) -> list[Any]:
     out = list(row)
     for i in as_json:
         if out[i] is not None:
-            out[i] = _json(out[i])
+            out[i] = dumps(out[i])
     return out
 
 
@@ -167,7 +164,7 @@ def _values(
     for column in columns:
         value = row[column]
         if column in as_json and value is not None:
-            value = _json(value)
+            value = dumps(value)
         elif isinstance(value, date):
             value = value.isoformat()
         out.append(value)

@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 
+from sijill.store import jsoncodec
+
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
@@ -38,6 +40,8 @@ def make_engine(url: str, *, durable: bool = True, **kwargs: Any) -> Engine:
     """
     parsed = make_url(url)
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("json_serializer", jsoncodec.dumps)
+    kwargs.setdefault("json_deserializer", jsoncodec.loads)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
