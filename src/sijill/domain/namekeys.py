@@ -21,7 +21,7 @@ each key is stable: keying a key again gives it back.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -72,7 +72,8 @@ _GLUED_ARABIC_ARTICLE = re.compile(r"^(بن|ايت|ابو|بو|ولد)ال(?=..)
 ARABIC_PARTICLES = frozenset({"ال", "بن", "ابن", "ابو", "بو", "عبد", "ايت", "ولد"})
 
 
-def _arabic_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # a name's key and skeleton both read its tokens
+def _arabic_tokens(name: str) -> tuple[str, ...]:
     text = fold(name.translate(_ARABIC_LETTERS)).translate(_ARABIC_LETTERS)
     tokens = [t for t in _ARABIC_ONLY.sub(" ", text).split() if t]
     tokens = ["بن" if t == "ابن" else t for t in tokens]
@@ -89,7 +90,7 @@ def _arabic_tokens(name: str) -> list[str]:
         else:
             out.append(bare)
         glue = token in _ARABIC_JOINERS or token.endswith("عبد")
-    return out
+    return tuple(out)
 
 
 def _strip_arabic_article(token: str, *, after_abd: bool) -> str:
@@ -158,7 +159,8 @@ _DOUBLE = re.compile(r"([a-z])\1+")
 _DOUBLE_SH = re.compile(r"(sh)+")
 
 
-def _latin_tokens(name: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # a name's key and skeleton both read its tokens
+def _latin_tokens(name: str) -> tuple[str, ...]:
     text = fold(name.replace("ç", "s").replace("Ç", "s")).replace("'", "")
     text = re.sub(r"[^a-z. ]", "", text.replace("’", ""))
     tokens = [_ABBREVIATIONS.get(t, t).replace(".", "") for t in text.split()]
@@ -176,7 +178,7 @@ def _latin_tokens(name: str) -> list[str]:
         else:
             out.append(bare)
         glue = token in _LATIN_JOINERS
-    return [_spelling(t) for t in out]
+    return tuple(_spelling(t) for t in out)
 
 
 def _strip_latin_article(token: str) -> str:
@@ -255,7 +257,7 @@ _LATIN_CONSONANTS = {
 }
 
 
-def _arabic_skeleton(tokens: list[str], *, maqsura: bool = False) -> str:
+def _arabic_skeleton(tokens: Sequence[str], *, maqsura: bool = False) -> str:
     consonants, final = "", ""
     for token in tokens:
         vowel_h = token.endswith("ه") and not token.endswith(_HEARD_FINAL_H)
@@ -266,7 +268,7 @@ def _arabic_skeleton(tokens: list[str], *, maqsura: bool = False) -> str:
     return _close_skeleton(consonants, final)
 
 
-def _latin_skeleton(tokens: list[str]) -> str:
+def _latin_skeleton(tokens: Sequence[str]) -> str:
     consonants = ""
     for token in tokens:
         token = re.sub("gu(?=[aei])", "g", token)  # Regragui: the u only hardens g
