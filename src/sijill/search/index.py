@@ -193,21 +193,22 @@ def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 def _written_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # Every name field an act holds, letters or not: (role, name).
-    person = person_in(kind, data)
-    for field in PERSON_NAMES:
-        name = person.get(field)
-        if isinstance(name, str):
-            yield "person", name
+    yield from _name_fields("person", person_in(kind, data))
     for role in ("father", "mother"):
         parent = data.get(role)
         if isinstance(parent, Mapping):
-            for field in PERSON_NAMES:
-                name = parent.get(field)
-                if isinstance(name, str):
-                    yield role, name
+            yield from _name_fields(role, parent)
         full = data.get(f"{role}_name")
         if isinstance(full, str):
             yield role, full
+
+
+def _name_fields(role: str, person: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    # A person's name fields, in the order of PERSON_NAMES: (role, name).
+    for field in PERSON_NAMES:
+        name = person.get(field)
+        if isinstance(name, str):
+            yield role, name
 
 
 def own_key(word: str) -> str:
