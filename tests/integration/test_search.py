@@ -19,7 +19,7 @@ from sijill.cli.app import app as cli_app
 from sijill.domain.errors import Conflict, Forbidden, InvalidInput
 from sijill.domain.identifiers import ActRef
 from sijill.domain.offices import SYSTEM, Actor
-from sijill.search import postings, review
+from sijill.search import postings, review, windows
 from sijill.search import query as search_query
 from sijill.search.criteria import read_criteria
 from sijill.search.dedup import (
@@ -660,6 +660,10 @@ def test_a_search_finds_the_same_acts_whichever_token_sets_the_index_intersects(
         search_query, "token_stats", lambda conn: TokenStats({}, 0.5, 1000.0)
     )
     assert [_refs(registry, NATIONAL, **q) for q in queries] == every
+    # Nor which windows of months it reads: here a month or a year each.
+    monkeypatch.setattr(windows, "YEARS_AT_ONCE", 1)
+    monkeypatch.setattr(windows, "MARGIN", 0.001)
+    assert [_refs(registry, NATIONAL, **q) for q in queries] == every
 
 
 def test_the_statistics_of_the_tokens_are_postgresqls_own(
@@ -677,6 +681,10 @@ def test_the_statistics_of_the_tokens_are_postgresqls_own(
         stats = postings.token_stats(conn)
         held = indexed_tokens(conn)
     assert stats is not None and stats.rows == 5
+    # The years it knows acts of: those of the acts' dates.
+    with registry.engine.connect() as conn:
+        dates = conn.exec_driver_sql("SELECT event_date FROM name_index").scalars()
+        assert stats.years and stats.years <= {d.year for d in dates}
     # The month of the acts (all signed this month or last) is held by several.
     assert stats.common and set(stats.common) <= set().union(*held.values())
     assert all(0 < f <= 1 for f in stats.common.values()) and stats.other > 0

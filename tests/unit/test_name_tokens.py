@@ -20,7 +20,8 @@ from sijill.search.index import (
     indexed,
     month_of,
 )
-from sijill.search.query import groups_of, windows
+from sijill.search.query import groups_of
+from sijill.search.windows import KNOWN_YEARS_AT_ONCE, YEARS_AT_ONCE, Reading, Window
 from sijill.synthetic import Generator, arabic_variants, latin_spelling_variants
 from sijill.synthetic.names import FAMILY_NAMES
 
@@ -46,15 +47,80 @@ def test_a_token_is_one_key_in_one_year_and_fits_a_bigint(
 dates = st.dates(date(1800, 1, 1), date(2500, 12, 31))
 
 
-@given(top=dates, span=st.integers(min_value=0, max_value=400 * 366))
-def test_the_windows_read_every_month_once_newest_first_each_four_times_longer(
-    top: date, span: int
+def _read(reading: Reading, counts: list[int]) -> list[Window]:
+    """Every window of ``reading``, each said to give the next of ``counts`` (0 after)."""
+    found = []
+    while (window := reading.next()) is not None:
+        reading.found(counts[len(found)] if len(found) < len(counts) else 0)
+        found.append(window)
+    return found
+
+
+@given(
+    top=dates,
+    span=st.integers(min_value=0, max_value=400 * 366),
+    wanted=st.integers(min_value=1, max_value=600),
+    expected=st.none() | st.floats(min_value=0.01, max_value=10_000),
+    years=st.none() | st.frozensets(st.integers(min_value=1790, max_value=2510)),
+    counts=st.lists(st.integers(min_value=0, max_value=300), max_size=40),
+)
+def test_the_windows_read_every_month_once_newest_first_until_enough_are_held(
+    top: date,
+    span: int,
+    wanted: int,
+    expected: float | None,
+    years: frozenset[int] | None,
+    counts: list[int],
 ) -> None:
     bottom = max(top - timedelta(days=span), date(1800, 1, 1))
-    found = list(windows(top, bottom))
+    found = _read(Reading.of_days(top, bottom, wanted, expected, years), counts)
     read = [m for w in found for m in range(w.last, w.first - 1, -1)]
-    assert read == list(range(month_of(top), month_of(bottom) - 1, -1))
-    assert all(w.last - w.first + 1 == 4**i for i, w in enumerate(found[:-1]))
+    everything = list(range(month_of(top), month_of(bottom) - 1, -1))
+    held = [sum(counts[: i + 1]) for i in range(len(found))]
+    # No window once enough are held; every month otherwise.
+    assert all(h < wanted for h in held[:-1])
+    if not held or held[-1] < wanted:
+        assert read == everything
+    else:
+        assert read == everything[: len(read)]
+    for w in found:
+        # Into an earlier year only from its January (or the last month asked for).
+        assert w.first % 12 == 0 or w.first // 12 == w.last // 12 or w == found[-1]
+        if years is not None:
+            assert len(set(w.years) & years) <= KNOWN_YEARS_AT_ONCE
+            assert len(w.years) <= YEARS_AT_ONCE
+
+
+@given(
+    wanted=st.integers(min_value=2, max_value=600),
+    rate=st.integers(min_value=1, max_value=500),
+)
+def test_a_window_is_sized_for_what_is_still_wanted_at_the_rate_read_so_far(
+    wanted: int, rate: int
+) -> None:
+    # Acts found at ``rate`` a month: the second window reads about what the rest
+    # needs (with the margin, at most four times the first, and a whole first year).
+    reading = Reading.of_days(date(2026, 12, 31), date(1900, 1, 1), wanted, float(rate))
+    first = reading.next()
+    assert first is not None
+    held = min(wanted - 1, rate * first.months)
+    reading.found(held)
+    second = reading.next()
+    assert second is not None
+    needed = -(-(wanted - held) * 3 * first.months // (2 * held))  # ceil(… × 1.5)
+    size = max(1, min(needed, 4 * first.months))
+    if second.first // 12 == second.last // 12:
+        assert second.months == size
+    else:  # widened back to January of the earliest year it reaches
+        assert second.first % 12 == 0
+        assert size <= second.months < size + 12
+
+
+def test_a_window_read_in_vain_is_followed_by_one_twice_as_long() -> None:
+    reading = Reading.of_days(date(2026, 6, 30), date(1900, 1, 1), 501)
+    sizes = [w.months for w in _read(reading, [])[:3]]
+    # June, then April and May, then four months that reach into 2025: all of 2025.
+    assert sizes == [1, 2, 15]
 
 
 @given(day=dates, top=dates, key=keys)
@@ -64,9 +130,10 @@ def test_an_act_is_read_by_the_window_of_its_month_and_by_no_other(
     assume(month_of(day) <= month_of(top))
     base = base_token("person", "lat", key)
     held = set(act_tokens({base}, day))
+    every = _read(Reading.of_days(top, date(1800, 1, 1), 501), [])
     read = [
         w
-        for w in windows(top, date(1800, 1, 1))
+        for w in every
         # The window asks for the key in its years, for one of its months when it
         # names them, and for its days unless it reaches an edge of the index.
         if in_year(base, day.year) in {in_year(base, y) for y in w.years}
@@ -75,9 +142,7 @@ def test_an_act_is_read_by_the_window_of_its_month_and_by_no_other(
         and (day <= w.last_day or w.last_day == date(LATEST_YEAR, 12, 31))
     ]
     assert [(w.first, w.last) for w in read] == [
-        (w.first, w.last)
-        for w in windows(top, date(1800, 1, 1))
-        if w.first <= month_of(day) <= w.last
+        (w.first, w.last) for w in every if w.first <= month_of(day) <= w.last
     ]
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from itertools import product
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sijill.search.postings import TokenStats, cost, intersected
+from sijill.search.index import month_token
+from sijill.search.postings import TokenStats, cost, intersected, per_month
 
 shares = st.lists(st.floats(min_value=1e-8, max_value=1.0), min_size=1, max_size=6)
 rows = st.floats(min_value=1.0, max_value=1e8)
@@ -40,3 +42,34 @@ def test_a_token_outside_the_common_ones_counts_as_rarer_than_all_of_them() -> N
     assert stats.share([1, 2]) == 0.012
     assert stats.share([3, 4]) == 0.001
     assert stats.share([1] * 200) == 1.0
+
+
+def _months(year: int) -> list[int]:
+    return [month_token(year * 12 + m) for m in range(12)]
+
+
+def test_the_years_known_are_those_with_a_month_among_the_common_tokens() -> None:
+    stats = TokenStats(
+        {_months(2019)[4]: 0.01, _months(2024)[0]: 0.02, 7: 0.5}, 0.0, 1e6
+    )
+    assert stats.years == {2019, 2024}
+
+
+@given(
+    rows=st.floats(min_value=1.0, max_value=1e8),
+    year=st.floats(min_value=1e-4, max_value=0.2),
+    words=st.lists(st.floats(min_value=1e-9, max_value=0.3), min_size=1, max_size=4),
+)
+def test_a_month_holds_at_most_the_acts_of_the_rarest_word_asked(
+    rows: float, year: float, words: list[float]
+) -> None:
+    # A year holding ``year`` of the acts, a twelfth in each month; word i held by
+    # ``words[i]`` of them (tokens 1, 2 …).
+    months = _months(2020)
+    common = dict.fromkeys(months, year / 12) | {i + 1: w for i, w in enumerate(words)}
+    stats = TokenStats(common, other=1e-9, rows=rows)
+    groups = [[i + 1] for i in range(len(words))]
+    rate = per_month(stats, months, groups)
+    assert rate is not None
+    assert math.isclose(rate, rows * min(year, *words) / 12)
+    assert per_month(stats, _months(2021), groups) is None  # a year it knows nothing of

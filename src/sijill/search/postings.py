@@ -23,8 +23,11 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 from sqlalchemy import Connection, text
+
+from sijill.search.index import EARLIEST_YEAR, LATEST_YEAR, month_token
 
 # Rough costs, in the same unit: a posting decoded and merged by the GIN index, and a
 # row of the table read and checked (from the cache, one page each). Measured at 10 M
@@ -44,9 +47,23 @@ class TokenStats:
     other: float
     rows: float
 
+    @cached_property
+    def years(self) -> frozenset[int]:
+        """The years the statistics know acts of: those with a month among the most
+        common tokens (every act holds its month's)."""
+        months = _month_years()
+        return frozenset(months[t] for t in self.common if t in months)
+
     def share(self, tokens: Sequence[int]) -> float:
         """The estimated share of rows holding one of ``tokens``."""
         return min(1.0, sum(self.common.get(t, self.other) for t in tokens))
+
+
+@cache
+def _month_years() -> dict[int, int]:
+    # The year of each month's token.
+    first, last = EARLIEST_YEAR * 12, (LATEST_YEAR + 1) * 12
+    return {month_token(m): m // 12 for m in range(first, last)}
 
 
 _cache: dict[str, tuple[float, TokenStats | None]] = {}
@@ -98,6 +115,22 @@ def intersected(shares: Sequence[float], rows: float) -> list[bool]:
         chosen[i] = True
         found *= shares[i]
     return chosen
+
+
+def per_month(
+    stats: TokenStats, months: Sequence[int], groups: Sequence[Sequence[int]]
+) -> float | None:
+    """At most how many acts a month hold a token of every one of ``groups``, in a
+    year whose months' tokens are ``months`` and in which the groups' tokens are
+    those given: as many as hold the rarest group (the words of a name often go
+    together: Fatima Zahra, Mohamed Ali). None when the statistics know no act of
+    the year. A group's share is that of its most common token: nearly every act
+    holding a name holds its key and its skeleton both."""
+    year = sum(stats.common.get(m, 0.0) for m in months)
+    if not year or not groups:
+        return None
+    rarest = min(max(stats.share([t]) for t in tokens) for tokens in groups)
+    return stats.rows * min(year, rarest) / len(months)
 
 
 def cost(shares: Sequence[float], rows: float, chosen: Sequence[bool]) -> float:

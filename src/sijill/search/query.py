@@ -8,9 +8,9 @@ ranges of its token table — so "Mohamed Alaoui" costs the postings of both wor
 the years read, not every Mohamed checked for Alaoui.
 
 Tokens carry the year of the act's date, and every act also holds its month's token.
-A search reads the most recent month first (the end of its date range, or today),
-then windows four times as long each time back to the earliest (1, 4, 16, 64 …
-months), and stops as soon as it holds more candidates than a search ranks: the
+A search reads the most recent months first (from the end of its date range, or
+today) and goes back a window at a time, each sized for the candidates it still
+wants (``sijill.search.windows``), until it holds more than a search ranks: the
 newest acts first, as a clerk expects. A window of a few months asks for one of its
 months' tokens besides the names', so the index hands over the acts of a common name
 in those months only, never the whole of its year to sort.
@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -53,13 +52,18 @@ from sijill.search.index import (
     base_token,
     bucket,
     in_year,
-    month_of,
     month_token,
     own_key,
     prefix_kind,
 )
-from sijill.search.postings import intersected, token_stats
+from sijill.search.postings import (
+    TokenStats,
+    intersected,
+    per_month,
+    token_stats,
+)
 from sijill.search.tables import name_index, name_tokens
+from sijill.search.windows import Reading, Window
 from sijill.store import tables as t
 
 ROLES = {"name": "person", "father": "father", "mother": "mother"}
@@ -93,51 +97,6 @@ def groups_of(criteria: Criteria) -> list[Group]:
 def in_years(group: Group, years: range) -> list[int]:
     """The tokens of a group's keys in each of ``years``."""
     return sorted({in_year(b, y) for b in group for y in years})
-
-
-# A window of at most this many months also asks for one of its months' tokens; a
-# longer one reads its years' name tokens alone (a month's postings are long).
-MONTHS_ASKED = 16
-
-
-@dataclass(frozen=True)
-class Window:
-    """Months ``first`` to ``last`` (``index.month_of``), both read."""
-
-    first: int
-    last: int
-
-    @classmethod
-    def of_years(cls, years: range) -> Window:
-        return cls(bucket(years[0]) * 12, bucket(years[-1]) * 12 + 11)
-
-    @property
-    def years(self) -> range:
-        return range(self.first // 12, self.last // 12 + 1)
-
-    @property
-    def first_day(self) -> date:
-        return date(self.first // 12, self.first % 12 + 1, 1)
-
-    @property
-    def last_day(self) -> date:
-        after = self.last + 1
-        return date(after // 12, after % 12 + 1, 1) - timedelta(days=1)
-
-    def month_tokens(self) -> list[int] | None:
-        """The tokens of its months, when few enough to ask for."""
-        if self.last - self.first + 1 > MONTHS_ASKED:
-            return None
-        return [month_token(m) for m in range(self.first, self.last + 1)]
-
-
-def windows(top: date, bottom: date) -> Iterator[Window]:
-    """Months from ``top``'s down to ``bottom``'s, in windows of 1, 4, 16, 64 … months."""
-    high, low, size = month_of(top), month_of(bottom), 1
-    while high >= low:
-        first = max(low, high - size + 1)
-        yield Window(first, high)
-        high, size = first - 1, size * 4
 
 
 # --- the query ----------------------------------------------------------------------
@@ -198,10 +157,19 @@ def find_candidates(
     where = filters(criteria, scope, names_only=True)
     # PostgreSQL's index rows hold the names ranked: a common name's candidates are
     # not fetched from the national table of acts, only the page shown is.
-    from_index = not where and reads != "act" and conn.dialect.name == "postgresql"
+    postgresql = conn.dialect.name == "postgresql"
+    from_index = not where and reads != "act" and postgresql
+    stats = token_stats(conn) if postgresql else None
+    reading = Reading.of_days(
+        top,
+        bottom,
+        limit,
+        _expected(stats, groups, top.year),
+        None if stats is None else stats.years,
+    )
     found: list[Any] = []
     with index_scans(conn):
-        for window in windows(top, bottom):
+        while (window := reading.next()) is not None:
             query = keyed(
                 conn,
                 groups,
@@ -215,12 +183,32 @@ def find_candidates(
             # Without a criterion on the act itself, only the index is read until the
             # newest acts are chosen: a common name's year is not fetched whole.
             query = joined(query, where) if where else query
-            found += conn.execute(query.limit(limit - len(found))).all()
-            if len(found) >= limit:
-                break
+            rows = conn.execute(query.limit(limit - len(found))).all()
+            found += rows
+            reading.found(len(rows))
     if where or from_index:
         return found
     return read_acts(conn, found, _RANKED if reads == "names" else None)
+
+
+# Back to how many years a search looks for one the statistics know, to size its
+# first window (the index may hold no act of the current year yet).
+_KNOWN_YEARS = 10
+
+
+def _expected(
+    stats: TokenStats | None, groups: Sequence[Group], year: int
+) -> float | None:
+    # The candidates a month that ``stats`` expect of ``groups`` in the newest year
+    # they know up to ``year``: what the first window is sized for.
+    if stats is None:
+        return None
+    for y in range(bucket(year), bucket(year) - _KNOWN_YEARS, -1):
+        months = [month_token(m) for m in range(y * 12, y * 12 + 12)]
+        rate = per_month(stats, months, [[in_year(b, y) for b in g] for g in groups])
+        if rate is not None:
+            return rate
+    return None
 
 
 # What ranking reads of an act when the parents' names are not asked, and what a
