@@ -254,3 +254,31 @@ def test_a_keying_variant_of_a_family_name_meets_the_same_tokens(
     assume(variants)
     variant = variants[seed % len(variants)]
     assert _searched(f"Youssef {variant}", tokens, 1990), variant
+
+
+@given(
+    top=dates,
+    acts=st.lists(dates, max_size=30),
+    known=st.frozensets(st.integers(min_value=1790, max_value=2510)),
+    counts=st.lists(st.integers(min_value=0, max_value=50), max_size=40),
+)
+def test_the_months_skipped_to_the_newest_act_before_them_hold_no_act(
+    top: date, acts: list[date], known: frozenset[int], counts: list[int]
+) -> None:
+    # As a search on PostgreSQL does: where the statistics know no act of the year,
+    # on to the newest act at or before it; every act's month is still read.
+    months = {month_of(d) for d in acts}
+    bottom = date(1800, 1, 1)
+    reading = Reading.of_days(top, bottom, 10**6, None, known)
+    read: list[Window] = []
+    while reading.high >= reading.bottom:
+        if reading.high // 12 not in known:
+            reading.skip_to(max((m for m in months if m <= reading.high), default=None))
+        if (window := reading.next()) is None:
+            break
+        reading.found(counts[len(read)] if len(read) < len(counts) else 0)
+        read.append(window)
+    assert {m for m in months if m <= month_of(top)} <= {
+        m for w in read for m in range(w.first, w.last + 1)
+    }
+    assert reading.read == sum(w.months for w in read)

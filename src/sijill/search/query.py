@@ -52,6 +52,7 @@ from sijill.search.index import (
     base_token,
     bucket,
     in_year,
+    month_of,
     month_token,
     own_key,
     prefix_kind,
@@ -169,7 +170,13 @@ def find_candidates(
     )
     found: list[Any] = []
     with index_scans(conn):
-        while (window := reading.next()) is not None:
+        while reading.high >= reading.bottom:
+            if stats is not None and reading.high // 12 not in stats.years:
+                # A year the statistics know no act of: on to the newest act there
+                # is (the future, the years before the registers began).
+                reading.skip_to(_newest(conn, reading.high))
+            if (window := reading.next()) is None:
+                break
             query = keyed(
                 conn,
                 groups,
@@ -189,6 +196,20 @@ def find_candidates(
     if where or from_index:
         return found
     return read_acts(conn, found, _RANKED if reads == "names" else None)
+
+
+def _newest(conn: Connection, month: int) -> int | None:
+    # The month of the newest act the index holds dated in or before ``month`` (the
+    # last month of the index: at any date), read from the B-tree of dates by an
+    # index scan, which the windows' statements go without.
+    query = select(func.max(name_index.c.event_date))
+    last_day = Window(month, month).last_day
+    if last_day < date(LATEST_YEAR, 12, 31):
+        query = query.where(name_index.c.event_date <= last_day)
+    conn.exec_driver_sql("SET LOCAL enable_indexscan = on")
+    day = conn.execute(query).scalar()
+    conn.exec_driver_sql("SET LOCAL enable_indexscan = off")
+    return None if day is None else month_of(day)
 
 
 # Back to how many years a search looks for one the statistics know, to size its
@@ -277,11 +298,14 @@ def keyed(
             raise ValueError("names: SQLite's index holds tokens only")
         query = _intersected(tokens)
     day = query.selected_columns.event_date
-    query = query.where(*_dates(day, window))
+    # The dates are checked on the rows the tokens find: PostgreSQL's B-tree of dates
+    # (``_newest``) would hand over every act of the window's years to intersect.
+    dated = func.coalesce(day, day) if postgresql else day
+    query = query.where(*_dates(dated, window))
     if date_from is not None:
-        query = query.where(day >= date_from)
+        query = query.where(dated >= date_from)
     if date_to is not None:
-        query = query.where(day <= date_to)
+        query = query.where(dated <= date_to)
     if scope is not None:
         query = query.where(query.selected_columns.office_code == scope)
     office, act = query.selected_columns.office_code, query.selected_columns.act_id

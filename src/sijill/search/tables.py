@@ -42,6 +42,8 @@ name_index = Table(
     Column("parents", JSONB, nullable=False),
     Column("tokens", ARRAY(BigInteger), nullable=False),
     Index("ix_name_index_tokens", "tokens", postgresql_using="gin"),
+    # where the next act before a month lies: a search skips the years without any
+    Index("ix_name_index_event_date", "event_date"),
 )
 
 name_tokens = Table(

@@ -91,9 +91,12 @@ class Reading:
     expected: float | None = None
     years: frozenset[int] | None = None
     held: int = 0
-    read: int = 0
+    read: int = 0  # months read, those skipped aside
     last: Window | None = None
     last_found: int = 0
+
+    def __post_init__(self) -> None:
+        self.high = self.top  # the newest month not read yet
 
     @classmethod
     def of_days(
@@ -109,7 +112,7 @@ class Reading:
 
     def next(self) -> Window | None:
         """The next window to read; None once every month is read or enough are held."""
-        high = self.top - self.read
+        high = self.high
         if high < self.bottom or self.held >= self.wanted:
             return None
         first = high - self.size() + 1
@@ -119,7 +122,13 @@ class Reading:
         self.last = Window(max(self.bottom, first), high)
         self.last_found = 0
         self.read += self.last.months
+        self.high = self.last.first - 1
         return self.last
+
+    def skip_to(self, month: int | None) -> None:
+        """No act is dated after ``month`` in the months not read yet (None: no act
+        at all): the next window begins there."""
+        self.high = min(self.high, self.bottom - 1 if month is None else month)
 
     def _earliest(self, year: int) -> int:
         # The earliest year a window from ``year`` down may reach.
