@@ -24,14 +24,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
     BigInteger,
     Connection,
+    Date,
+    Integer,
     Row,
     Select,
     and_,
+    bindparam,
     cast,
     func,
     intersect,
@@ -177,20 +181,32 @@ def find_candidates(
                 reading.skip_to(_newest(conn, reading.high))
             if (window := reading.next()) is None:
                 break
-            query = keyed(
-                conn,
-                groups,
-                window,
-                date_from=criteria.date_from,
-                date_to=criteria.date_to,
-                scope=scope,
-                names=from_index,
-                parents=from_index and reads == "parents",
-            )
-            # Without a criterion on the act itself, only the index is read until the
-            # newest acts are chosen: a common name's year is not fetched whole.
-            query = joined(query, where) if where else query
-            rows = conn.execute(query.limit(limit - len(found))).all()
+            wanted = limit - len(found)
+            dates = (criteria.date_from, criteria.date_to)
+            if postgresql and not where:
+                # Without a criterion on the act itself, only the index is read until
+                # the newest acts are chosen: a common name's year is not fetched whole.
+                rows = window_rows(
+                    conn,
+                    groups,
+                    window,
+                    dates,
+                    scope,
+                    limit=wanted,
+                    names=from_index,
+                    parents=from_index and reads == "parents",
+                )
+            else:
+                query = keyed(
+                    conn,
+                    groups,
+                    window,
+                    date_from=dates[0],
+                    date_to=dates[1],
+                    scope=scope,
+                )
+                query = joined(query, where) if where else query
+                rows = list(conn.execute(query.limit(wanted)).all())
             found += rows
             reading.found(len(rows))
     if where or from_index:
@@ -272,76 +288,155 @@ def keyed(
     PostgreSQL's index only)."""
     if isinstance(window, range):
         window = Window.of_years(window)
-    postgresql = conn.dialect.name == "postgresql"
-    # On PostgreSQL each word's tokens year by year: asked for together, and weighed
-    # a year at a time to choose which the index intersects.
-    if postgresql:
-        by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
-        tokens = [sorted({t for year in years for t in year}) for years in by_year]
-    else:
-        tokens = [in_years(group, window.years) for group in groups]
+    if conn.dialect.name == "postgresql":
+        statement, values = _window_statement(
+            conn, groups, window, (date_from, date_to), scope, None, names, parents
+        )
+        return statement.params(values)
+    if names or parents:
+        raise ValueError("names: SQLite's index holds tokens only")
+    tokens = [in_years(group, window.years) for group in groups]
     months = window.month_tokens()
     if months is not None:
         tokens.append(months)
-    if postgresql:
-        index: Any = name_index
-        conditions = _overlapping(conn, index.c.tokens, by_year, tokens, window)
-        columns = ("office_code", "act_id", "event_date") + (
-            PERSON_NAMES if names else ()
-        )
-        selected = [index.c[name] for name in columns]
-        if parents:
-            selected.append(index.c.parents.label("data"))
-        query = select(*selected).where(*conditions)
-    else:
-        if names or parents:
-            raise ValueError("names: SQLite's index holds tokens only")
-        query = _intersected(tokens)
+    query = _intersected(tokens)
     day = query.selected_columns.event_date
-    # The dates are checked on the rows the tokens find: PostgreSQL's B-tree of dates
-    # (``_newest``) would hand over every act of the window's years to intersect.
-    dated = func.coalesce(day, day) if postgresql else day
-    query = query.where(*_dates(dated, window))
-    if date_from is not None:
-        query = query.where(dated >= date_from)
-    if date_to is not None:
-        query = query.where(dated <= date_to)
+    query = query.where(
+        *(
+            day >= bound if op == ">=" else day <= bound
+            for op, bound in _bounds(window, (date_from, date_to))
+        )
+    )
     if scope is not None:
         query = query.where(query.selected_columns.office_code == scope)
     office, act = query.selected_columns.office_code, query.selected_columns.act_id
     return query.order_by(day.desc(), office, act)
 
 
-def _overlapping(
+def window_rows(
     conn: Connection,
-    column: Any,
+    groups: Sequence[Group],
+    window: Window,
+    dates: tuple[date | None, date | None],
+    scope: str | None,
+    *,
+    limit: int,
+    names: bool,
+    parents: bool,
+) -> list[Row[Any]]:
+    """PostgreSQL: the newest ``limit`` rows of ``keyed`` (``dates``: from, to).
+
+    A search reads many windows: each is a statement made once for its shape and
+    given its tokens and dates as parameters, not an expression built, keyed and
+    looked up anew (which cost more than PostgreSQL's own work on a narrow window).
+    """
+    statement, values = _window_statement(
+        conn, groups, window, dates, scope, limit, names, parents
+    )
+    return list(conn.execute(statement, values).all())
+
+
+def _window_statement(
+    conn: Connection,
+    groups: Sequence[Group],
+    window: Window,
+    dates: tuple[date | None, date | None],
+    scope: str | None,
+    limit: int | None,
+    names: bool,
+    parents: bool,
+) -> tuple[Select[Any], dict[str, Any]]:
+    # PostgreSQL: each word's tokens year by year, asked for together, and weighed a
+    # year at a time to choose which the index intersects.
+    by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
+    tokens = [sorted({t for year in years for t in year}) for years in by_year]
+    months = window.month_tokens()
+    if months is not None:
+        tokens.append(months)
+    bounds = _bounds(window, dates)
+    statement = _statement(
+        tuple(_chosen(conn, by_year, tokens, window)),
+        tuple(op for op, _ in bounds),
+        scope is not None,
+        names,
+        parents,
+        limit is not None,
+    )
+    values: dict[str, Any] = {f"t{i}": group for i, group in enumerate(tokens)}
+    values |= {f"d{i}": bound for i, (_, bound) in enumerate(bounds)}
+    if scope is not None:
+        values["scope"] = scope
+    if limit is not None:
+        values["limit"] = limit
+    return statement, values
+
+
+@lru_cache(maxsize=1024)
+def _statement(
+    indexed: tuple[bool, ...],
+    bounds: tuple[str, ...],
+    scoped: bool,
+    names: bool,
+    parents: bool,
+    limited: bool,
+) -> Select[Any]:
+    # PostgreSQL: the statement of a window's shape, its values as parameters: tokens
+    # ``t0``…, each set through the GIN index where ``indexed``, else checked on the
+    # row's own array; dates ``d0``… (``bounds``: >= or <=), ``scope``, ``limit``.
+    index: Any = name_index
+    columns = ("office_code", "act_id", "event_date") + (PERSON_NAMES if names else ())
+    selected = [index.c[name] for name in columns]
+    if parents:
+        selected.append(index.c.parents.label("data"))
+    unindexed = type_coerce(
+        func.coalesce(index.c.tokens, index.c.tokens), ARRAY(BigInteger)
+    )
+    # The dates are checked on the rows the tokens find: PostgreSQL's B-tree of dates
+    # (``_newest``) would hand over every act of the window's years to intersect.
+    day = func.coalesce(index.c.event_date, index.c.event_date)
+    conditions = [
+        (index.c.tokens if through_index else unindexed).overlap(
+            # bigint[] whatever the size of the values, so that && meets the index.
+            cast(bindparam(f"t{i}", type_=ARRAY(BigInteger)), ARRAY(BigInteger))
+        )
+        for i, through_index in enumerate(indexed)
+    ]
+    for i, op in enumerate(bounds):
+        bound = bindparam(f"d{i}", type_=Date)
+        conditions.append(day >= bound if op == ">=" else day <= bound)
+    if scoped:
+        conditions.append(index.c.office_code == bindparam("scope"))
+    query = (
+        select(*selected)
+        .where(*conditions)
+        .order_by(index.c.event_date.desc(), index.c.office_code, index.c.act_id)
+    )
+    return query.limit(bindparam("limit", type_=Integer)) if limited else query
+
+
+def _chosen(
+    conn: Connection,
     by_year: Sequence[Sequence[Sequence[int]]],
     tokens: list[list[int]],
     window: Window,
-) -> list[Any]:
-    # Each set met by the row: through the GIN index for the sets worth intersecting
-    # there (``postings``), by the row's own array for the others. Name tokens hold
-    # a year: their shares are of the rows of the window's years, which its months'
-    # tokens count. A word's keys are alternatives most acts holding it hold all
-    # of (its own key and its skeleton): a year's share is that of its most common.
+) -> list[bool]:
+    # Which sets the GIN index intersects (``postings``); the others are checked on
+    # the rows it finds. Name tokens hold a year: their shares are of the rows of
+    # the window's years, which its months' tokens count. A word's keys are
+    # alternatives most acts holding it hold all of (its own key and its skeleton):
+    # a year's share is that of its most common.
     # ``by_year``: each word's tokens, a list a year; ``tokens``: every set asked
     # for, the words' first, then the months' when the window asks for them.
-    chosen = [True] * len(tokens)
     stats = token_stats(conn)
-    if stats is not None and len(tokens) > 1:
-        first, last = window.years[0] * 12, window.years[-1] * 12 + 11
-        span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
-        shares = [
-            sum(max(stats.share([t]) for t in year) for year in years)
-            for years in by_year
-        ]
-        shares += [stats.share(months) for months in tokens[len(by_year) :]]
-        chosen = intersected([min(1.0, s / span) for s in shares], stats.rows * span)
-    unindexed = type_coerce(func.coalesce(column, column), ARRAY(BigInteger))
-    return [
-        (column if indexed else unindexed).overlap(_array(group))
-        for group, indexed in zip(tokens, chosen, strict=True)
+    if stats is None or len(tokens) < 2:
+        return [True] * len(tokens)
+    first, last = window.years[0] * 12, window.years[-1] * 12 + 11
+    span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
+    shares = [
+        sum(max(stats.share([t]) for t in year) for year in years) for years in by_year
     ]
+    shares += [stats.share(months) for months in tokens[len(by_year) :]]
+    return intersected([min(1.0, s / span) for s in shares], stats.rows * span)
 
 
 def joined(keys: Select[Any], where: Sequence[Any]) -> Select[Any]:
@@ -379,13 +474,21 @@ def _intersected(tokens: list[list[int]]) -> Select[Any]:
     return select(both.c.office_code, both.c.act_id, both.c.event_date)
 
 
-def _dates(column: Any, window: Window) -> list[Any]:
-    # The window's own days; the tokens of an edge year also hold the years beyond.
+def _bounds(
+    window: Window, dates: tuple[date | None, date | None]
+) -> list[tuple[str, date]]:
+    # The window's own days and the range asked (from, to), as (">=" or "<=", day);
+    # the tokens of an edge year also hold the years beyond.
     found = []
     if window.first_day > date(EARLIEST_YEAR, 1, 1):
-        found.append(column >= window.first_day)
+        found.append((">=", window.first_day))
     if window.last_day < date(LATEST_YEAR, 12, 31):
-        found.append(column <= window.last_day)
+        found.append(("<=", window.last_day))
+    date_from, date_to = dates
+    if date_from is not None:
+        found.append((">=", date_from))
+    if date_to is not None:
+        found.append(("<=", date_to))
     return found
 
 
