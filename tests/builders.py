@@ -191,15 +191,7 @@ def accept_batch(
         reg,
         actor=adjudicator,
         batch_id=batch_id,
-        decisions=[
-            Decision(
-                d["page"],
-                d["line"],
-                d["field"],
-                scan[(d["page"], d["line"])].get(d["field"], ""),
-            )
-            for d in queue["disagreements"]
-        ],
+        decisions=scanned_decisions(queue["disagreements"], scan),
     )
     for a in draw_sample(reg, actor=reviewer, batch_id=batch_id)["acts"]:
         review_act(
@@ -210,3 +202,19 @@ def accept_batch(
             line=a["line"],
             errors=[],
         )
+
+
+def scanned_decisions(
+    disagreements: list[dict[str, Any]], scan: dict[tuple[int, int], dict[str, str]]
+) -> list[Decision]:
+    """A decision for each disagreement: the value the scan gives ((page, line) →
+    fields; an empty value where it gives none)."""
+    return [
+        Decision(
+            d["page"],
+            d["line"],
+            d["field"],
+            scan[(d["page"], d["line"])].get(d["field"], ""),
+        )
+        for d in disagreements
+    ]

@@ -28,7 +28,7 @@ from sijill.services import journal, offices
 from sijill.services.context import Registry
 from sijill.store import tables as t
 from sijill.synthetic.keyed import KeyedAct, Keying, as_csv, as_jsonl, keyed_rows
-from tests.builders import FES
+from tests.builders import FES, scanned_decisions
 
 BATCH = "FES-1962-N-01"
 
@@ -412,15 +412,7 @@ def test_a_whole_queue_decided_at_once_gives_the_same_acts_as_field_by_field(
     queue = rec.adjudication_queue(
         registry, actor=team.adjudicator, batch_id=other, limit=10_000
     )["disagreements"]
-    decisions = [
-        Decision(
-            d["page"],
-            d["line"],
-            d["field"],
-            truth[(d["page"], d["line"])].get(d["field"], ""),
-        )
-        for d in queue
-    ]
+    decisions = scanned_decisions(queue, truth)
     assert adjudicate_all(registry, team, acts) == len(decisions) > 0
     assert adjudicate_many(
         registry, actor=team.adjudicator, batch_id=other, decisions=decisions

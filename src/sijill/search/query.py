@@ -21,10 +21,11 @@ parameter, so no text of a query ever reaches the SQL itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import ge, le
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -172,6 +173,7 @@ def find_candidates(
         _expected(stats, groups, top.year),
         None if stats is None else stats.years,
     )
+    dates = (criteria.date_from, criteria.date_to)
     found: list[Any] = []
     with index_scans(conn):
         while reading.high >= reading.bottom:
@@ -182,7 +184,6 @@ def find_candidates(
             if (window := reading.next()) is None:
                 break
             wanted = limit - len(found)
-            dates = (criteria.date_from, criteria.date_to)
             if postgresql and not where:
                 # Without a criterion on the act itself, only the index is read until
                 # the newest acts are chosen: a common name's year is not fetched whole.
@@ -295,17 +296,10 @@ def keyed(
         return statement.params(values)
     if names or parents:
         raise ValueError("names: SQLite's index holds tokens only")
-    tokens = [in_years(group, window.years) for group in groups]
-    months = window.month_tokens()
-    if months is not None:
-        tokens.append(months)
-    query = _intersected(tokens)
+    query = _intersected(_asked(groups, window))
     day = query.selected_columns.event_date
     query = query.where(
-        *(
-            day >= bound if op == ">=" else day <= bound
-            for op, bound in _bounds(window, (date_from, date_to))
-        )
+        *(op(day, bound) for op, bound in _bounds(window, (date_from, date_to)))
     )
     if scope is not None:
         query = query.where(query.selected_columns.office_code == scope)
@@ -346,16 +340,11 @@ def _window_statement(
     names: bool,
     parents: bool,
 ) -> tuple[Select[Any], dict[str, Any]]:
-    # PostgreSQL: each word's tokens year by year, asked for together, and weighed a
-    # year at a time to choose which the index intersects.
-    by_year = [[[in_year(b, y) for b in g] for y in window.years] for g in groups]
-    tokens = [sorted({t for year in years for t in year}) for years in by_year]
-    months = window.month_tokens()
-    if months is not None:
-        tokens.append(months)
+    # PostgreSQL: the statement of the window's shape, and its values.
+    tokens = _asked(groups, window)
     bounds = _bounds(window, dates)
     statement = _statement(
-        tuple(_chosen(conn, by_year, tokens, window)),
+        tuple(_chosen(conn, groups, tokens, window)),
         tuple(op for op, _ in bounds),
         scope is not None,
         names,
@@ -371,10 +360,20 @@ def _window_statement(
     return statement, values
 
 
+def _asked(groups: Sequence[Group], window: Window) -> list[list[int]]:
+    # The sets of tokens a window asks for, an act holding one of each: every word's
+    # tokens in the window's years, then its months' when it is short enough.
+    tokens = [in_years(group, window.years) for group in groups]
+    months = window.month_tokens()
+    if months is not None:
+        tokens.append(months)
+    return tokens
+
+
 @lru_cache(maxsize=1024)
 def _statement(
     indexed: tuple[bool, ...],
-    bounds: tuple[str, ...],
+    bounds: tuple[Callable[[Any, Any], Any], ...],
     scoped: bool,
     names: bool,
     parents: bool,
@@ -382,7 +381,7 @@ def _statement(
 ) -> Select[Any]:
     # PostgreSQL: the statement of a window's shape, its values as parameters: tokens
     # ``t0``…, each set through the GIN index where ``indexed``, else checked on the
-    # row's own array; dates ``d0``… (``bounds``: >= or <=), ``scope``, ``limit``.
+    # row's own array; dates ``d0``… (``bounds``: ge or le), ``scope``, ``limit``.
     index: Any = name_index
     columns = ("office_code", "act_id", "event_date") + (PERSON_NAMES if names else ())
     selected = [index.c[name] for name in columns]
@@ -401,9 +400,9 @@ def _statement(
         )
         for i, through_index in enumerate(indexed)
     ]
-    for i, op in enumerate(bounds):
-        bound = bindparam(f"d{i}", type_=Date)
-        conditions.append(day >= bound if op == ">=" else day <= bound)
+    conditions += [
+        op(day, bindparam(f"d{i}", type_=Date)) for i, op in enumerate(bounds)
+    ]
     if scoped:
         conditions.append(index.c.office_code == bindparam("scope"))
     query = (
@@ -415,27 +414,24 @@ def _statement(
 
 
 def _chosen(
-    conn: Connection,
-    by_year: Sequence[Sequence[Sequence[int]]],
-    tokens: list[list[int]],
-    window: Window,
+    conn: Connection, groups: Sequence[Group], tokens: list[list[int]], window: Window
 ) -> list[bool]:
     # Which sets the GIN index intersects (``postings``); the others are checked on
     # the rows it finds. Name tokens hold a year: their shares are of the rows of
     # the window's years, which its months' tokens count. A word's keys are
     # alternatives most acts holding it hold all of (its own key and its skeleton):
     # a year's share is that of its most common.
-    # ``by_year``: each word's tokens, a list a year; ``tokens``: every set asked
-    # for, the words' first, then the months' when the window asks for them.
+    # ``tokens``: every set asked (``_asked``), the words' first, then the months'.
     stats = token_stats(conn)
     if stats is None or len(tokens) < 2:
         return [True] * len(tokens)
     first, last = window.years[0] * 12, window.years[-1] * 12 + 11
     span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
     shares = [
-        sum(max(stats.share([t]) for t in year) for year in years) for years in by_year
+        sum(max(stats.share([in_year(b, y)]) for b in g) for y in window.years)
+        for g in groups
     ]
-    shares += [stats.share(months) for months in tokens[len(by_year) :]]
+    shares += [stats.share(months) for months in tokens[len(groups) :]]
     return intersected([min(1.0, s / span) for s in shares], stats.rows * span)
 
 
@@ -476,19 +472,19 @@ def _intersected(tokens: list[list[int]]) -> Select[Any]:
 
 def _bounds(
     window: Window, dates: tuple[date | None, date | None]
-) -> list[tuple[str, date]]:
-    # The window's own days and the range asked (from, to), as (">=" or "<=", day);
-    # the tokens of an edge year also hold the years beyond.
-    found = []
+) -> list[tuple[Callable[[Any, Any], Any], date]]:
+    # The window's own days and the range asked (from, to), as (ge or le, day); the
+    # tokens of an edge year also hold the years beyond.
+    found: list[tuple[Callable[[Any, Any], Any], date]] = []
     if window.first_day > date(EARLIEST_YEAR, 1, 1):
-        found.append((">=", window.first_day))
+        found.append((ge, window.first_day))
     if window.last_day < date(LATEST_YEAR, 12, 31):
-        found.append(("<=", window.last_day))
+        found.append((le, window.last_day))
     date_from, date_to = dates
     if date_from is not None:
-        found.append((">=", date_from))
+        found.append((ge, date_from))
     if date_to is not None:
-        found.append(("<=", date_to))
+        found.append((le, date_to))
     return found
 
 
