@@ -4,10 +4,12 @@ verifies, and a refused field answered next to itself in Arabic and in French.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.builders import open_office
 from tests.e2e.conftest import registry_at
@@ -132,7 +134,8 @@ def test_a_refused_field_is_answered_next_to_it_and_the_rest_is_kept(
     # The summary leads to the field, by keyboard too.
     page.locator("#refused a").first.focus()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#f-child-first_name_lat")
+    # Following a link within the page is not instant: wait for the address.
+    expect(page).to_have_url(re.compile(r"#f-child-first_name_lat$"))
     screenshot(page, f"declare-refused-{lang}")
     page.set_viewport_size({"width": 375, "height": 800})  # a phone
     width = page.evaluate("document.documentElement.scrollWidth")
