@@ -468,10 +468,12 @@ def main() -> None:
     )
     if args.reuse:
         # The same seed gives the same pool, so the same queries as when it was made.
-        measure(args.reuse, corpus, args.queries)
+        # psycopg reads the URL too: SQLAlchemy's name of the driver is left out.
+        url = args.reuse.replace("+psycopg", "")
+        measure(url, corpus, args.queries)
         if args.warm:
-            timed("reading the name index into the cache", lambda: warm(args.reuse))
-            measure(args.reuse, corpus, args.queries)
+            timed("reading the name index into the cache", lambda: warm(url))
+            measure(url, corpus, args.queries)
         return
     with postgres_url(args.pg, keep=args.keep) as url:
         upgrade(make_engine(url))
