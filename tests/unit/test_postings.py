@@ -73,3 +73,12 @@ def test_a_month_holds_at_most_the_acts_of_the_rarest_word_asked(
     assert rate is not None
     assert math.isclose(rate, rows * min(year, *words) / 12)
     assert per_month(stats, _months(2021), groups) is None  # a year it knows nothing of
+
+
+def test_a_word_is_as_common_as_its_most_common_key() -> None:
+    # Its own key and its skeleton: an act holding the name holds both, so their
+    # shares are not added; a key the statistics do not list counts as the rarest.
+    stats = TokenStats({1: 0.02, 2: 0.05, 3: 0.9, 4: 0.8}, other=1e-6, rows=1e6)
+    assert stats.word([1, 2]) == 0.05
+    assert stats.word([9]) == 1e-6
+    assert stats.word([3, 4]) == 0.9 and stats.share([3, 4]) == 1.0

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -57,6 +57,12 @@ class TokenStats:
     def share(self, tokens: Sequence[int]) -> float:
         """The estimated share of rows holding one of ``tokens``."""
         return min(1.0, sum(self.common.get(t, self.other) for t in tokens))
+
+    def word(self, tokens: Iterable[int]) -> float:
+        """The estimated share of rows holding a word whose keys (its own and its
+        skeletons, in one year) have these ``tokens``: that of its most common key,
+        since nearly every act holding a name holds its key and its skeleton both."""
+        return min(1.0, max(self.common.get(t, self.other) for t in tokens))
 
 
 @cache
@@ -124,12 +130,11 @@ def per_month(
     year whose months' tokens are ``months`` and in which the groups' tokens are
     those given: as many as hold the rarest group (the words of a name often go
     together: Fatima Zahra, Mohamed Ali). None when the statistics know no act of
-    the year. A group's share is that of its most common token: nearly every act
-    holding a name holds its key and its skeleton both."""
+    the year. A group's share is that of its word (``TokenStats.word``)."""
     year = sum(stats.common.get(m, 0.0) for m in months)
     if not year or not groups:
         return None
-    rarest = min(max(stats.share([t]) for t in tokens) for tokens in groups)
+    rarest = min(stats.word(tokens) for tokens in groups)
     return stats.rows * min(year, rarest) / len(months)
 
 

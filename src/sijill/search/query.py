@@ -418,9 +418,8 @@ def _chosen(
 ) -> list[bool]:
     # Which sets the GIN index intersects (``postings``); the others are checked on
     # the rows it finds. Name tokens hold a year: their shares are of the rows of
-    # the window's years, which its months' tokens count. A word's keys are
-    # alternatives most acts holding it hold all of (its own key and its skeleton):
-    # a year's share is that of its most common.
+    # the window's years, which its months' tokens count; a word's share in a year
+    # is that of its most common key (``TokenStats.word``).
     # ``tokens``: every set asked (``_asked``), the words' first, then the months'.
     stats = token_stats(conn)
     if stats is None or len(tokens) < 2:
@@ -428,8 +427,7 @@ def _chosen(
     first, last = window.years[0] * 12, window.years[-1] * 12 + 11
     span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
     shares = [
-        sum(max(stats.share([in_year(b, y)]) for b in g) for y in window.years)
-        for g in groups
+        sum(stats.word(in_year(b, y) for b in g) for y in window.years) for g in groups
     ]
     shares += [stats.share(months) for months in tokens[len(groups) :]]
     return intersected([min(1.0, s / span) for s in shares], stats.rows * span)
