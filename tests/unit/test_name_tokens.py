@@ -13,6 +13,7 @@ from sijill.search.criteria import read_criteria
 from sijill.search.index import (
     EARLIEST_YEAR,
     LATEST_YEAR,
+    PERSON_NAMES,
     act_bases,
     act_tokens,
     base_token,
@@ -20,7 +21,7 @@ from sijill.search.index import (
     indexed,
     month_of,
 )
-from sijill.search.query import groups_of
+from sijill.search.query import groups_of, pair_groups, word_group
 from sijill.search.windows import KNOWN_YEARS_AT_ONCE, YEARS_AT_ONCE, Reading, Window
 from sijill.synthetic import Generator, arabic_variants, latin_spelling_variants
 from sijill.synthetic.names import FAMILY_NAMES
@@ -228,6 +229,89 @@ def test_an_acts_tokens_are_those_of_its_names_in_its_year_and_its_month(
     expected = act_tokens(act_bases("birth", decl), row.event_date)
     assert row.tokens == expected
     assert row.event_date == (day or date(EARLIEST_YEAR, 1, 1))
+
+
+def _parent_words(decl: dict[str, object]) -> list[str]:
+    # Words a clerk might ask of the father: his own in either script, keyed again.
+    father = decl["father"]
+    assert isinstance(father, dict)
+    words: list[str] = []
+    for field in (
+        "first_name_ar",
+        "family_name_ar",
+        "first_name_lat",
+        "family_name_lat",
+    ):
+        words += read_criteria({"father": father[field]}).names["father"]
+    variants = [
+        v for w in words for v in (*arabic_variants(w), *latin_spelling_variants(w))
+    ]
+    return words + variants
+
+
+@given(
+    seed=st.integers(min_value=0, max_value=10_000),
+    picks=st.lists(st.integers(min_value=0, max_value=10_000), min_size=2, max_size=4),
+    stranger=st.sampled_from(["", "Mohamed", "محمد", "El Alaoui", "عبد الله", "Ben"]),
+    kept=st.sets(st.sampled_from(PERSON_NAMES), min_size=1),
+)
+def test_an_act_meeting_every_word_of_a_parents_name_holds_one_of_their_pairs(
+    seed: int, picks: list[int], stranger: str, kept: set[str]
+) -> None:
+    # A pair group narrows what the index reads, never what a search finds: an act
+    # that meets every word asked of its father meets every pair of them. The words
+    # are the father's, keyed again, in any order and script, with others beside; the
+    # act holds some of his names only (a register in one script, a field left empty).
+    gen = Generator(seed)
+    decl = gen.birth(date(2020, 6, 1), office_commune_code=gen.office().code)
+    assume("father" in decl)  # a child of unknown father
+    own = _parent_words(decl)
+    father = decl["father"]
+    registered = {**decl, "father": {k: v for k, v in father.items() if k in kept}}
+    held = set(act_bases("birth", registered))
+    words = [own[p % len(own)] for p in picks] + ([stranger] if stranger else [])
+    meets = [bool(word_group("father", w) & held) for w in words]
+    for group in pair_groups("father", words):
+        assert group & held or not all(meets), words
+    # The father's first and family names asked whole: one pair, which the act holds.
+    held = set(act_bases("birth", decl))
+    asked = read_criteria(
+        {"father": f"{father['first_name_ar']} {father['family_name_lat']}"}
+    ).names["father"]
+    pairs = pair_groups("father", asked)
+    assert all(group & held for group in pairs)
+    assert len(pairs) == len(asked) - 1 or asked[0] == asked[-1]
+
+
+@given(a=names, b=names, first=names, family=names)
+def test_pair_groups_never_narrow_what_words_meet(
+    a: str, b: str, first: str, family: str
+) -> None:
+    # The same, for any text as a mother's names and as the words asked.
+    decl = {"child": {}, "mother": {"first_name_lat": first, "family_name_ar": family}}
+    held = set(act_bases("birth", decl))
+    words = [w for w in (a, b) if w.strip() and not w.endswith("*")]
+    if all(word_group("mother", w) & held for w in words):
+        assert all(g & held for g in pair_groups("mother", words))
+
+
+def test_a_pair_group_is_asked_of_parents_only_and_met_across_scripts() -> None:
+    assert pair_groups("person", ["Mohamed", "Alaoui"]) == []
+    assert len(pair_groups("father", ["Mohamed", "Alaoui"])) == 1
+    # Mohammed and Mohamed share their values: one word of a name could meet both.
+    assert pair_groups("father", ["Mohammed", "Mohamed"]) == []
+    assert pair_groups("father", ["Mohamed", "Ala*"]) == []
+    assert len(pair_groups("mother", ["Fatima", "Zahra", "Alaoui"])) == 2
+    # Asked in Arabic of a father registered in Latin letters only, whose article is
+    # heard as L-: the words meet through their skeletons, and so does their pair.
+    latin = {
+        "child": {},
+        "father": {"first_name_lat": "Rachid", "family_name_lat": "Laroussi"},
+    }
+    held = set(act_bases("birth", latin))
+    words = ["رشيد", "العروسي"]
+    assert all(word_group("father", w) & held for w in words)
+    assert [bool(g & held) for g in pair_groups("father", words)] == [True]
 
 
 @given(family=st.sampled_from(FAMILY_NAMES), seed=st.integers(0, 1000))

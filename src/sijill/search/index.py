@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import Connection, delete, select
@@ -127,10 +128,14 @@ class Indexed:
 
 
 def act_bases(kind: str, data: Mapping[str, Any]) -> frozenset[int]:
-    """The base tokens of every key an act's names give, without duplicates."""
+    """The base tokens of every key an act's names give, and of its parents' pairs,
+    without duplicates."""
     found: set[int] = set()
-    for role, name in act_names(kind, data):
+    written = list(act_names(kind, data))
+    for role, name in written:
         found |= _name_bases(role, name)
+    for role, paired in _paired(written).items():
+        found |= _pair_bases(role, paired)
     return frozenset(found)
 
 
@@ -143,8 +148,11 @@ def indexed(act_id: str, kind: str, data: Mapping[str, Any]) -> Indexed:
     day = event_date(kind, data) or date(EARLIEST_YEAR, 1, 1)
     year = bucket(day.year)
     found = {month_token(month_of(day))}
-    for role, name in _written_names(kind, data):
+    written = list(_written_names(kind, data))
+    for role, name in written:
         found |= _name_tokens(role, name, year)
+    for role, paired in _paired(written).items():
+        found |= _pair_tokens(role, paired, year)
     tokens = tuple(sorted(found))
     person = person_in(kind, data)
     names = tuple(str(person.get(name) or "") for name in PERSON_NAMES)
@@ -184,6 +192,60 @@ def _name_bases(role: str, name: str) -> frozenset[int]:
 def _name_tokens(role: str, name: str, year: int) -> frozenset[int]:
     # A register's acts share a year or two: a name's tokens in it, computed once.
     return frozenset(_mixed(b, year) for b in _name_bases(role, name))
+
+
+# --- pairs --------------------------------------------------------------------------
+
+# The roles whose names give pair tokens: a parent is asked by a whole name (a father's
+# first and family names), whose words are common alone and rare together.
+PAIRED_ROLES = ("father", "mother")
+# The kinds of keys a pair is made of: whole keys and skeletons, never prefixes.
+_PAIRED_KINDS = ("ar", "lat", "sk")
+
+
+def pair_value(kind: str, key: str) -> str:
+    """The value a key gives the pairs of its role: a skeleton's own, the skeleton of
+    a key in its script (so that a name's Arabic key, Latin key and skeletons give one
+    or two values, not six)."""
+    return key if kind == "sk" else skeleton(key)
+
+
+def pair_token(role: str, one: str, other: str) -> int:
+    """The base token of two pair values of one role, in either order."""
+    return base_token(role, "pair", "\x1f".join(sorted((one, other))))
+
+
+@lru_cache(maxsize=1 << 16)
+def pair_values(name: str) -> frozenset[str]:
+    """The pair values of a name field: those of its whole keys and skeletons."""
+    if not has_letters(name):
+        return frozenset()
+    return frozenset(
+        pair_value(kind, key) for kind, key in field_keys(name) if kind in _PAIRED_KINDS
+    )
+
+
+def _paired(written: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    # The names of each paired role among (role, name): a role's pairs are of all its
+    # names together (first and family names, in both scripts).
+    found: dict[str, set[str]] = {}
+    for role, name in written:
+        if role in PAIRED_ROLES:
+            found.setdefault(role, set()).add(name)
+    return {role: frozenset(names) for role, names in found.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _pair_bases(role: str, names: frozenset[str]) -> frozenset[int]:
+    # Every two distinct values of a role's names: a query's two words that cannot
+    # be met by one value (``query.pair_groups``) are met by two of them.
+    values = sorted(frozenset().union(*(pair_values(n) for n in names)))
+    return frozenset(pair_token(role, a, b) for a, b in combinations(values, 2))
+
+
+@lru_cache(maxsize=1 << 16)
+def _pair_tokens(role: str, names: frozenset[str], year: int) -> frozenset[int]:
+    return frozenset(_mixed(b, year) for b in _pair_bases(role, names))
 
 
 def act_names(kind: str, data: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

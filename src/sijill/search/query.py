@@ -5,7 +5,8 @@ its own script and its skeletons, or, for a prefix, the first letters of a key),
 an act is a candidate when it holds one token of every set. The index answers that
 itself — PostgreSQL's GIN index intersects its posting lists, SQLite intersects
 ranges of its token table — so "Mohamed Alaoui" costs the postings of both words in
-the years read, not every Mohamed checked for Alaoui.
+the years read, not every Mohamed checked for Alaoui. Two words of a parent's name
+also ask for one of their pairs (``pair_groups``), far rarer than either word.
 
 Tokens carry the year of the act's date, and every act also holds its month's token.
 A search reads the most recent months first (from the end of its date range, or
@@ -21,6 +22,7 @@ parameter, so no text of a query ever reaches the SQL itself.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -53,6 +55,7 @@ from sijill.search.criteria import CANDIDATES, Criteria
 from sijill.search.index import (
     EARLIEST_YEAR,
     LATEST_YEAR,
+    PAIRED_ROLES,
     PERSON_NAMES,
     base_token,
     bucket,
@@ -60,6 +63,8 @@ from sijill.search.index import (
     month_of,
     month_token,
     own_key,
+    pair_token,
+    pair_value,
     prefix_kind,
 )
 from sijill.search.postings import (
@@ -90,14 +95,43 @@ def word_group(role: str, word: str) -> Group:
 
 
 def groups_of(criteria: Criteria) -> list[Group]:
-    """One group per distinct word of every name asked for."""
+    """One group per distinct word of every name asked for, and one per two words
+    next to each other in a parent's name (``pair_groups``)."""
     found: list[Group] = []
     for field, words in criteria.names.items():
-        for word in words:
-            group = word_group(ROLES[field], word)
+        role = ROLES[field]
+        for group in [*(word_group(role, w) for w in words), *pair_groups(role, words)]:
             if group not in found:
                 found.append(group)
     return found
+
+
+def pair_groups(role: str, words: Sequence[str]) -> list[Group]:
+    """The pair tokens an act holds when it meets two words of a name in ``role``
+    (one of ``index.PAIRED_ROLES``), for each two words next to each other once
+    prefixes are set aside (a prefix's first letters give no pair).
+
+    An act meets a word through one of its keys, and each key gives a pair value
+    (``index.pair_value``); the act holds the pair of every two distinct values of its
+    role. So an act that meets both words holds a pair of one value of each — unless
+    one value meets both, which is why words sharing a value give no group. A group
+    only narrows what the index reads: the acts that meet it and the words are those
+    that meet the words."""
+    if role not in PAIRED_ROLES:
+        return []
+    whole = [w for w in words if not w.endswith("*")]
+    found: list[Group] = []
+    for one, other in itertools.pairwise(whole):
+        ones, others = _pair_values(one), _pair_values(other)
+        if ones & others:
+            continue
+        found.append(frozenset(pair_token(role, a, b) for a in ones for b in others))
+    return found
+
+
+def _pair_values(word: str) -> frozenset[str]:
+    # The pair values of the keys that meet a query word (``word_group``).
+    return frozenset({pair_value(script(word), own_key(word)), *skeletons(word)})
 
 
 def in_years(group: Group, years: range) -> list[int]:
