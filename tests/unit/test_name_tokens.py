@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from sijill.domain.errors import InvalidInput
 from sijill.domain.namekeys import latin_key
+from sijill.search import query as search_query
 from sijill.search.criteria import read_criteria
 from sijill.search.index import (
     EARLIEST_YEAR,
@@ -20,8 +22,10 @@ from sijill.search.index import (
     in_year,
     indexed,
     month_of,
+    month_token,
 )
-from sijill.search.query import groups_of, pair_groups, word_group
+from sijill.search.postings import TokenStats
+from sijill.search.query import Pair, _asked, groups_of, pair_groups, word_group
 from sijill.search.windows import KNOWN_YEARS_AT_ONCE, YEARS_AT_ONCE, Reading, Window
 from sijill.synthetic import Generator, arabic_variants, latin_spelling_variants
 from sijill.synthetic.names import FAMILY_NAMES
@@ -366,3 +370,24 @@ def test_the_months_skipped_to_the_newest_act_before_them_hold_no_act(
         m for w in read for m in range(w.first, w.last + 1)
     }
     assert reading.read == sum(w.months for w in read)
+
+
+def test_the_index_reads_a_parents_pair_and_checks_its_words_on_the_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A father's Mohamed is held by a tenth of the acts, his family name by as few
+    # as any token the statistics do not keep. The pair, rarer still, is what the GIN
+    # index reads; the acts holding it hold both words, which are checked on its
+    # rows, not intersected again as if they narrowed it further.
+    groups = groups_of(read_criteria({"father": "Mohamed Rbati"}))
+    assert [isinstance(g, Pair) for g in groups] == [False, False, True]
+    years = range(2017, 2021)
+    year = 1 / 35
+    common = {month_token(m): year / 12 for m in range(1990 * 12, 2025 * 12)}
+    common |= {in_year(b, y): year / 10 for b in groups[0] for y in years}
+    stats = TokenStats(common, other=0.0003, rows=1e7)
+    monkeypatch.setattr(search_query, "token_stats", lambda conn: stats)
+    window = Window.of_years(years)
+    chosen = search_query._chosen(None, groups, _asked(groups, window), window)  # type: ignore[arg-type]
+    assert chosen == [False, False, True]
+

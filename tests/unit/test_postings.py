@@ -82,3 +82,19 @@ def test_a_word_is_as_common_as_its_most_common_key() -> None:
     assert stats.word([1, 2]) == 0.05
     assert stats.word([9]) == 1e-6
     assert stats.word([3, 4]) == 0.9 and stats.share([3, 4]) == 1.0
+
+
+def test_a_pair_the_statistics_do_not_keep_is_its_two_words_met_independently() -> None:
+    # A year holding 5 % of the acts; a father's Mohamed held by 1 % of all acts (a
+    # fifth of that year's), a family name by 0.05 % (1 % of the year's): the pair,
+    # unknown to the statistics, is held by a fifth of the family name's acts.
+    months = _months(2020)
+    common = dict.fromkeys(months, 0.05 / 12) | {1: 0.01, 2: 0.0005, 3: 0.0002}
+    stats = TokenStats(common, other=0.0001, rows=1e6)
+    assert math.isclose(stats.year(2020), 0.05)
+    assert math.isclose(stats.pair([9], [1], [2], 2020), 0.01 * 0.0005 / 0.05)
+    # At most as common as the rarest tokens kept; as counted when one is kept.
+    assert stats.pair([9], [1], [1], 2020) == 0.0001
+    assert stats.pair([3, 9], [1], [2], 2020) == 0.0002
+    # A year the statistics know no act of: as rare as any token not kept.
+    assert stats.pair([9], [1], [2], 2021) == 0.0001

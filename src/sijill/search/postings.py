@@ -64,6 +64,32 @@ class TokenStats:
         since nearly every act holding a name holds its key and its skeleton both."""
         return min(1.0, max(self.common.get(t, self.other) for t in tokens))
 
+    def year(self, year: int) -> float:
+        """The share of rows dated in ``year``: that of its months' tokens."""
+        return sum(self.common.get(month_token(m), 0.0) for m in _months(year))
+
+    def pair(
+        self, tokens: Sequence[int], one: Sequence[int], other: Sequence[int], year: int
+    ) -> float:
+        """The estimated share of rows holding a pair of two words (``tokens``, in
+        ``year``) whose own tokens are ``one`` and ``other``: the statistics' count
+        when they keep one of the pair's tokens; else the two words met independently
+        among the acts of the year, and at most as many as the rarest tokens kept.
+        A pair is far rarer than its words (a father's first and family names), and
+        taking it for as common as any token they do not keep would intersect both
+        words again."""
+        if any(t in self.common for t in tokens):
+            return self.word(tokens)
+        acts = self.year(year)
+        if not acts:
+            return self.other
+        return min(self.other, self.word(one) * self.word(other) / acts)
+
+
+def _months(year: int) -> range:
+    # The months of a year (``index.month_of``).
+    return range(year * 12, year * 12 + 12)
+
 
 @cache
 def _month_years() -> dict[int, int]:

@@ -23,7 +23,7 @@ parameter, so no text of a query ever reaches the SQL itself.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -83,6 +83,24 @@ ROLES = {"name": "person", "father": "father", "mother": "mother"}
 Group = frozenset[int]
 
 
+class Pair(frozenset[int]):
+    """The base tokens of the pairs of two words of a parent's name (``pair_groups``),
+    with the groups of the two words: how common the pair is, where the statistics do
+    not say, is weighed from theirs."""
+
+    words: tuple[Group, Group]
+
+    def __new__(cls, tokens: Iterable[int], words: tuple[Group, Group]) -> Pair:
+        pair = super().__new__(cls, tokens)
+        pair.words = words
+        return pair
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[Pair], tuple[frozenset[int], tuple[Group, Group]]]:
+        return Pair, (frozenset(self), self.words)
+
+
 def word_group(role: str, word: str) -> Group:
     """The base tokens that meet a query word in ``role``: its own key and its
     skeletons, or the prefix key when it ends with ``*``."""
@@ -106,7 +124,7 @@ def groups_of(criteria: Criteria) -> list[Group]:
     return found
 
 
-def pair_groups(role: str, words: Sequence[str]) -> list[Group]:
+def pair_groups(role: str, words: Sequence[str]) -> list[Pair]:
     """The pair tokens an act holds when it meets two words of a name in ``role``
     (one of ``index.PAIRED_ROLES``), for each two words next to each other once
     prefixes are set aside (a prefix's first letters give no pair).
@@ -120,12 +138,13 @@ def pair_groups(role: str, words: Sequence[str]) -> list[Group]:
     if role not in PAIRED_ROLES:
         return []
     whole = [w for w in words if not w.endswith("*")]
-    found: list[Group] = []
+    found: list[Pair] = []
     for one, other in itertools.pairwise(whole):
         ones, others = _pair_values(one), _pair_values(other)
         if ones & others:
             continue
-        found.append(frozenset(pair_token(role, a, b) for a in ones for b in others))
+        tokens = (pair_token(role, a, b) for a in ones for b in others)
+        found.append(Pair(tokens, (word_group(role, one), word_group(role, other))))
     return found
 
 
@@ -454,17 +473,31 @@ def _chosen(
     # the rows it finds. Name tokens hold a year: their shares are of the rows of
     # the window's years, which its months' tokens count; a word's share in a year
     # is that of its most common key (``TokenStats.word``).
+    # The two words of a pair are held by nearly every act holding the pair: beside
+    # it they narrow nothing, so they count as held by every row and are checked on
+    # the rows (the choice takes the sets for independent, which these are not).
     # ``tokens``: every set asked (``_asked``), the words' first, then the months'.
     stats = token_stats(conn)
     if stats is None or len(tokens) < 2:
         return [True] * len(tokens)
     first, last = window.years[0] * 12, window.years[-1] * 12 + 11
     span = max(stats.share([month_token(m) for m in range(first, last + 1)]), 1e-12)
+    paired = {word for g in groups if isinstance(g, Pair) for word in g.words}
     shares = [
-        sum(stats.word(in_year(b, y) for b in g) for y in window.years) for g in groups
+        span if g in paired else sum(_share(stats, g, y) for y in window.years)
+        for g in groups
     ]
     shares += [stats.share(months) for months in tokens[len(groups) :]]
     return intersected([min(1.0, s / span) for s in shares], stats.rows * span)
+
+
+def _share(stats: TokenStats, group: Group, year: int) -> float:
+    # The share of the rows holding a group's token in ``year``: a word's, or a pair's.
+    tokens = [in_year(b, year) for b in group]
+    if not isinstance(group, Pair):
+        return stats.word(tokens)
+    one, other = ([in_year(b, year) for b in word] for word in group.words)
+    return stats.pair(tokens, one, other, year)
 
 
 def joined(keys: Select[Any], where: Sequence[Any]) -> Select[Any]:
