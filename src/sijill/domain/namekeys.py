@@ -161,7 +161,7 @@ _DOUBLE_SH = re.compile(r"(sh)+")
 
 @lru_cache(maxsize=1 << 16)  # a name's key and skeleton both read its tokens
 def _latin_tokens(name: str) -> tuple[str, ...]:
-    text = fold(name.replace("ç", "s").replace("Ç", "s")).replace("'", "")
+    text = fold(_cedilla(name)).replace("'", "")
     text = re.sub(r"[^a-z. ]", "", text.replace("’", ""))
     tokens = [_ABBREVIATIONS.get(t, t).replace(".", "") for t in text.split()]
     out: list[str] = []
@@ -361,7 +361,7 @@ def name_words(name: str) -> list[str]:
     """
     words: list[str] = []
     pending = ""
-    for token in fold(name).replace("'", " ").split():
+    for token in fold(_cedilla(name)).replace("'", " ").split():
         if token in _WORD_PARTICLES:
             pending += token + " "
         else:
@@ -382,10 +382,15 @@ _WORD_PARTICLES = (
 )
 
 
+def _cedilla(name: str) -> str:
+    # Ç is heard s (Fayçal is Faysal), where folding would make it a c (Faycal, k).
+    return name.replace("ç", "s").replace("Ç", "s")
+
+
 def _fallback(name: str, written: str = "") -> str:
     # A name of only particles or odd signs still gets a key: its letters, folded;
     # those of the key's own script when it has some, so that keying it is stable.
-    folded = fold(name.replace("ç", "s").replace("Ç", "s"))  # as _latin_tokens does
+    folded = fold(_cedilla(name))
     letters = "".join(c for c in folded if c.isalpha())
     own = {
         "ar": "".join(_ARABIC_LETTER.findall(letters)),
