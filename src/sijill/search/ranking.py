@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from sijill.domain.namekeys import (
     MAYBE,
+    Comparison,
     arabic_key,
     compare,
     latin_key,
@@ -90,7 +91,7 @@ def _best_match(words: tuple[str, ...], names: Names) -> tuple[float, str]:
     score, reason = 0.0, ""
     if names.fields:
         # Each word against its best name field: Mohamed Alaoui finds Alaoui Mohamed.
-        parts = [max((compare(w, n), n) for n in names.fields) for w in asked]
+        parts = [_closest(w, names.fields) for w in asked]
         score = sum(c.similarity for c, _ in parts) / len(parts)
         reason = "; ".join(f"{c.reason} ({n})" for c, n in parts)
     if score < 1.0:
@@ -107,6 +108,17 @@ def _best_match(words: tuple[str, ...], names: Names) -> tuple[float, str]:
     if prefixes and score < MAYBE:
         return MAYBE, f"begins with {', '.join(w.rstrip('*') for w in prefixes)}"
     return score, reason
+
+
+def _closest(word: str, fields: Sequence[str]) -> tuple[Comparison, str]:
+    # The field closest to an asked word. One with the word's own key is as close as
+    # any can be, so the others are not weighed: most candidates hold the word asked,
+    # and weighing a name of the other script costs a transliteration.
+    written, key = script(word), _key(word)
+    for name in fields:
+        if script(name) == written and _key(name) == key:
+            return compare(word, name), name
+    return max((compare(word, name), name) for name in fields)
 
 
 def _begins(stem: str, names: Names) -> bool:
