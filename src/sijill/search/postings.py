@@ -150,18 +150,18 @@ def intersected(shares: Sequence[float], rows: float) -> list[bool]:
 
 
 def per_month(
-    stats: TokenStats, months: Sequence[int], groups: Sequence[Sequence[int]]
+    stats: TokenStats, year: int, groups: Sequence[Sequence[int]]
 ) -> float | None:
-    """At most how many acts a month hold a token of every one of ``groups``, in a
-    year whose months' tokens are ``months`` and in which the groups' tokens are
-    those given: as many as hold the rarest group (the words of a name often go
-    together: Fatima Zahra, Mohamed Ali). None when the statistics know no act of
-    the year. A group's share is that of its word (``TokenStats.word``)."""
-    year = sum(stats.common.get(m, 0.0) for m in months)
-    if not year or not groups:
+    """At most how many acts a month hold a token of every one of ``groups`` in
+    ``year``, whose tokens in that year are those given: as many as hold the rarest
+    group (the words of a name often go together: Fatima Zahra, Mohamed Ali). None
+    when the statistics know no act of the year. A group's share is that of its
+    word (``TokenStats.word``)."""
+    acts = stats.year(year)
+    if not acts or not groups:
         return None
     rarest = min(stats.word(tokens) for tokens in groups)
-    return stats.rows * min(year, rarest) / len(months)
+    return stats.rows * min(acts, rarest) / 12
 
 
 def cost(shares: Sequence[float], rows: float, chosen: Sequence[bool]) -> float:

@@ -295,8 +295,7 @@ def _expected(
     if stats is None:
         return None
     for y in range(bucket(year), bucket(year) - _KNOWN_YEARS, -1):
-        months = [month_token(m) for m in range(y * 12, y * 12 + 12)]
-        rate = per_month(stats, months, [[in_year(b, y) for b in g] for g in groups])
+        rate = per_month(stats, y, [[in_year(b, y) for b in g] for g in groups])
         if rate is not None:
             return rate
     return None
