@@ -701,3 +701,29 @@ def test_the_statistics_of_the_tokens_are_postgresqls_own(
             "WHERE attrelid = 'name_index'::regclass AND attname = 'tokens'"
         ).scalar()
     assert target == 1000
+
+
+def test_the_name_index_is_read_without_compiling_the_statements(
+    registry: Registry, registers: Registers
+) -> None:
+    if registry.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite compiles no statement")
+    groups = search_query.groups_of(read_criteria({"name": "Mohamed Alaoui"}))
+
+    def plan(conn: Any) -> str:
+        sql = search_query.keyed(conn, groups, range(1990, 2030)).compile(conn)
+        found = conn.exec_driver_sql(
+            f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", sql.params
+        )
+        return json.dumps(found.scalar())
+
+    with registry.engine.begin() as conn:
+        # Any statement costs more than this: JIT compiles it where it may.
+        conn.exec_driver_sql("SET LOCAL jit_above_cost = 0")
+        if conn.exec_driver_sql("SELECT pg_jit_available()").scalar():
+            assert '"JIT"' in plan(conn)
+        with search_query.index_scans(conn):
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            assert '"JIT"' not in plan(conn)
+        # The settings end with the block.
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "on"
