@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from typer.testing import CliRunner
 
 from sijill.cli.app import app as cli_app
@@ -32,6 +32,7 @@ from sijill.search.index import (
     PERSON_NAMES,
     base_token,
     in_year,
+    index_table,
     indexed_tokens,
     parents_of,
 )
@@ -727,3 +728,32 @@ def test_the_name_index_is_read_without_compiling_the_statements(
             assert '"JIT"' not in plan(conn)
         # The settings end with the block.
         assert conn.exec_driver_sql("SHOW jit").scalar() == "on"
+
+
+def test_migration_0025_indexes_again_the_acts_holding_ben_and_abd_glued(
+    registry: Registry, registers: Registers
+) -> None:
+    from alembic import command
+
+    from sijill.store.schema import alembic_config, upgrade
+
+    glued = signed_birth(
+        registry,
+        registers.fes,
+        days_old=2,
+        **_child(("آية", "بنعبد الله"), ("Aya", "Benabd Allah"), "F"),
+    )
+    before = _keys(registry)
+    act = _act(registry, glued)
+    with registry.engine.begin() as conn:
+        config = alembic_config(registry.engine)
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0024")
+        # As the older code left them: none of the tokens (nor of the other acts,
+        # which the migration must leave as they are).
+        table = index_table(conn)
+        conn.execute(delete(table))
+    upgrade(registry.engine)
+    assert _keys(registry) == {act.act_id: before[act.act_id]}
+    for asked in ("آية بنعبد الله", "آية بن عبد الله", "Aya Ben Abdallah"):
+        assert _refs(registry, NATIONAL, name=asked) == [str(glued)], asked

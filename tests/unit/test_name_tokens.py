@@ -399,3 +399,21 @@ def test_a_cedilla_is_read_alike_in_a_name_and_in_a_query() -> None:
     tokens = {in_year(b, 1990) for b in act_bases("birth", decl)}
     for asked in ("Fayçal Benomar", "Faysal Benomar", "FAYÇAL"):
         assert _searched(asked, tokens, 1990), asked
+
+
+def test_ben_and_abd_glued_or_apart_are_one_name_in_a_query_and_in_an_act() -> None:
+    # بنعبد الله was two words, بنعبد and الله, where بن عبد الله is one: asked for
+    # them, a search missed the acts registered the other way.
+    arabic = ("بنعبد الله", "بن عبد الله", "بنعبدالله", "ابن عبد الله")
+    latin = ("Benabd Allah", "Ben Abdallah", "Benabdallah", "Ben Abd Allah")
+    for written in (arabic, latin):
+        for registered in written:
+            field = "family_name_ar" if written is arabic else "family_name_lat"
+            decl = {"child": {field: registered}}
+            tokens = {in_year(b, 1990) for b in act_bases("birth", decl)}
+            for asked in written:
+                assert _searched(asked, tokens, 1990), (asked, registered)
+    # A word ending in Abd and nothing after it is a word of its own, not a particle.
+    decl = {"child": {"first_name_lat": "Ali", "family_name_lat": "Benabd"}}
+    tokens = {in_year(b, 1990) for b in act_bases("birth", decl)}
+    assert _searched("Ali Benabd", tokens, 1990)

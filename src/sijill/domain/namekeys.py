@@ -357,21 +357,29 @@ def only_particles(name: str) -> bool:
 def name_words(name: str) -> list[str]:
     """The words of a name, each particle kept with the word it introduces.
 
-    ``El Idrissi`` and ``عبد الله`` are one word; ``Mohamed Amine`` is two.
+    ``El Idrissi`` and ``عبد الله`` are one word; ``Mohamed Amine`` is two. A word
+    ending in Abd (``بنعبد الله``, ``Benabd Allah``) waits for the next one too, as
+    the keys glue it (``بن عبد الله`` and ``بنعبدالله`` are the same name).
     """
     words: list[str] = []
     pending = ""
     for token in fold(_cedilla(name)).replace("'", " ").split():
-        if token in _WORD_PARTICLES:
+        if token in _WORD_PARTICLES or _glued_abd(token):
             pending += token + " "
         else:
             words.append(pending + token)
             pending = ""
-    if pending and words:
-        words[-1] += " " + pending.strip()
+    last = pending.split()[-1:]
+    if pending and words and not (last and _glued_abd(last[0])):
+        words[-1] += " " + pending.strip()  # Mohamed Ben: particles end the name
     elif pending:
-        words.append(pending.strip())
+        words.append(pending.strip())  # Mohamed Benabd: a word of its own
     return words
+
+
+def _glued_abd(token: str) -> bool:
+    # Ben and Abd written as one word: بنعبد, ابنعبد, Benabd (عبد alone is a particle).
+    return token.endswith(("عبد", "abd")) and token not in _WORD_PARTICLES
 
 
 _WORD_PARTICLES = (

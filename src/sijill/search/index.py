@@ -20,7 +20,7 @@ replaced by them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -379,6 +379,39 @@ def reindex(conn: Connection, office: str | None = None) -> int:
             _flush(conn, batch)
     _flush(conn, batch)
     return count
+
+
+def reindex_naming(conn: Connection, holds: Callable[[str], bool]) -> int:
+    """Recompute the index of the signed acts holding a name that ``holds`` (after a
+    change of the keys of such names only); returns how many. Every act is read, a
+    batch at a time; only those are written again."""
+    table = index_table(conn)
+    acts = select(t.acts.c.act_id, t.acts.c.kind, t.acts.c.data, t.acts.c.office_code)
+    count = 0
+    batch: dict[str, list[Indexed]] = {}
+    # Streamed: a country's declarations are read a batch at a time, not held at once.
+    for row in conn.execute(acts.execution_options(yield_per=5000)):
+        if not any(holds(name) for _, name in act_names(row.kind, row.data)):
+            continue
+        batch.setdefault(row.office_code, []).append(
+            indexed(row.act_id, row.kind, row.data)
+        )
+        count += 1
+        if count % 5000 == 0:
+            _replace(conn, table, batch)
+    _replace(conn, table, batch)
+    return count
+
+
+def _replace(conn: Connection, table: Any, batch: dict[str, list[Indexed]]) -> None:
+    for office, rows in batch.items():
+        conn.execute(
+            delete(table).where(
+                table.c.office_code == office,
+                table.c.act_id.in_([r.act_id for r in rows]),
+            )
+        )
+    _flush(conn, batch)
 
 
 def _flush(conn: Connection, batch: dict[str, list[Indexed]]) -> None:
