@@ -25,8 +25,9 @@ depends_on = None
 
 
 def _split_before(name: str) -> bool:
-    # A word ending in Abd followed by another: the names whose words changed.
-    tokens = fold(name).split()[:-1]
+    # A word ending in Abd followed by another: the names whose words changed (split
+    # as ``name_words`` splits them).
+    tokens = fold(name).replace("'", " ").split()[:-1]
     return any(t.endswith(("عبد", "abd")) and t not in ("عبد", "abd") for t in tokens)
 
 
