@@ -369,8 +369,7 @@ def name_words(name: str) -> list[str]:
         else:
             words.append(pending + token)
             pending = ""
-    last = pending.split()[-1:]
-    if pending and words and not (last and _glued_abd(last[0])):
+    if pending and words and not _glued_abd(pending.split()[-1]):
         words[-1] += " " + pending.strip()  # Mohamed Ben: particles end the name
     elif pending:
         words.append(pending.strip())  # Mohamed Benabd: a word of its own

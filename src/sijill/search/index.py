@@ -28,7 +28,7 @@ from hashlib import blake2b
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Select, delete, select
 
 from sijill.domain.events import ActSigned
 from sijill.domain.namekeys import (
@@ -362,60 +362,71 @@ def _array(tokens: tuple[int, ...]) -> str:
 def reindex(conn: Connection, office: str | None = None) -> int:
     """Recompute the index of every signed act (of ``office``); returns the act count."""
     table = index_table(conn)
-    acts = select(t.acts.c.act_id, t.acts.c.kind, t.acts.c.data, t.acts.c.office_code)
+    acts = _acts()
     wipe = delete(table)
     if office is not None:
         acts = acts.where(t.acts.c.office_code == office)
         wipe = wipe.where(table.c.office_code == office)
     conn.execute(wipe)
-    count = 0
-    batch: dict[str, list[Indexed]] = {}
-    for row in conn.execute(acts):
-        batch.setdefault(row.office_code, []).append(
-            indexed(row.act_id, row.kind, row.data)
-        )
-        count += 1
-        if count % 5000 == 0:
-            _flush(conn, batch)
-    _flush(conn, batch)
-    return count
+    return _write_again(conn, acts, lambda kind, data: True, replace=False)
 
 
 def reindex_naming(conn: Connection, holds: Callable[[str], bool]) -> int:
     """Recompute the index of the signed acts holding a name that ``holds`` (after a
     change of the keys of such names only); returns how many. Every act is read, a
     batch at a time; only those are written again."""
+    return _write_again(
+        conn,
+        _acts(),
+        lambda kind, data: any(holds(name) for _, name in act_names(kind, data)),
+        replace=True,
+    )
+
+
+def _acts() -> Select[Any]:
+    return select(t.acts.c.act_id, t.acts.c.kind, t.acts.c.data, t.acts.c.office_code)
+
+
+_BATCH = 5000  # acts read, and index rows written, at a time
+
+
+def _write_again(
+    conn: Connection,
+    acts: Select[Any],
+    wanted: Callable[[str, Mapping[str, Any]], bool],
+    *,
+    replace: bool,
+) -> int:
+    # Index the ``wanted`` (kind, data) of ``acts``, a batch at a time (``replace``:
+    # their rows are deleted first); returns how many. Streamed: a country's
+    # declarations are read a batch at a time, not held at once.
     table = index_table(conn)
-    acts = select(t.acts.c.act_id, t.acts.c.kind, t.acts.c.data, t.acts.c.office_code)
     count = 0
     batch: dict[str, list[Indexed]] = {}
-    # Streamed: a country's declarations are read a batch at a time, not held at once.
-    for row in conn.execute(acts.execution_options(yield_per=5000)):
-        if not any(holds(name) for _, name in act_names(row.kind, row.data)):
+    for row in conn.execute(acts.execution_options(yield_per=_BATCH)):
+        if not wanted(row.kind, row.data):
             continue
         batch.setdefault(row.office_code, []).append(
             indexed(row.act_id, row.kind, row.data)
         )
         count += 1
-        if count % 5000 == 0:
-            _replace(conn, table, batch)
-    _replace(conn, table, batch)
+        if count % _BATCH == 0:
+            _flush(conn, table, batch, replace)
+    _flush(conn, table, batch, replace)
     return count
 
 
-def _replace(conn: Connection, table: Any, batch: dict[str, list[Indexed]]) -> None:
+def _flush(
+    conn: Connection, table: Any, batch: dict[str, list[Indexed]], replace: bool
+) -> None:
     for office, rows in batch.items():
-        conn.execute(
-            delete(table).where(
-                table.c.office_code == office,
-                table.c.act_id.in_([r.act_id for r in rows]),
+        if replace:
+            conn.execute(
+                delete(table).where(
+                    table.c.office_code == office,
+                    table.c.act_id.in_([r.act_id for r in rows]),
+                )
             )
-        )
-    _flush(conn, batch)
-
-
-def _flush(conn: Connection, batch: dict[str, list[Indexed]]) -> None:
-    for office, rows in batch.items():
         write_rows(conn, office, rows)
     batch.clear()
 
